@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -95,7 +96,9 @@ class EmbeddedKafkaBrokerIT {
       TestKafka kafka = new TestKafka(second);
 
       // Then the topic and the committed record are still there
-      assertThat(kafka.admin().listTopics().names().get(30, TimeUnit.SECONDS)).contains("durable");
+      try (Admin admin = kafka.admin()) {
+        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("durable");
+      }
       assertThat(readAll(kafka, "durable", "read_committed", 1)).containsExactly("survives");
     }
     assertThat(Files.exists(dir.resolve("logs"))).isTrue();
