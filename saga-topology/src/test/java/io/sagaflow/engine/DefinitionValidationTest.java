@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sagaflow.engine.Fixtures.Order;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class DefinitionValidationTest {
@@ -14,16 +13,16 @@ class DefinitionValidationTest {
     return SagaDefinition.builder("order", 1, Order.class);
   }
 
-  private static UnaryOperator<StepDefinition.Builder<Order>> comp() {
-    return s -> s.action(d -> "do").compensation(d -> "undo");
+  private static StepDefinition.Builder<Order> comp(StepDefinition.Builder<Order> s) {
+    return s.action(d -> "do").compensation(d -> "undo");
   }
 
-  private static UnaryOperator<StepDefinition.Builder<Order>> plain() {
-    return s -> s.action(d -> "do");
+  private static StepDefinition.Builder<Order> plain(StepDefinition.Builder<Order> s) {
+    return s.action(d -> "do");
   }
 
-  private static UnaryOperator<StepDefinition.Builder<Order>> retried() {
-    return s -> s.action(d -> "do").retry(Fixtures.THREE_TRIES);
+  private static StepDefinition.Builder<Order> retried(StepDefinition.Builder<Order> s) {
+    return s.action(d -> "do").retry(Fixtures.THREE_TRIES);
   }
 
   private static void rejects(SagaDefinition.Builder<Order> builder, String... fragments) {
@@ -35,7 +34,7 @@ class DefinitionValidationTest {
   @Test
   void shouldRejectACompensatableStepWithoutCompensation() {
     rejects(
-        saga().step("reserve", "t", StepKind.COMPENSATABLE, plain()),
+        saga().step("reserve", "t", StepKind.COMPENSATABLE, DefinitionValidationTest::plain),
         "step 'reserve'",
         "no compensation");
   }
@@ -44,8 +43,8 @@ class DefinitionValidationTest {
   void shouldRejectACompensatableStepAfterThePivot() {
     rejects(
         saga()
-            .step("pay", "t", StepKind.PIVOT, plain())
-            .step("reserve", "t", StepKind.COMPENSATABLE, comp()),
+            .step("pay", "t", StepKind.PIVOT, DefinitionValidationTest::plain)
+            .step("reserve", "t", StepKind.COMPENSATABLE, DefinitionValidationTest::comp),
         "step 'reserve'",
         "after pivot 'pay'");
   }
@@ -54,8 +53,8 @@ class DefinitionValidationTest {
   void shouldRejectARetriableStepBeforeThePivot() {
     rejects(
         saga()
-            .step("notify", "t", StepKind.RETRIABLE, retried())
-            .step("pay", "t", StepKind.PIVOT, plain()),
+            .step("notify", "t", StepKind.RETRIABLE, DefinitionValidationTest::retried)
+            .step("pay", "t", StepKind.PIVOT, DefinitionValidationTest::plain),
         "step 'notify'",
         "before pivot 'pay'");
   }
@@ -64,8 +63,8 @@ class DefinitionValidationTest {
   void shouldRejectACompensatableStepAfterARetriableOne() {
     rejects(
         saga()
-            .step("notify", "t", StepKind.RETRIABLE, retried())
-            .step("reserve", "t", StepKind.COMPENSATABLE, comp()),
+            .step("notify", "t", StepKind.RETRIABLE, DefinitionValidationTest::retried)
+            .step("reserve", "t", StepKind.COMPENSATABLE, DefinitionValidationTest::comp),
         "step 'reserve'",
         "after retriable step 'notify'");
   }
@@ -74,8 +73,8 @@ class DefinitionValidationTest {
   void shouldRejectDuplicateStepNames() {
     rejects(
         saga()
-            .step("a", "t", StepKind.COMPENSATABLE, comp())
-            .step("a", "t", StepKind.PIVOT, plain()),
+            .step("a", "t", StepKind.COMPENSATABLE, DefinitionValidationTest::comp)
+            .step("a", "t", StepKind.PIVOT, DefinitionValidationTest::plain),
         "step 'a'",
         "defined twice");
   }
@@ -83,7 +82,7 @@ class DefinitionValidationTest {
   @Test
   void shouldRejectARetriableStepWithoutRetryPolicy() {
     rejects(
-        saga().step("notify", "t", StepKind.RETRIABLE, plain()),
+        saga().step("notify", "t", StepKind.RETRIABLE, DefinitionValidationTest::plain),
         "step 'notify'",
         "no retry policy");
   }
@@ -91,15 +90,17 @@ class DefinitionValidationTest {
   @Test
   void shouldRejectASecondPivotAndAPivotInAGroup() {
     rejects(
-        saga().step("p1", "t", StepKind.PIVOT, plain()).step("p2", "t", StepKind.PIVOT, plain()),
+        saga()
+            .step("p1", "t", StepKind.PIVOT, DefinitionValidationTest::plain)
+            .step("p2", "t", StepKind.PIVOT, DefinitionValidationTest::plain),
         "step 'p2'",
         "second pivot");
     rejects(
         saga()
             .parallel(
                 g ->
-                    g.step("p1", "t", StepKind.PIVOT, plain())
-                        .step("p2", "t", StepKind.PIVOT, plain())),
+                    g.step("p1", "t", StepKind.PIVOT, DefinitionValidationTest::plain)
+                        .step("p2", "t", StepKind.PIVOT, DefinitionValidationTest::plain)),
         "step 'p1'",
         "parallel group");
   }
@@ -110,11 +111,17 @@ class DefinitionValidationTest {
         saga()
             .parallel(
                 g ->
-                    g.step("a", "t", StepKind.COMPENSATABLE, comp())
-                        .step("b", "t", StepKind.RETRIABLE, retried())),
+                    g.step("a", "t", StepKind.COMPENSATABLE, DefinitionValidationTest::comp)
+                        .step("b", "t", StepKind.RETRIABLE, DefinitionValidationTest::retried)),
         "[a, b]",
         "mixes step kinds");
-    assertThatThrownBy(() -> saga().parallel(g -> g.step("a", "t", StepKind.COMPENSATABLE, comp())))
+    assertThatThrownBy(
+            () ->
+                saga()
+                    .parallel(
+                        g ->
+                            g.step(
+                                "a", "t", StepKind.COMPENSATABLE, DefinitionValidationTest::comp)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("[a] needs at least two steps");
   }
@@ -123,27 +130,40 @@ class DefinitionValidationTest {
   void shouldRejectNonsensicalSagaSettings() {
     rejects(saga(), "has no steps");
     rejects(
-        SagaDefinition.builder(" ", 1, Order.class).step("a", "t", StepKind.PIVOT, plain()),
+        SagaDefinition.builder(" ", 1, Order.class)
+            .step("a", "t", StepKind.PIVOT, DefinitionValidationTest::plain),
         "saga name");
     rejects(
-        SagaDefinition.builder("o", 0, Order.class).step("a", "t", StepKind.PIVOT, plain()),
+        SagaDefinition.builder("o", 0, Order.class)
+            .step("a", "t", StepKind.PIVOT, DefinitionValidationTest::plain),
         "version");
-    rejects(saga().step("a", "t", StepKind.PIVOT, plain()).deadline(Duration.ZERO), "deadline");
     rejects(
         saga()
-            .step("a", "t", StepKind.PIVOT, plain())
+            .step("a", "t", StepKind.PIVOT, DefinitionValidationTest::plain)
+            .deadline(Duration.ZERO),
+        "deadline");
+    rejects(
+        saga()
+            .step("a", "t", StepKind.PIVOT, DefinitionValidationTest::plain)
             .invariant("i", s -> true)
             .invariant("i", s -> true),
         "duplicate invariant name 'i'");
-    rejects(saga().step("a", "t", StepKind.PIVOT, plain()).invariant(" ", s -> true), "blank name");
+    rejects(
+        saga()
+            .step("a", "t", StepKind.PIVOT, DefinitionValidationTest::plain)
+            .invariant(" ", s -> true),
+        "blank name");
   }
 
   @Test
   void shouldRejectNonsensicalStepSettings() {
-    rejects(saga().step(" ", "t", StepKind.PIVOT, plain()), "blank name");
-    rejects(saga().step("a", " ", StepKind.PIVOT, plain()), "step 'a'", "blank command topic");
+    rejects(saga().step(" ", "t", StepKind.PIVOT, DefinitionValidationTest::plain), "blank name");
     rejects(
-        saga().step("a", "t", StepKind.COMPENSATABLE, s -> comp().apply(s).compensationTopic(" ")),
+        saga().step("a", " ", StepKind.PIVOT, DefinitionValidationTest::plain),
+        "step 'a'",
+        "blank command topic");
+    rejects(
+        saga().step("a", "t", StepKind.COMPENSATABLE, s -> comp(s).compensationTopic(" ")),
         "blank compensation topic");
     rejects(
         saga().step("a", "t", StepKind.PIVOT, s -> s.action(d -> "x").timeout(Duration.ZERO)),
@@ -189,7 +209,7 @@ class DefinitionValidationTest {
                                 .action(d -> "a")
                                 .retry(Fixtures.THREE_TRIES)
                                 .build())
-                        .step("b", "t", StepKind.RETRIABLE, retried()))
+                        .step("b", "t", StepKind.RETRIABLE, DefinitionValidationTest::retried))
             .build();
 
     assertThat(def.steps()).extracting(StepDefinition::name).containsExactly("pay", "a", "b");

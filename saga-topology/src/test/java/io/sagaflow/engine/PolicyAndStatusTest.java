@@ -14,7 +14,7 @@ class PolicyAndStatusTest {
   @Test
   void shouldGrowBackoffExponentiallyUpToTheCap() {
     RetryPolicy policy =
-        RetryPolicy.exponential(10, Duration.ofMillis(100), 3.0, Duration.ofMillis(1000));
+        RetryPolicy.exponential(10, Duration.ofMillis(100), 3.0, Duration.ofSeconds(1));
 
     assertThat(policy.backoffAfter(1, 7)).isEqualTo(Duration.ofMillis(100));
     assertThat(policy.backoffAfter(2, 7)).isEqualTo(Duration.ofMillis(300));
@@ -27,7 +27,7 @@ class PolicyAndStatusTest {
   @Test
   void shouldJitterWithinTheFractionAndRepeatForTheSameSeed() {
     RetryPolicy policy =
-        RetryPolicy.exponential(5, Duration.ofMillis(1000), 2.0, Duration.ofMillis(5000))
+        RetryPolicy.exponential(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(5))
             .withJitter(0.5);
 
     assertThat(policy.backoffAfter(1, 42)).isEqualTo(policy.backoffAfter(1, 42));
