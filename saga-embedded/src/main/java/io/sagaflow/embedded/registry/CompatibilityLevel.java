@@ -47,12 +47,14 @@ public enum CompatibilityLevel {
     for (Schema previous : compared) {
       if (backward) {
         describe(
-            "new schema cannot read data written with", previous, candidate, previous, problems);
+            "the new schema cannot read data written with an earlier one",
+            candidate,
+            previous,
+            problems);
       }
       if (forward) {
         describe(
-            "existing schema cannot read data written with",
-            candidate,
+            "an earlier schema cannot read data written with the new one",
             previous,
             candidate,
             problems);
@@ -66,17 +68,16 @@ public enum CompatibilityLevel {
     return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
   }
 
-  private static void describe(
-      String what, Schema reader, Schema writer, Schema subjectOfMessage, List<String> problems) {
+  private static void describe(String what, Schema reader, Schema writer, List<String> problems) {
     for (Incompatibility incompatibility :
         SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
             .getResult()
             .getIncompatibilities()) {
       problems.add(
           what
-              + " "
-              + subjectOfMessage.getFullName()
-              + ": "
+              + " ("
+              + reader.getFullName()
+              + "): "
               + incompatibility.getType()
               + " at "
               + incompatibility.getLocation()
