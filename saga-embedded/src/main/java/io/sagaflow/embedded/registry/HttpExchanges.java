@@ -56,6 +56,14 @@ final class HttpExchanges {
 
   /** The body as JSON, refusing more than {@code maxBytes} before parsing anything. */
   static JsonNode jsonBody(HttpExchange exchange, int maxBytes) throws IOException {
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (declared != null
+        && declared.chars().allMatch(Character::isDigit)
+        && Long.parseLong(declared) > maxBytes) {
+      // Refuse before reading: the connection is closed rather than drained of a huge body.
+      exchange.getResponseHeaders().set("Connection", "close");
+      throw tooLarge(maxBytes);
+    }
     byte[] body;
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readNBytes(maxBytes + 1);
@@ -82,6 +90,16 @@ final class HttpExchanges {
       throw RegistryException.badRequest(
           "Malformed JSON in request body: " + e.getOriginalMessage() + ".");
     }
+  }
+
+  private static RegistryException tooLarge(int maxBytes) {
+    return new RegistryException(
+        413,
+        41301,
+        "Request body larger than "
+            + maxBytes
+            + " bytes. Schemas that large are refused; split"
+            + " the record or raise the registry's request limit.");
   }
 
   static void send(HttpExchange exchange, int status, Object body) throws IOException {
