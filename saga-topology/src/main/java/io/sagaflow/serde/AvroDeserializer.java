@@ -11,7 +11,6 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -129,8 +128,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     if (!specific) {
       return new GenericDatumReader<>(writer, writer, GenericData.get());
     }
-    Class<?> type =
-        target.<Class<?>>map(t -> t).orElseGet(() -> SpecificData.get().getClass(writer));
+    SpecificData model = ContractModel.SPECIFIC;
+    Class<?> type = target.<Class<?>>map(t -> t).orElseGet(() -> model.getClass(writer));
     if (type == null) {
       throw new AvroDeserializationException(
           topic,
@@ -140,7 +139,6 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
               + " on the classpath. Upgrade the schemas module, or read this topic generically.",
           null);
     }
-    SpecificData model = SpecificData.getForClass(type);
-    return new SpecificDatumReader<>(writer, model.getSchema(type), model);
+    return new ContractDatumReader(writer, model.getSchema(type));
   }
 }

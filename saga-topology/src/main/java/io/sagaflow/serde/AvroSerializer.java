@@ -11,7 +11,6 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -63,6 +62,11 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
               : registry.idOf(subject, schema);
       return WireFormat.frame(id, encode(schema, data));
     } catch (IOException | RuntimeException e) {
+      String advice =
+          config.autoRegisterSchemas()
+              ? ""
+              : " (auto.register.schemas is off: register the schema with the release before"
+                  + " deploying producers, see docs/contracts.md)";
       throw new SerializationException(
           "Cannot serialize "
               + schema.getFullName()
@@ -71,7 +75,8 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
               + "' under subject '"
               + subject
               + "': "
-              + e.getMessage(),
+              + e.getMessage()
+              + advice,
           e);
     }
   }
@@ -87,8 +92,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
 
   private static DatumWriter<Object> writerFor(Schema schema, Object data) {
     if (data instanceof SpecificRecord) {
-      // The generated class's own model carries its logical-type conversions (decimal, timestamps).
-      return new SpecificDatumWriter<>(schema, SpecificData.getForClass(data.getClass()));
+      return new SpecificDatumWriter<>(schema, ContractModel.SPECIFIC);
     }
     return new GenericDatumWriter<>(schema, GenericData.get());
   }

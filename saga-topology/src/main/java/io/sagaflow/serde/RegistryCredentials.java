@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * How the client proves who it is to the registry: nothing (embedded registry), HTTP basic
  * (Confluent Cloud API key and secret, Karapace) or a bearer token (OAuth). The secret never
- * appears in {@link #toString()}.
+ * appears in {@code toString()}.
  */
 public sealed interface RegistryCredentials {
 
