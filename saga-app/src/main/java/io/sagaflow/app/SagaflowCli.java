@@ -1,0 +1,41 @@
+package io.sagaflow.app;
+
+import io.sagaflow.app.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the executable jar: {@code java -jar sagaflow.jar <command>}. */
+@Command(
+    name = "sagaflow",
+    mixinStandardHelpOptions = true,
+    version = "Sagaflow 0.1.0",
+    description = "Kafka Streams saga orchestrator.",
+    subcommands = {RunCommand.class, KafkaCommand.class})
+public final class SagaflowCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its exit code. */
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (2 for usage or configuration errors). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new SagaflowCli());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof ConfigException) {
+            commandLine.getErr().println("Configuration error: " + e.getMessage());
+            return CommandLine.ExitCode.USAGE;
+          }
+          throw e;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Name a command: run (the saga processor) or kafka (a broker only).");
+  }
+}

@@ -1,0 +1,72 @@
+package io.sagaflow.app;
+
+import io.sagaflow.app.config.SagaflowConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the topics Sagaflow needs if they do not exist yet; existing topics are left alone. */
+final class TopicProvisioner {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+  private static final long TIMEOUT_SECONDS = 60;
+
+  private TopicProvisioner() {}
+
+  /**
+   * Creates each missing topic of {@code specs} with the configured partitions and replication.
+   *
+   * @return the names of the topics this call created
+   */
+  static List<String> ensure(SagaflowConfig config, List<TopicSpec> specs) {
+    try (Admin admin = Admin.create(config.kafkaProperties())) {
+      Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (TopicSpec spec : specs) {
+        if (!existing.contains(spec.name())) {
+          missing.add(
+              new NewTopic(spec.name(), config.topicPartitions(), config.topicReplicationFactor())
+                  .configs(spec.configs()));
+        }
+      }
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
+      List<String> created = missing.stream().map(NewTopic::name).toList();
+      LOG.info("Topics ready: {} (created now: {})", names(specs), created);
+      return created;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while creating topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "Could not create topics "
+              + names(specs)
+              + " on "
+              + config.kafka().get("bootstrap.servers")
+              + ": "
+              + e.getMessage()
+              + ". Check that the cluster is reachable and that this client may create topics,"
+              + " or create them beforehand and set saga.topics.create=false.",
+          e);
+    }
+  }
+
+  private static List<String> names(List<TopicSpec> specs) {
+    return specs.stream().map(TopicSpec::name).toList();
+  }
+
+  /** A topic the app needs and the topic-level configs it is created with. */
+  record TopicSpec(String name, Map<String, String> configs) {
+    TopicSpec {
+      configs = Map.copyOf(configs);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.sagaflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
+import io.sagaflow.embedded.kafka.TestKafka;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class SagaflowCliIT {
+  private static final Path JAR = Path.of("target", "sagaflow.jar");
+
+  @Test
+  void shouldStartEmbeddedBrokerAndStopCleanlyOnSigterm(@TempDir Path dataDir) throws Exception {
+    // Given the packaged jar started the way the README's run command starts it
+    Process process =
+        new ProcessBuilder(
+                javaBin(), "-jar", JAR.toString(), "run", "--data-dir", dataDir.toString())
+            .redirectErrorStream(true)
+            .start();
+    OutputCollector output = new OutputCollector(process.getInputStream());
+
+    // When it reports that it runs, and then gets SIGTERM (what Ctrl-C / kill send)
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> output.text().contains("Sagaflow is running") || !process.isAlive());
+    assertThat(output.text()).contains("Sagaflow is running").contains("saga.env=preview");
+    // Process.destroy() would also close our end of its output pipe; the handle only signals.
+    assertThat(process.toHandle().destroy()).isTrue();
+
+    // Then it shuts the broker down and exits by itself
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    output.join();
+    assertThat(output.text())
+        .contains("Stop requested; shutting down")
+        .contains("Embedded Kafka broker at 127.0.0.1:")
+        .contains("Sagaflow stopped cleanly")
+        .doesNotContain("Exception");
+    assertThat(dataDir.resolve("kafka").resolve("logs").resolve("meta.properties")).exists();
+  }
+
+  @Test
+  void shouldCreateTopicsOnExternalClusterAndExit(TestKafka kafka) throws Exception {
+    int exit =
+        SagaflowCli.execute(
+            "run", "--mode", "external", "--bootstrap-servers", kafka.bootstrapServers(), "--exit");
+
+    assertThat(exit).isZero();
+    try (Admin admin = kafka.admin()) {
+      Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      assertThat(topics)
+          .containsAll(
+              List.of(
+                  "saga.requests",
+                  "saga.replies",
+                  "saga.events",
+                  "saga.dlq",
+                  "inventory.commands",
+                  "payment.commands",
+                  "shipping.commands",
+                  "notification.commands"));
+      String retention =
+          admin
+              .describeConfigs(
+                  List.of(
+                      new org.apache.kafka.common.config.ConfigResource(
+                          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "saga.dlq")))
+              .all()
+              .get(30, TimeUnit.SECONDS)
+              .values()
+              .iterator()
+              .next()
+              .get("retention.ms")
+              .value();
+      assertThat(retention).isEqualTo(Long.toString(Duration.ofDays(30).toMillis()));
+    }
+  }
+
+  @Test
+  void shouldExitWithUsageCodeAndNameTheSettingOnBadConfiguration() throws Exception {
+    Process process =
+        new ProcessBuilder(
+                javaBin(), "-jar", JAR.toString(), "run", "--set", "saga.topics.partitions=many")
+            .redirectErrorStream(true)
+            .start();
+    OutputCollector output = new OutputCollector(process.getInputStream());
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    output.join();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output.text())
+        .contains(
+            "Configuration error: Invalid value 'many' for saga.topics.partitions: expected a"
+                + " whole number.");
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Reads a process's output on its own thread so the process never blocks on a full pipe. */
+  private static final class OutputCollector {
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private final Thread thread;
+
+    OutputCollector(InputStream in) {
+      thread =
+          new Thread(
+              () -> {
+                byte[] chunk = new byte[8192];
+                try {
+                  int n;
+                  while ((n = in.read(chunk)) >= 0) {
+                    synchronized (buffer) {
+                      buffer.write(chunk, 0, n);
+                    }
+                  }
+                } catch (IOException e) {
+                  synchronized (buffer) {
+                    buffer.writeBytes(("[output read failed: " + e + "]").getBytes(UTF_8));
+                  }
+                }
+              });
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    String text() {
+      synchronized (buffer) {
+        return buffer.toString(UTF_8);
+      }
+    }
+
+    void join() throws InterruptedException {
+      thread.join(10_000);
+    }
+
+    private static final java.nio.charset.Charset UTF_8 = StandardCharsets.UTF_8;
+  }
+}

@@ -1,0 +1,135 @@
+package io.sagaflow.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  @Test
+  void shouldRunEmbeddedPreviewWithSagasEnabledByDefault() {
+    SagaflowConfig config = ConfigLoader.load(Map.of(), Map.of());
+
+    assertThat(config.mode()).isEqualTo(RunMode.EMBEDDED);
+    assertThat(config.env()).isEqualTo(SagaEnv.PREVIEW);
+    assertThat(config.enabled()).isTrue();
+    assertThat(config.dataDir()).isEqualTo(Path.of(".sagaflow"));
+    assertThat(config.kafka())
+        .containsEntry("application.id", "sagaflow")
+        .containsEntry("processing.guarantee", "exactly_once_v2");
+  }
+
+  @Test
+  void shouldDisableSagasByDefaultInProduction() {
+    SagaflowConfig config = ConfigLoader.load(Map.of("SAGA_ENV", "production"), Map.of());
+
+    assertThat(config.env()).isEqualTo(SagaEnv.PRODUCTION);
+    assertThat(config.enabled()).isFalse();
+    assertThat(config.settings()).containsEntry("saga.enabled", "false");
+  }
+
+  @Test
+  void shouldDefaultExternalModeToProductionAndRequireBootstrapServers() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_MODE", "external"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka.bootstrap.servers is required")
+        .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+
+    SagaflowConfig config =
+        ConfigLoader.load(
+            Map.of("SAGA_MODE", "external", "KAFKA_BOOTSTRAP_SERVERS", "broker:9092"), Map.of());
+    assertThat(config.env()).isEqualTo(SagaEnv.PRODUCTION);
+    assertThat(config.enabled()).isFalse();
+    assertThat(config.kafka()).containsEntry("bootstrap.servers", "broker:9092");
+  }
+
+  @Test
+  void shouldLetExplicitFlagWinOverEnvironmentDefault() {
+    SagaflowConfig config =
+        ConfigLoader.load(Map.of("SAGA_ENV", "production", "SAGA_ENABLED", "TRUE"), Map.of());
+
+    assertThat(config.enabled()).isTrue();
+  }
+
+  @Test
+  void shouldLetCommandLineOverrideEnvironmentAndEnvironmentOverrideDefaults() {
+    SagaflowConfig config =
+        ConfigLoader.load(
+            Map.of("SAGA_TOPICS_PARTITIONS", "8", "KAFKA_COMMIT_INTERVAL_MS", "100"),
+            Map.of("saga.topics.partitions", "12"));
+
+    assertThat(config.topicPartitions()).isEqualTo(12);
+    assertThat(config.kafka()).containsEntry("commit.interval.ms", "100");
+  }
+
+  @Test
+  void shouldIgnoreKafkaScriptVariablesAndUnrelatedVariables() {
+    SagaflowConfig config =
+        ConfigLoader.load(Map.of("KAFKA_HEAP_OPTS", "-Xmx1g", "HOME", "/root"), Map.of());
+
+    assertThat(config.kafka()).doesNotContainKey("heap.opts");
+  }
+
+  @Test
+  void shouldRejectUnknownSagaSettingNamingItsSource() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_ENABLD", "true"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("saga.enabld")
+        .hasMessageContaining("environment variable SAGA_ENABLD")
+        .hasMessageContaining("saga.enabled");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("saga.nope", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("saga.nope")
+        .hasMessageContaining("command line");
+  }
+
+  @Test
+  void shouldRejectInvalidValuesNamingTheSetting() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_ENV", "staging"), Map.of()))
+        .hasMessage("Invalid value 'staging' for saga.env: expected one of preview, production.");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_ENABLED", "yes"), Map.of()))
+        .hasMessage("Invalid value 'yes' for saga.enabled: expected true or false.");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_TOPICS_PARTITIONS", "0"), Map.of()))
+        .hasMessage("Invalid value 0 for saga.topics.partitions: expected 1 to 10000.");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_KAFKA_PORT", "http"), Map.of()))
+        .hasMessage("Invalid value 'http' for saga.kafka.port: expected a whole number.");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_DATA_DIR", " "), Map.of()))
+        .hasMessageContaining("saga.data.dir is empty");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_DATA_DIR", "a\0b"), Map.of()))
+        .hasMessageContaining("Invalid path")
+        .hasMessageContaining("saga.data.dir");
+  }
+
+  @Test
+  void shouldRedactSecretsWhenDescribingTheConfiguration() {
+    SagaflowConfig config =
+        ConfigLoader.load(
+            Map.of(
+                "KAFKA_SASL_JAAS_CONFIG",
+                "org.apache.kafka.common.security.plain.PlainLoginModule password=\"hunter2\";",
+                "KAFKA_SSL_KEYSTORE_PASSWORD",
+                "hunter3"),
+            Map.of());
+
+    String described = config.describe();
+    assertThat(described)
+        .contains("kafka.sasl.jaas.config=[redacted]")
+        .contains("kafka.ssl.keystore.password=[redacted]")
+        .contains("kafka.application.id=sagaflow")
+        .doesNotContain("hunter2")
+        .doesNotContain("hunter3");
+    assertThat(config.kafka()).containsEntry("ssl.keystore.password", "hunter3");
+  }
+
+  @Test
+  void shouldPointKafkaClientsAtGivenBootstrapServers() {
+    SagaflowConfig config =
+        ConfigLoader.load(Map.of(), Map.of()).withBootstrapServers("127.0.0.1:1234");
+
+    assertThat(config.kafkaProperties()).containsEntry("bootstrap.servers", "127.0.0.1:1234");
+    assertThat(config.settings()).containsEntry("kafka.bootstrap.servers", "127.0.0.1:1234");
+  }
+}
