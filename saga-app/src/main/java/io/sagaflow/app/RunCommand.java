@@ -25,19 +25,22 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ShutdownLatch shutdown = new ShutdownLatch();
-    try (SagaflowRuntime runtime = new SagaflowRuntime(options.load()).start()) {
-      LOG.info(
-          "Sagaflow is running (Kafka at {}). {}",
-          runtime.config().kafka().get("bootstrap.servers"),
-          exitWhenDone ? "Exiting as asked (--exit)." : "Press Ctrl-C to stop.");
-      if (!exitWhenDone) {
-        shutdown.await();
-        LOG.info("Stop requested; shutting down");
+    try {
+      try (SagaflowRuntime runtime = new SagaflowRuntime(options.load()).start()) {
+        LOG.info(
+            "Sagaflow is running (Kafka at {}). {}",
+            runtime.config().kafka().get("bootstrap.servers"),
+            exitWhenDone ? "Exiting as asked (--exit)." : "Press Ctrl-C to stop.");
+        if (!exitWhenDone) {
+          shutdown.await();
+          LOG.info("Stop requested; shutting down");
+        }
       }
+      // Logged before releasing the shutdown hook: once released, the JVM may halt at any moment.
+      LOG.info("Sagaflow stopped cleanly");
     } finally {
       shutdown.closed();
     }
-    LOG.info("Sagaflow stopped cleanly");
     return 0;
   }
 }
