@@ -1,0 +1,78 @@
+package io.sagaflow.engine;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The saga definitions an application knows, several versions per type. Immutable: {@link #with}
+ * returns a new registry, so a running topology can never see a half-registered type.
+ *
+ * <p>A saga keeps the version it started with: the topology looks its definition up with {@link
+ * #find(String, int)} using the type and version stored in the saga's state, and only a start
+ * without a version uses {@link #latest(String)}.
+ */
+public final class SagaRegistry {
+  private final List<SagaDefinition<?>> definitions;
+
+  private SagaRegistry(List<SagaDefinition<?>> definitions) {
+    this.definitions = List.copyOf(definitions);
+  }
+
+  /** A registry holding the given definitions; (type, version) pairs must be unique. */
+  public static SagaRegistry of(SagaDefinition<?>... definitions) {
+    SagaRegistry registry = new SagaRegistry(List.of());
+    for (SagaDefinition<?> definition : definitions) {
+      registry = registry.with(definition);
+    }
+    return registry;
+  }
+
+  /**
+   * A registry that also holds {@code definition}.
+   *
+   * @throws IllegalArgumentException when this type and version is already registered
+   */
+  public SagaRegistry with(SagaDefinition<?> definition) {
+    Objects.requireNonNull(definition, "definition");
+    if (find(definition.name(), definition.version()).isPresent()) {
+      throw new IllegalArgumentException(
+          "saga '"
+              + definition.name()
+              + "' v"
+              + definition.version()
+              + " is already registered; register a new version number instead");
+    }
+    return new SagaRegistry(Stream.concat(definitions.stream(), Stream.of(definition)).toList());
+  }
+
+  /** The definition of {@code type} at exactly {@code version}. */
+  public Optional<SagaDefinition<?>> find(String type, int version) {
+    return definitions.stream()
+        .filter(d -> d.name().equals(type) && d.version() == version)
+        .findFirst();
+  }
+
+  /** The highest registered version of {@code type}. */
+  public Optional<SagaDefinition<?>> latest(String type) {
+    return definitions.stream()
+        .filter(d -> d.name().equals(type))
+        .max(Comparator.comparingInt(SagaDefinition::version));
+  }
+
+  /** The named version, or the latest when {@code version} is empty. */
+  public Optional<SagaDefinition<?>> resolve(String type, Optional<Integer> version) {
+    return version.map(v -> find(type, v)).orElseGet(() -> latest(type));
+  }
+
+  /** Registered versions of {@code type}, ascending. */
+  public List<Integer> versions(String type) {
+    return definitions.stream()
+        .filter(d -> d.name().equals(type))
+        .map(SagaDefinition::version)
+        .sorted()
+        .toList();
+  }
+}
