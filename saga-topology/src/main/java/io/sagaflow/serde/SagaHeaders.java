@@ -1,0 +1,72 @@
+package io.sagaflow.serde;
+
+import java.util.List;
+
+/**
+ * Kafka header names Sagaflow writes and reads, so participants in any language can route, trace
+ * and deduplicate without decoding our records. Follows the CloudEvents Kafka binary binding
+ * ({@code ce_*}) plus saga extensions; {@code schemas/asyncapi.yaml} documents each one and a test
+ * keeps the two in step.
+ */
+public final class SagaHeaders {
+
+  /** CloudEvents spec version, always {@value #CE_SPECVERSION_VALUE}. */
+  public static final String CE_SPECVERSION = "ce_specversion";
+
+  public static final String CE_SPECVERSION_VALUE = "1.0";
+
+  /** Unique id of the message; for commands the command id a participant deduplicates on. */
+  public static final String CE_ID = "ce_id";
+
+  /**
+   * Full Avro record name of the value, for example {@code io.sagaflow.contract.ReserveInventory}.
+   */
+  public static final String CE_TYPE = "ce_type";
+
+  /** Producer of the message, {@value #CE_SOURCE_VALUE} for the orchestrator. */
+  public static final String CE_SOURCE = "ce_source";
+
+  public static final String CE_SOURCE_VALUE = "sagaflow";
+
+  /** The saga id (equal to the record key). */
+  public static final String CE_SUBJECT = "ce_subject";
+
+  /** RFC 3339 time the message was produced. */
+  public static final String CE_TIME = "ce_time";
+
+  /** Step name; a participant echoes it in {@code StepReply.step}. */
+  public static final String SAGA_STEP = "saga_step";
+
+  /** Attempt number; a participant echoes it in {@code StepReply.attempt}. */
+  public static final String SAGA_ATTEMPT = "saga_attempt";
+
+  /** {@code ACTION} or {@code COMPENSATION}. */
+  public static final String SAGA_KIND = "saga_kind";
+
+  /** Where the participant sends its {@code StepReply}: {@code saga.replies}. */
+  public static final String SAGA_REPLY_TOPIC = "saga_reply_topic";
+
+  /** W3C trace context, so a participant's spans join the saga's trace. */
+  public static final String TRACEPARENT = "traceparent";
+
+  /** On saga.dlq: the {@code DeadLetterReason} symbol. */
+  public static final String SAGA_DLQ_REASON = "saga_dlq_reason";
+
+  /** Every header above, for documentation checks. */
+  public static final List<String> ALL =
+      List.of(
+          CE_SPECVERSION,
+          CE_ID,
+          CE_TYPE,
+          CE_SOURCE,
+          CE_SUBJECT,
+          CE_TIME,
+          SAGA_STEP,
+          SAGA_ATTEMPT,
+          SAGA_KIND,
+          SAGA_REPLY_TOPIC,
+          TRACEPARENT,
+          SAGA_DLQ_REASON);
+
+  private SagaHeaders() {}
+}
