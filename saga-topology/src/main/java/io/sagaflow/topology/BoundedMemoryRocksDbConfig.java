@@ -10,13 +10,13 @@ import org.rocksdb.Options;
 import org.rocksdb.WriteBufferManager;
 
 /**
- * Bounds the memory of every RocksDB store in this process by one shared block cache and one
- * shared write-buffer manager that charges memtables against that cache.
+ * Bounds the memory of every RocksDB store in this process by one shared block cache and one shared
+ * write-buffer manager that charges memtables against that cache.
  *
  * <p>Without it each store of each task gets its own cache and memtables, so memory grows with
  * stores times partitions. Kafka Streams instantiates a config setter per store by class name, so
- * the shared cache must be held in a static field: it is a process-wide resource on purpose, created
- * once from the first store's settings and never closed (it lives as long as the JVM).
+ * the shared cache must be held in a static field: it is a process-wide resource on purpose,
+ * created once from the first store's settings and never closed (it lives as long as the JVM).
  *
  * <p>Settings (in the Streams config): {@value #CACHE_BYTES_CONFIG} (total, default 64 MiB) and
  * {@value #WRITE_BUFFER_BYTES_CONFIG} (the part memtables may use, default 16 MiB).
@@ -69,7 +69,8 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   private static synchronized SharedMemory sharedMemory(Map<String, Object> configs) {
     if (shared == null) {
       long total = longConfig(configs, CACHE_BYTES_CONFIG, DEFAULT_CACHE_BYTES);
-      long writeBuffers = longConfig(configs, WRITE_BUFFER_BYTES_CONFIG, DEFAULT_WRITE_BUFFER_BYTES);
+      long writeBuffers =
+          longConfig(configs, WRITE_BUFFER_BYTES_CONFIG, DEFAULT_WRITE_BUFFER_BYTES);
       if (writeBuffers >= total) {
         throw new IllegalArgumentException(
             WRITE_BUFFER_BYTES_CONFIG
@@ -99,7 +100,8 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
       }
       return parsed;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a number of bytes, got '" + value + "'", e);
+      throw new IllegalArgumentException(
+          key + " must be a number of bytes, got '" + value + "'", e);
     }
   }
 

@@ -41,6 +41,18 @@ final class TimerKeys {
     return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(dueMillis(now) + 1).array());
   }
 
+  /** The saga id encoded in a key. */
+  static String sagaId(Bytes key) {
+    byte[] bytes = key.get();
+    return new String(bytes, FIXED, bytes.length - FIXED, StandardCharsets.UTF_8);
+  }
+
+  /** The timer id encoded in a key. */
+  static java.util.UUID timerId(Bytes key) {
+    ByteBuffer buf = ByteBuffer.wrap(key.get(), Long.BYTES, 2 * Long.BYTES);
+    return new java.util.UUID(buf.getLong(), buf.getLong());
+  }
+
   /** The due time encoded in a key. */
   static Instant dueAt(Bytes key) {
     return Instant.ofEpochMilli(ByteBuffer.wrap(key.get()).getLong());
