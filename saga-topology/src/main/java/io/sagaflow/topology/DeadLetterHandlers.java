@@ -2,6 +2,7 @@ package io.sagaflow.topology;
 
 import io.sagaflow.contract.DeadLetterReason;
 import io.sagaflow.serde.AvroDeserializationException;
+import io.sagaflow.serde.SchemaRegistryException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,9 @@ public final class DeadLetterHandlers {
     @Override
     public DeserializationExceptionHandler.Response handleError(
         ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+      if (!(exception instanceof org.apache.kafka.common.errors.SerializationException)) {
+        return DeserializationExceptionHandler.Response.fail();
+      }
       String detail =
           "Could not decode the record from "
               + context.topic()
@@ -92,6 +96,17 @@ public final class DeadLetterHandlers {
     @Override
     public ProcessingExceptionHandler.Response handleError(
         ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+      if (exception instanceof SchemaRegistryException) {
+        // The registry is down or refuses us: every input would fail the same way. Stop the task
+        // (the app replaces the thread and retries) instead of dead-lettering the whole topic.
+        LOG.error(
+            "Schema registry failure on {}-{}@{}; not dead-lettering, stopping the task",
+            context.topic(),
+            context.partition(),
+            context.offset(),
+            exception);
+        return ProcessingExceptionHandler.Response.fail();
+      }
       DeadLetterReason reason;
       Optional<String> sagaId;
       String detail;

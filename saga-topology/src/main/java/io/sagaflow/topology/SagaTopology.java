@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -26,10 +27,10 @@ import org.apache.kafka.streams.state.Stores;
  * changelog topics keep their names across releases:
  *
  * <pre>
- * source-requests (saga.requests) ─────────────────────────────┐
- * source-replies (saga.replies) ─► reply-router ─► coordinator ─┼─► sink-&lt;topic&gt; per command topic
- *                                       └─► sink-replies-rekeyed│─► sink-events (saga.events)
- *                                           (back to saga.replies)─► sink-dlq (saga.dlq, timer failures)
+ * source-requests ─► decode-requests ────────────────────────┐
+ * source-replies ─► decode-replies ─► reply-router ─► coordinator ─► sink-&lt;topic&gt; per command topic
+ *                                        └─► sink-replies-rekeyed      ├─► sink-events (saga.events)
+ *                                            (back to saga.replies)    └─► sink-dlq (failed timers)
  * coordinator stores: saga-state (RocksDB, changelog), saga-timers (RocksDB, changelog)
  * </pre>
  */
@@ -42,6 +43,8 @@ public final class SagaTopology {
 
   static final String SOURCE_REQUESTS = "source-requests";
   static final String SOURCE_REPLIES = "source-replies";
+  static final String DECODE_REQUESTS = "decode-requests";
+  static final String DECODE_REPLIES = "decode-replies";
   static final String REPLY_ROUTER = "reply-router";
   static final String COORDINATOR = "coordinator";
   static final String SINK_EVENTS = "sink-events";
@@ -82,17 +85,22 @@ public final class SagaTopology {
     topology.addSource(
         SOURCE_REQUESTS,
         new StringDeserializer(),
-        AvroDeserializer.anySpecific(schemas),
+        new ByteArrayDeserializer(),
         SagaTopics.REQUESTS);
     topology.addSource(
-        SOURCE_REPLIES,
-        new StringDeserializer(),
-        AvroDeserializer.specific(StepReply.class, schemas),
-        SagaTopics.REPLIES);
+        SOURCE_REPLIES, new StringDeserializer(), new ByteArrayDeserializer(), SagaTopics.REPLIES);
     topology.addProcessor(
-        REPLY_ROUTER, () -> new ReplyRouter(COORDINATOR, SINK_REKEY), SOURCE_REPLIES);
+        DECODE_REQUESTS,
+        () -> new InputDecoder(AvroDeserializer.anySpecific(schemas), COORDINATOR),
+        SOURCE_REQUESTS);
     topology.addProcessor(
-        COORDINATOR, () -> new SagaCoordinator(registry, wiring), SOURCE_REQUESTS, REPLY_ROUTER);
+        DECODE_REPLIES,
+        () -> new InputDecoder(AvroDeserializer.specific(StepReply.class, schemas), REPLY_ROUTER),
+        SOURCE_REPLIES);
+    topology.addProcessor(
+        REPLY_ROUTER, () -> new ReplyRouter(COORDINATOR, SINK_REKEY), DECODE_REPLIES);
+    topology.addProcessor(
+        COORDINATOR, () -> new SagaCoordinator(registry, wiring), DECODE_REQUESTS, REPLY_ROUTER);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(STATE_STORE),

@@ -175,6 +175,10 @@ final class SagaDriver implements AutoCloseable {
     reply(command, StepOutcome.SUCCEEDED, null, null, Optional.of(result), command.sagaId());
   }
 
+  void succeedWithoutResult(Command command) {
+    reply(command, StepOutcome.SUCCEEDED, null, null, Optional.empty(), command.sagaId());
+  }
+
   void failBusiness(Command command, String code) {
     reply(
         command,
@@ -202,6 +206,17 @@ final class SagaDriver implements AutoCloseable {
       String message,
       Optional<SpecificRecord> result,
       String key) {
+    reply(command, outcome, code, message, result, key, command.sagaId());
+  }
+
+  void reply(
+      Command command,
+      StepOutcome outcome,
+      String code,
+      String message,
+      Optional<SpecificRecord> result,
+      String key,
+      String subject) {
     StepReply reply =
         StepReply.newBuilder()
             .setStep(command.step())
@@ -213,7 +228,7 @@ final class SagaDriver implements AutoCloseable {
             .setStepResult(result.map(r -> ByteBuffer.wrap(data.encode(r))).orElse(null))
             .build();
     Headers headers = new RecordHeaders();
-    headers.add(SagaHeaders.CE_SUBJECT, command.sagaId().getBytes(StandardCharsets.UTF_8));
+    headers.add(SagaHeaders.CE_SUBJECT, subject.getBytes(StandardCharsets.UTF_8));
     replies.pipeInput(new TestRecord<>(key, reply, headers, now()));
   }
 
