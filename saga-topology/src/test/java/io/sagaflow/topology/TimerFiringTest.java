@@ -175,9 +175,12 @@ class TimerFiringTest {
   @Test
   void shouldStopInsteadOfDeadLetteringWhenRegistryIsDownAsTimerFires() {
     try (SagaDriver saga = new SagaDriver(sagas())) {
-      // Given a saga waiting for its step, and then a registry outage
+      // Given a saga waiting for its step, whose stored state the processor has read before (a
+      // repeated start), and then a registry outage
+      start(saga, "t6", RESERVING);
       start(saga, "t6", RESERVING);
       saga.onlyCommand(INVENTORY);
+      assertThat(saga.counters.get("input.DUPLICATE")).isEqualTo(1);
       saga.takeRegistryDown();
 
       // When its timeout fires and the new state cannot be encoded
