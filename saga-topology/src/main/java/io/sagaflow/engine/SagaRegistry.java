@@ -67,6 +67,11 @@ public final class SagaRegistry {
     return version.map(v -> find(type, v)).orElseGet(() -> latest(type));
   }
 
+  /** Every registered definition, in registration order. */
+  public List<SagaDefinition<?>> all() {
+    return definitions;
+  }
+
   /** Registered versions of {@code type}, ascending. */
   public List<Integer> versions(String type) {
     return definitions.stream()

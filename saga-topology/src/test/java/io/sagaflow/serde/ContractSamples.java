@@ -156,7 +156,7 @@ final class ContractSamples {
         SendConfirmation.newBuilder()
             .setOrderId("order-1")
             .setCustomerEmail("ada@example.org")
-            .setShipmentId("ship-1")
+            .setCaptureId("cap-1")
             .build(),
         InventoryReserved.newBuilder().setReservationId("res-1").build(),
         PaymentAuthorized.newBuilder()

@@ -1,0 +1,35 @@
+package io.sagaflow.topology;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What the coordinator is connected to: store and sink names, shared helpers, and the timer
+ * punctuation settings. Built once by {@link SagaTopology}.
+ */
+record CoordinatorWiring(
+    String stateStore,
+    String timerStore,
+    String replyTopic,
+    String eventSink,
+    String deadLetterSink,
+    Map<String, String> commandSinks,
+    DataCodec data,
+    DeadLetters deadLetters,
+    SagaCounters counters,
+    Duration punctuationInterval,
+    int timerBudget) {
+
+  CoordinatorWiring {
+    commandSinks = Map.copyOf(commandSinks);
+  }
+
+  String commandSink(String topic) {
+    String sink = commandSinks.get(topic);
+    if (sink == null) {
+      throw new IllegalStateException(
+          "No sink for command topic " + topic + "; it is not named by any registered definition");
+    }
+    return sink;
+  }
+}

@@ -1,0 +1,69 @@
+package io.sagaflow.topology;
+
+import io.sagaflow.serde.AvroDeserializer;
+import io.sagaflow.serde.AvroSerdeConfig;
+import io.sagaflow.serde.AvroSerializer;
+import io.sagaflow.serde.SchemaRegistry;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Turns the Avro records nested in other records (saga data inside start requests and stored state,
+ * step results inside replies) into Confluent wire-format bytes and back. Nested records use the
+ * record-name subject strategy, so one type has one subject wherever it travels.
+ */
+public final class DataCodec {
+  // Nested payloads are not on a topic of their own; the name only feeds the subject strategy,
+  // which for record names ignores it.
+  private static final String NESTED = "sagaflow.nested";
+
+  private final AvroSerializer<SpecificRecord> serializer;
+  private final AvroDeserializer<SpecificRecord> deserializer;
+
+  /** A codec over {@code registry}; {@code autoRegister} registers unseen schemas on write. */
+  public DataCodec(SchemaRegistry registry, boolean autoRegister) {
+    this.serializer =
+        new AvroSerializer<>(registry, AvroSerdeConfig.recordName().withAutoRegister(autoRegister));
+    this.deserializer = AvroDeserializer.anySpecific(registry);
+  }
+
+  /** The wire-format bytes of {@code record}. */
+  public byte[] encode(Object record) {
+    if (!(record instanceof SpecificRecord specific)) {
+      throw new IllegalArgumentException(
+          "Saga data, commands and results must be Avro generated classes, got "
+              + record.getClass().getName());
+    }
+    return serializer.serialize(NESTED, specific);
+  }
+
+  /**
+   * Decodes wire-format bytes into the generated class named by the writer schema, checked against
+   * {@code expected}.
+   *
+   * @throws IllegalArgumentException if the record is of another type than expected
+   */
+  public <T> T decode(byte[] bytes, Class<T> expected) {
+    SpecificRecord record = deserializer.deserialize(NESTED, bytes);
+    if (!expected.isInstance(record)) {
+      throw new IllegalArgumentException(
+          "Expected a "
+              + expected.getName()
+              + " but the payload holds a "
+              + record.getSchema().getFullName());
+    }
+    return expected.cast(record);
+  }
+
+  /** Decodes wire-format bytes into whatever generated class the writer schema names. */
+  public Object decodeAny(byte[] bytes) {
+    return deserializer.deserialize(NESTED, bytes);
+  }
+
+  /** The readable bytes of {@code buffer}, without moving its position. */
+  public static byte[] toArray(java.nio.ByteBuffer buffer) {
+    java.nio.ByteBuffer copy = buffer.duplicate();
+    byte[] out = new byte[copy.remaining()];
+    copy.get(out);
+    return out;
+  }
+}

@@ -1,0 +1,94 @@
+package io.sagaflow.topology;
+
+import io.sagaflow.contract.SagaEvent;
+import io.sagaflow.contract.SagaEventType;
+import io.sagaflow.engine.Outbound;
+import io.sagaflow.serde.SagaHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Turns the engine's outbound values into Kafka records with CloudEvents headers. Every value
+ * derives from the decision alone (ids are name-based, times are the decision's {@code now}), so a
+ * replay produces the same bytes.
+ */
+final class OutboundMapper {
+  private final String replyTopic;
+
+  OutboundMapper(String replyTopic) {
+    this.replyTopic = replyTopic;
+  }
+
+  Record<String, Object> command(Outbound.Command command, Instant now) {
+    if (!(command.payload() instanceof SpecificRecord payload)) {
+      throw new IllegalStateException(
+          "Step '"
+              + command.step()
+              + "' built a "
+              + command.payload().getClass().getName()
+              + "; commands must be Avro generated classes");
+    }
+    Headers headers = new RecordHeaders();
+    put(headers, SagaHeaders.CE_SPECVERSION, SagaHeaders.CE_SPECVERSION_VALUE);
+    put(headers, SagaHeaders.CE_ID, command.commandId().toString());
+    put(headers, SagaHeaders.CE_TYPE, payload.getSchema().getFullName());
+    put(headers, SagaHeaders.CE_SOURCE, SagaHeaders.CE_SOURCE_VALUE);
+    put(headers, SagaHeaders.CE_SUBJECT, command.sagaId());
+    put(headers, SagaHeaders.CE_TIME, now.toString());
+    put(headers, SagaHeaders.SAGA_STEP, command.step());
+    put(headers, SagaHeaders.SAGA_ATTEMPT, Integer.toString(command.attempt()));
+    put(headers, SagaHeaders.SAGA_KIND, command.kind().name());
+    put(headers, SagaHeaders.SAGA_REPLY_TOPIC, replyTopic);
+    command.traceparent().ifPresent(tp -> put(headers, SagaHeaders.TRACEPARENT, tp));
+    return new Record<>(command.sagaId(), payload, now.toEpochMilli(), headers);
+  }
+
+  Record<String, Object> event(Outbound.LifecycleEvent event, String traceparent) {
+    SagaEvent value =
+        SagaEvent.newBuilder()
+            .setSagaId(event.sagaId())
+            .setSagaType(event.type())
+            .setDefinitionVersion(event.version())
+            .setEventType(SagaEventType.valueOf(event.eventType().name()))
+            .setStep(event.step().orElse(null))
+            .setAttempt(event.attempt().orElse(null))
+            .setStatus(event.status().name())
+            .setReason(event.reason().orElse(null))
+            .setAt(event.at())
+            .build();
+    Headers headers = new RecordHeaders();
+    put(headers, SagaHeaders.CE_SPECVERSION, SagaHeaders.CE_SPECVERSION_VALUE);
+    put(headers, SagaHeaders.CE_ID, eventId(event).toString());
+    put(headers, SagaHeaders.CE_TYPE, SagaEvent.getClassSchema().getFullName());
+    put(headers, SagaHeaders.CE_SOURCE, SagaHeaders.CE_SOURCE_VALUE);
+    put(headers, SagaHeaders.CE_SUBJECT, event.sagaId());
+    put(headers, SagaHeaders.CE_TIME, event.at().toString());
+    if (!traceparent.isEmpty()) {
+      put(headers, SagaHeaders.TRACEPARENT, traceparent);
+    }
+    return new Record<>(event.sagaId(), value, event.at().toEpochMilli(), headers);
+  }
+
+  private static UUID eventId(Outbound.LifecycleEvent e) {
+    String name =
+        e.sagaId()
+            + '\u0000'
+            + e.eventType()
+            + '\u0000'
+            + e.step().orElse("")
+            + '\u0000'
+            + e.attempt().map(String::valueOf).orElse("")
+            + '\u0000'
+            + e.at().toEpochMilli();
+    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void put(Headers headers, String name, String value) {
+    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,41 @@
+package io.sagaflow.topology;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The Kafka Streams settings the saga processor relies on, on top of the caller's own. The
+ * guarantees are not optional: exactly-once v2 (state, timers and outputs commit with the input),
+ * explicit names for every internal resource, dead-letter handlers, bounded RocksDB memory.
+ */
+public final class SagaStreamsConfig {
+  private SagaStreamsConfig() {}
+
+  /**
+   * Streams properties: {@code base} (bootstrap servers, application id, tuning) with the saga
+   * processor's required settings applied over it.
+   */
+  public static Properties create(Map<String, ?> base, DeadLetters deadLetters) {
+    Properties props = new Properties();
+    props.putAll(base);
+    props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+    // errors.dead.letter.queue.topic.name stays unset on purpose: our handlers address the
+    // dead-letter topic themselves, while with it set Kafka's default production handler would
+    // write the raw input there too, a second record whose value is not a DeadLetter.
+    props.remove(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterHandlers.Deserialization.class.getName());
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterHandlers.Processing.class.getName());
+    props.put(
+        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+        BoundedMemoryRocksDbConfig.class.getName());
+    props.put(DeadLetters.CONFIG, deadLetters);
+    return props;
+  }
+}

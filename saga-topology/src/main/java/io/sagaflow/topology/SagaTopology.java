@@ -1,0 +1,193 @@
+package io.sagaflow.topology;
+
+import io.sagaflow.contract.SagaEvent;
+import io.sagaflow.contract.SagaStateRecord;
+import io.sagaflow.contract.StepReply;
+import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.serde.AvroDeserializer;
+import io.sagaflow.serde.AvroSerde;
+import io.sagaflow.serde.AvroSerdeConfig;
+import io.sagaflow.serde.AvroSerializer;
+import io.sagaflow.serde.SchemaRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the saga processor's Kafka Streams topology. Every node and store has an explicit name, so
+ * changelog topics keep their names across releases:
+ *
+ * <pre>
+ * source-requests ─► decode-requests ────────────────────────┐
+ * source-replies ─► decode-replies ─► reply-router ─► coordinator ─► sink-&lt;topic&gt; per command topic
+ *                                        └─► sink-replies-rekeyed      ├─► sink-events (saga.events)
+ *                                            (back to saga.replies)    └─► sink-dlq (failed timers)
+ * coordinator stores: saga-state (RocksDB, changelog), saga-timers (RocksDB, changelog)
+ * </pre>
+ */
+public final class SagaTopology {
+  /** The saga state store: saga id to {@link SagaStateRecord}. */
+  public static final String STATE_STORE = "saga-state";
+
+  /** The timer store, ordered by due time. */
+  public static final String TIMER_STORE = "saga-timers";
+
+  static final String SOURCE_REQUESTS = "source-requests";
+  static final String SOURCE_REPLIES = "source-replies";
+  static final String DECODE_REQUESTS = "decode-requests";
+  static final String DECODE_REPLIES = "decode-replies";
+  static final String REPLY_ROUTER = "reply-router";
+  static final String COORDINATOR = "coordinator";
+  static final String SINK_EVENTS = "sink-events";
+  static final String SINK_DLQ = "sink-dlq";
+  static final String SINK_REKEY = "sink-replies-rekeyed";
+
+  private SagaTopology() {}
+
+  /**
+   * Builds the topology for the sagas in {@code registry}.
+   *
+   * @param settings schema registry, shared helpers and timer settings
+   */
+  public static Topology build(SagaRegistry registry, Settings settings) {
+    SchemaRegistry schemas = settings.schemaRegistry();
+    AvroSerdeConfig topicNames =
+        AvroSerdeConfig.topicName().withAutoRegister(settings.autoRegister());
+    AvroSerdeConfig recordNames =
+        AvroSerdeConfig.recordName().withAutoRegister(settings.autoRegister());
+
+    Map<String, String> commandSinks = new LinkedHashMap<>();
+    SagaTopics.commandTopics(registry).forEach(t -> commandSinks.put(t, "sink-" + t));
+    CoordinatorWiring wiring =
+        new CoordinatorWiring(
+            STATE_STORE,
+            TIMER_STORE,
+            SagaTopics.REPLIES,
+            SINK_EVENTS,
+            SINK_DLQ,
+            commandSinks,
+            new DataCodec(schemas, settings.autoRegister()),
+            settings.deadLetters(),
+            settings.counters(),
+            settings.punctuationInterval(),
+            settings.timerBudget());
+
+    Topology topology = new Topology();
+    topology.addSource(
+        SOURCE_REQUESTS,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        SagaTopics.REQUESTS);
+    topology.addSource(
+        SOURCE_REPLIES, new StringDeserializer(), new ByteArrayDeserializer(), SagaTopics.REPLIES);
+    topology.addProcessor(
+        DECODE_REQUESTS,
+        () -> new InputDecoder(AvroDeserializer.anySpecific(schemas), COORDINATOR),
+        SOURCE_REQUESTS);
+    topology.addProcessor(
+        DECODE_REPLIES,
+        () -> new InputDecoder(AvroDeserializer.specific(StepReply.class, schemas), REPLY_ROUTER),
+        SOURCE_REPLIES);
+    topology.addProcessor(
+        REPLY_ROUTER, () -> new ReplyRouter(COORDINATOR, SINK_REKEY), DECODE_REPLIES);
+    topology.addProcessor(
+        COORDINATOR, () -> new SagaCoordinator(registry, wiring), DECODE_REQUESTS, REPLY_ROUTER);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(STATE_STORE),
+            Serdes.String(),
+            // The store is ours alone, so its schema is always registered, whatever the setting.
+            AvroSerde.specific(
+                SagaStateRecord.class,
+                schemas,
+                AvroSerdeConfig.topicName().withAutoRegister(true))),
+        COORDINATOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+        COORDINATOR);
+
+    Serializer<SpecificRecord> commands = new AvroSerializer<>(schemas, recordNames);
+    commandSinks.forEach(
+        (topic, sink) ->
+            topology.addSink(sink, topic, new StringSerializer(), commands, COORDINATOR));
+    topology.addSink(
+        SINK_EVENTS,
+        SagaTopics.EVENTS,
+        new StringSerializer(),
+        new AvroSerializer<SagaEvent>(schemas, topicNames),
+        COORDINATOR);
+    topology.addSink(
+        SINK_DLQ,
+        settings.deadLetters().topic(),
+        new StringSerializer(),
+        new AvroSerializer<io.sagaflow.contract.DeadLetter>(schemas, topicNames),
+        COORDINATOR);
+    topology.addSink(
+        SINK_REKEY,
+        SagaTopics.REPLIES,
+        new StringSerializer(),
+        new AvroSerializer<StepReply>(schemas, topicNames),
+        REPLY_ROUTER);
+    return topology;
+  }
+
+  /**
+   * What the topology needs besides the saga definitions.
+   *
+   * @param schemaRegistry where record schemas are registered and looked up
+   * @param autoRegister whether outbound schemas are registered on first use (off in production)
+   * @param deadLetters the shared dead-letter builder, also handed to the exception handlers
+   * @param counters the shared counters
+   * @param punctuationInterval how often due timers are scanned (wall-clock)
+   * @param timerBudget how many timers one scan fires at most, so a backlog cannot stall a commit
+   */
+  public record Settings(
+      SchemaRegistry schemaRegistry,
+      boolean autoRegister,
+      DeadLetters deadLetters,
+      SagaCounters counters,
+      Duration punctuationInterval,
+      int timerBudget) {
+    /** Default scan interval: timers fire at most this late. */
+    public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofMillis(200);
+
+    /** Default number of timers one scan fires. */
+    public static final int DEFAULT_TIMER_BUDGET = 1000;
+
+    /** Rejects missing parts and non-positive limits. */
+    public Settings {
+      Objects.requireNonNull(schemaRegistry, "schemaRegistry");
+      Objects.requireNonNull(deadLetters, "deadLetters");
+      Objects.requireNonNull(counters, "counters");
+      Objects.requireNonNull(punctuationInterval, "punctuationInterval");
+      if (punctuationInterval.isNegative() || punctuationInterval.isZero()) {
+        throw new IllegalArgumentException("punctuationInterval must be positive");
+      }
+      if (timerBudget <= 0) {
+        throw new IllegalArgumentException("timerBudget must be positive");
+      }
+    }
+
+    /** Settings with the default timer interval and budget. */
+    public static Settings of(
+        SchemaRegistry schemaRegistry, boolean autoRegister, SagaCounters counters) {
+      return new Settings(
+          schemaRegistry,
+          autoRegister,
+          new DeadLetters(SagaTopics.DLQ, schemaRegistry, autoRegister, counters),
+          counters,
+          DEFAULT_PUNCTUATION_INTERVAL,
+          DEFAULT_TIMER_BUDGET);
+    }
+  }
+}

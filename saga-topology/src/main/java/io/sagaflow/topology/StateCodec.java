@@ -1,0 +1,150 @@
+package io.sagaflow.topology;
+
+import io.sagaflow.contract.SagaStateRecord;
+import io.sagaflow.contract.StepStateRecord;
+import io.sagaflow.contract.TimerRecord;
+import io.sagaflow.contract.TransitionRecord;
+import io.sagaflow.engine.CommandKind;
+import io.sagaflow.engine.SagaDefinition;
+import io.sagaflow.engine.SagaState;
+import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.engine.StepError;
+import io.sagaflow.engine.StepState;
+import io.sagaflow.engine.StepStatus;
+import io.sagaflow.engine.Timer;
+import io.sagaflow.engine.TimerKind;
+import io.sagaflow.engine.Transition;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Maps the engine's {@link SagaState} onto the stored {@link SagaStateRecord} contract and back.
+ * The record is what the changelog carries, so its schema evolves only compatibly; this class is
+ * the one place that knows both shapes.
+ */
+final class StateCodec {
+  /** The shape version written now; see the {@code stateVersion} field's doc. */
+  static final int STATE_VERSION = 1;
+
+  private final DataCodec data;
+
+  StateCodec(DataCodec data) {
+    this.data = data;
+  }
+
+  SagaStateRecord toRecord(SagaState<?> state) {
+    return SagaStateRecord.newBuilder()
+        .setStateVersion(STATE_VERSION)
+        .setSagaId(state.sagaId())
+        .setSagaType(state.type())
+        .setDefinitionVersion(state.definitionVersion())
+        .setStatus(state.status().name())
+        .setData(ByteBuffer.wrap(data.encode(state.data())))
+        .setSteps(state.steps().stream().map(StateCodec::toRecord).toList())
+        .setTimers(state.pendingTimers().stream().map(StateCodec::toRecord).toList())
+        .setHistory(state.history().stream().map(StateCodec::toRecord).toList())
+        .setTraceparent(state.traceparent().orElse(null))
+        .setLastError(state.lastError().orElse(null))
+        .setCreatedAt(state.createdAt())
+        .setUpdatedAt(state.updatedAt())
+        .build();
+  }
+
+  <D> SagaState<D> fromRecord(SagaStateRecord record, SagaDefinition<D> definition) {
+    D sagaData = data.decode(DataCodec.toArray(record.getData()), definition.dataType());
+    return new SagaState<>(
+        record.getSagaId(),
+        record.getSagaType(),
+        record.getDefinitionVersion(),
+        SagaStatus.valueOf(record.getStatus()),
+        sagaData,
+        record.getSteps().stream().map(StateCodec::fromRecord).toList(),
+        record.getTimers().stream().map(t -> fromRecord(record.getSagaId(), t)).toList(),
+        record.getHistory().stream().map(StateCodec::fromRecord).toList(),
+        Optional.ofNullable(record.getTraceparent()),
+        Optional.ofNullable(record.getLastError()),
+        record.getCreatedAt(),
+        record.getUpdatedAt());
+  }
+
+  private static StepStateRecord toRecord(StepState step) {
+    Optional<StepError> error = step.lastError();
+    return StepStateRecord.newBuilder()
+        .setName(step.name())
+        .setStatus(step.status().name())
+        .setAttempt(step.attempt())
+        .setCommandId(step.commandId().map(UUID::toString).orElse(null))
+        .setCompensationAttempt(step.compensationAttempt())
+        .setLastErrorCode(error.map(StepError::code).orElse(null))
+        .setLastErrorMessage(error.map(StepError::message).orElse(null))
+        .setLastErrorKind(error.map(e -> e.kind().name()).orElse(null))
+        .setLastErrorAttempt(error.map(StepError::attempt).orElse(null))
+        .setLastErrorAt(error.map(StepError::at).orElse(null))
+        .setStartedAt(step.startedAt().orElse(null))
+        .setFinishedAt(step.finishedAt().orElse(null))
+        .setMayHaveApplied(step.mayHaveApplied())
+        .build();
+  }
+
+  private static StepState fromRecord(StepStateRecord r) {
+    Optional<StepError> error =
+        Optional.ofNullable(r.getLastErrorCode())
+            .map(
+                code ->
+                    new StepError(
+                        code,
+                        Optional.ofNullable(r.getLastErrorMessage()).orElse(""),
+                        r.getLastErrorKind() == null
+                            ? CommandKind.ACTION
+                            : CommandKind.valueOf(r.getLastErrorKind()),
+                        Optional.ofNullable(r.getLastErrorAttempt()).orElse(r.getAttempt()),
+                        Optional.ofNullable(r.getLastErrorAt()).orElse(Instant.EPOCH)));
+    return new StepState(
+        r.getName(),
+        StepStatus.valueOf(r.getStatus()),
+        r.getAttempt(),
+        Optional.ofNullable(r.getCommandId()).map(UUID::fromString),
+        error,
+        Optional.ofNullable(r.getStartedAt()),
+        Optional.ofNullable(r.getFinishedAt()),
+        r.getCompensationAttempt(),
+        r.getMayHaveApplied());
+  }
+
+  private static TimerRecord toRecord(Timer timer) {
+    return TimerRecord.newBuilder()
+        .setTimerId(timer.timerId().toString())
+        .setKind(timer.kind().name())
+        .setStep(timer.step().orElse(null))
+        .setAttempt(timer.attempt())
+        .setDueAt(timer.dueAt())
+        .build();
+  }
+
+  private static Timer fromRecord(String sagaId, TimerRecord r) {
+    return new Timer(
+        sagaId,
+        UUID.fromString(r.getTimerId()),
+        TimerKind.valueOf(r.getKind()),
+        Optional.ofNullable(r.getStep()),
+        r.getAttempt(),
+        r.getDueAt());
+  }
+
+  private static TransitionRecord toRecord(Transition t) {
+    return TransitionRecord.newBuilder()
+        .setAt(t.at())
+        .setFrom(t.from().map(Enum::name).orElse(""))
+        .setTo(t.to().name())
+        .setCause(t.cause())
+        .build();
+  }
+
+  private static Transition fromRecord(TransitionRecord r) {
+    Optional<SagaStatus> from =
+        r.getFrom().isEmpty() ? Optional.empty() : Optional.of(SagaStatus.valueOf(r.getFrom()));
+    return new Transition(r.getAt(), from, SagaStatus.valueOf(r.getTo()), r.getCause());
+  }
+}
