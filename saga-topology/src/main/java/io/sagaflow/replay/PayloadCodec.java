@@ -81,6 +81,16 @@ public final class PayloadCodec {
     return Optional.empty();
   }
 
+  /** The payload of {@code record}, as a fixture holds it. */
+  public Payload of(SpecificRecord record) {
+    return decode(frame(record), false);
+  }
+
+  /** {@code record} framed through this codec's registry, for nested payloads in scripts. */
+  public byte[] frame(SpecificRecord record) {
+    return serializer.serialize(TOPIC, record);
+  }
+
   /** The generated record an Avro payload describes. */
   SpecificRecord record(Payload.Avro avro, String pointer) {
     return json.fromJson(recordClass(avro.type(), pointer), avro.value(), pointer + "/value");
