@@ -1,6 +1,7 @@
 package io.sagaflow.app;
 
 import io.sagaflow.app.config.ConfigException;
+import io.sagaflow.app.fixture.FixtureCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Sagaflow 0.1.0",
     description = "Kafka Streams saga orchestrator.",
-    subcommands = {RunCommand.class, KafkaCommand.class})
+    subcommands = {RunCommand.class, KafkaCommand.class, FixtureCommand.class})
 public final class SagaflowCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
