@@ -2,6 +2,7 @@ package io.sagaflow.topology;
 
 import io.sagaflow.contract.DeadLetterReason;
 import io.sagaflow.serde.AvroDeserializationException;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,11 +21,14 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class InputDecoder implements Processor<String, byte[], String, Object> {
   private final Deserializer<?> deserializer;
+  private final List<Class<?>> accepted;
   private final String child;
   private ProcessorContext<String, Object> context;
 
-  InputDecoder(Deserializer<?> deserializer, String child) {
+  /** Decodes with {@code deserializer} and forwards only records of the {@code accepted} types. */
+  InputDecoder(Deserializer<?> deserializer, List<Class<?>> accepted, String child) {
     this.deserializer = deserializer;
+    this.accepted = List.copyOf(accepted);
     this.child = child;
   }
 
@@ -43,7 +47,7 @@ final class InputDecoder implements Processor<String, byte[], String, Object> {
       throw new RejectedInputException(
           DeadLetterReason.DESERIALIZATION_FAILED,
           Optional.ofNullable(record.key()),
-          e.getMessage()
+          withoutFinalPeriod(e.getMessage())
               + ". Produce with a schema-registry Avro serializer and this topic's contract"
               + " (see schemas/asyncapi.yaml).");
     }
@@ -53,6 +57,23 @@ final class InputDecoder implements Processor<String, byte[], String, Object> {
           Optional.ofNullable(record.key()),
           "Empty value (a tombstone) on " + topic + "; saga inputs are never deleted by key");
     }
+    Object decoded = value;
+    if (accepted.stream().noneMatch(type -> type.isInstance(decoded))) {
+      throw new RejectedInputException(
+          DeadLetterReason.VALIDATION_FAILED,
+          Optional.ofNullable(record.key()),
+          topic
+              + " takes "
+              + accepted.stream().map(Class::getSimpleName).toList()
+              + " records, not "
+              + value.getClass().getSimpleName());
+    }
     context.forward(record.withValue(value), child);
+  }
+
+  private static String withoutFinalPeriod(String message) {
+    return message != null && message.endsWith(".")
+        ? message.substring(0, message.length() - 1)
+        : String.valueOf(message);
   }
 }

@@ -118,12 +118,9 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     } else if (value instanceof OperatorCommand command) {
       return inputs.operator(sagaId, command);
     }
-    throw new RejectedInputException(
-        DeadLetterReason.VALIDATION_FAILED,
-        Optional.of(sagaId),
-        "Unexpected record type "
-            + (value == null ? "null (a tombstone)" : value.getClass().getName())
-            + "; saga.requests takes StartSaga, CancelSaga or OperatorCommand");
+    // The decoders forward only the types above; anything else is a wiring bug.
+    throw new IllegalStateException(
+        "Coordinator received a " + value.getClass().getName() + " for saga " + sagaId);
   }
 
   private static void rejectIfDeadLetter(String sagaId, Decision<?> decision) {

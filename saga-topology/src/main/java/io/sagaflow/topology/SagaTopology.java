@@ -1,7 +1,10 @@
 package io.sagaflow.topology;
 
+import io.sagaflow.contract.CancelSaga;
+import io.sagaflow.contract.OperatorCommand;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaStateRecord;
+import io.sagaflow.contract.StartSaga;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.serde.AvroDeserializer;
@@ -11,6 +14,7 @@ import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SchemaRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
@@ -91,11 +95,19 @@ public final class SagaTopology {
         SOURCE_REPLIES, new StringDeserializer(), new ByteArrayDeserializer(), SagaTopics.REPLIES);
     topology.addProcessor(
         DECODE_REQUESTS,
-        () -> new InputDecoder(AvroDeserializer.anySpecific(schemas), COORDINATOR),
+        () ->
+            new InputDecoder(
+                AvroDeserializer.anySpecific(schemas),
+                List.of(StartSaga.class, CancelSaga.class, OperatorCommand.class),
+                COORDINATOR),
         SOURCE_REQUESTS);
     topology.addProcessor(
         DECODE_REPLIES,
-        () -> new InputDecoder(AvroDeserializer.specific(StepReply.class, schemas), REPLY_ROUTER),
+        () ->
+            new InputDecoder(
+                AvroDeserializer.specific(StepReply.class, schemas),
+                List.of(StepReply.class),
+                REPLY_ROUTER),
         SOURCE_REPLIES);
     topology.addProcessor(
         REPLY_ROUTER, () -> new ReplyRouter(COORDINATOR, SINK_REKEY), DECODE_REPLIES);

@@ -252,7 +252,29 @@ class InputValidationTest {
 
     assertRejected(
         "VALIDATION_FAILED",
-        "Unexpected record type io.sagaflow.contract.InventoryReserved; saga.requests takes");
+        "saga.requests takes [StartSaga, CancelSaga, OperatorCommand] records, not"
+            + " InventoryReserved");
+    assertThat(saga.commands(PAYMENT)).isEmpty();
+  }
+
+  @Test
+  void shouldDeadLetterReplyProducedOntoRequestsTopic() {
+    // Given a saga waiting for its inventory reply
+    Command reserve = started("v15b");
+
+    // When the participant sends its reply to saga.requests instead of saga.replies
+    saga.pipeRequest(
+        "v15b",
+        StepReply.newBuilder()
+            .setStep(reserve.step())
+            .setAttempt(reserve.attempt())
+            .setCommandId(reserve.commandId())
+            .setOutcome(StepOutcome.SUCCEEDED)
+            .build(),
+        new RecordHeaders());
+
+    // Then it is not applied: the saga still waits, and the record is dead-lettered
+    assertRejected("VALIDATION_FAILED", "not StepReply");
     assertThat(saga.commands(PAYMENT)).isEmpty();
   }
 

@@ -45,7 +45,7 @@ class ProcessingFailureTest {
                   d -> new ReleaseInventory(d.getOrderId(), "r")),
               SagaDriver.oneStepSaga(
                   UNSERIALIZABLE,
-                  d -> new ReleaseInventory(d.getOrderId(), null),
+                  d -> new ReleaseInventory(null, "r"),
                   d -> new ReleaseInventory(d.getOrderId(), "r"))));
 
   @AfterEach
@@ -111,8 +111,7 @@ class ProcessingFailureTest {
     assertThat(value.getReason().name()).isEqualTo("PROCESSING_FAILED");
     assertThat(value.getSagaId()).isEqualTo("p7");
     assertThat(value.getDetail()).contains("Unable to serialize record", "inventory.commands");
-    assertThat(header(letter, "__streams.errors.stacktrace"))
-        .contains("ReleaseInventory.reservationId");
+    assertThat(header(letter, "__streams.errors.stacktrace")).contains("ReleaseInventory.orderId");
     assertThat(saga.commands(INVENTORY)).isEmpty();
   }
 

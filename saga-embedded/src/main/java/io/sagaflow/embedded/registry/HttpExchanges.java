@@ -16,6 +16,8 @@ import java.util.Map;
 
 /** Reading requests and writing Confluent-shaped JSON responses on the JDK HTTP server. */
 final class HttpExchanges {
+  /** At most this many bytes of an oversized body are read and thrown away before answering. */
+  static final long DISCARD_LIMIT = 64L * 1024 * 1024;
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,22 +62,14 @@ final class HttpExchanges {
     if (declared != null
         && declared.chars().allMatch(Character::isDigit)
         && Long.parseLong(declared) > maxBytes) {
-      // Refuse before reading: the connection is closed rather than drained of a huge body.
-      exchange.getResponseHeaders().set("Connection", "close");
-      throw tooLarge(maxBytes);
+      refuseOversized(exchange, maxBytes);
     }
     byte[] body;
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readNBytes(maxBytes + 1);
     }
     if (body.length > maxBytes) {
-      throw new RegistryException(
-          413,
-          41301,
-          "Request body larger than "
-              + maxBytes
-              + " bytes. Schemas that large are refused; split"
-              + " the record or raise the registry's request limit.");
+      refuseOversized(exchange, maxBytes);
     }
     if (body.length == 0) {
       throw RegistryException.badRequest("Empty request body: send a JSON object.");
@@ -90,6 +84,25 @@ final class HttpExchanges {
       throw RegistryException.badRequest(
           "Malformed JSON in request body: " + e.getOriginalMessage() + ".");
     }
+  }
+
+  /**
+   * Refuses a body over the limit. Closing a socket that still holds unread request bytes makes TCP
+   * reset the connection, and the reset can destroy the 413 answer before the client reads it; so a
+   * moderately large body is read and discarded first, and only a body beyond {@link
+   * #DISCARD_LIMIT} is cut off.
+   */
+  private static void refuseOversized(HttpExchange exchange, int maxBytes) throws IOException {
+    exchange.getResponseHeaders().set("Connection", "close");
+    try (InputStream in = exchange.getRequestBody()) {
+      long discarded = 0;
+      byte[] buffer = new byte[64 * 1024];
+      int n;
+      while (discarded < DISCARD_LIMIT && (n = in.read(buffer)) >= 0) {
+        discarded += n;
+      }
+    }
+    throw tooLarge(maxBytes);
   }
 
   private static RegistryException tooLarge(int maxBytes) {
