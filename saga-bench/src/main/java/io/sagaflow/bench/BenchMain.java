@@ -1,0 +1,115 @@
+package io.sagaflow.bench;
+
+import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
+import io.sagaflow.embedded.registry.SchemaRegistryServer;
+import io.sagaflow.serde.RegistryClientSettings;
+import io.sagaflow.serde.SchemaRegistryClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The saga processor benchmark (scripts/bench). All phases run in one JVM so the JIT is warm for
+ * the measured ones, and each saga phase gets a fresh embedded broker so earlier phases' records
+ * do not leak into later ones. Prints a Markdown report for docs/benchmarks.md.
+ *
+ * <p>Arguments (all optional): {@code sagas=5000 limitRecords=300000 preload=1000000}.
+ */
+public final class BenchMain {
+  private static final int PARTITIONS = 4;
+
+  private BenchMain() {}
+
+  /** Runs every phase and prints the report. */
+  public static void main(String[] args) throws Exception {
+    int sagas = intArg(args, "sagas", 5000);
+    int limitRecords = intArg(args, "limitRecords", 300_000);
+    int preload = intArg(args, "preload", 1_000_000);
+    Path work = Files.createTempDirectory("sagaflow-bench-");
+
+    System.out.println("Warming up (results discarded) ...");
+    limit(work, "warmup-limit", limitRecords / 5);
+    saga(work, "warmup-saga", Math.max(200, sagas / 10), 0.1, 0);
+
+    System.out.println("Measuring ...");
+    double limit = limit(work, "limit", limitRecords);
+    List<SagaRun.Result> results = new ArrayList<>();
+    results.add(saga(work, "no-failures", sagas, 0.0, 0));
+    results.add(saga(work, "10%-payment-failures", sagas, 0.1, 0));
+    results.add(saga(work, "1M-finished-in-store", sagas, 0.0, preload));
+    print(limit, limitRecords, results);
+  }
+
+  private static double limit(Path work, String label, int records) throws Exception {
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder().dataDir(work.resolve(label)).build().start()) {
+      return new PassThroughLimit(broker, new BenchTopics(broker, work))
+          .run(label, records, PARTITIONS);
+    }
+  }
+
+  private static SagaRun.Result saga(
+      Path work, String label, int sagas, double paymentFailureRate, int preload)
+      throws Exception {
+    System.out.printf(Locale.ROOT, "  %s: %,d sagas, %,d preloaded%n", label, sagas, preload);
+    try (EmbeddedKafkaBroker broker =
+            EmbeddedKafkaBroker.builder().dataDir(work.resolve(label)).build().start();
+        SchemaRegistryServer registry =
+            SchemaRegistryServer.startOnKafka(0, broker.bootstrapServers())) {
+      BenchTopics topics = new BenchTopics(broker, work);
+      SagaTopicsSetup.create(topics, PARTITIONS);
+      SchemaRegistryClient client =
+          new SchemaRegistryClient(
+              RegistryClientSettings.of("http://127.0.0.1:" + registry.port()));
+      return new SagaRun(broker, topics, client).run(label, sagas, paymentFailureRate, preload);
+    }
+  }
+
+  private static void print(double limit, int limitRecords, List<SagaRun.Result> results) {
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT,
+        "Limit (EOS stateful pass-through, get+put+forward, %d partitions, 1 thread,"
+            + " commit.interval.ms=100, %,d records): %.0f records/s%n%n",
+        PARTITIONS,
+        limitRecords,
+        limit);
+    System.out.println(
+        "| run | finished sagas preloaded | sagas | completed / compensated / failed+stuck |"
+            + " sagas/s | steps/s | saga input records/s | step latency p50 / p99 ms |"
+            + " saga latency p99 ms | heap after GC | RocksDB used / bound |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    for (SagaRun.Result r : results) {
+      System.out.println("| " + String.join(" | ", r.row()) + " |");
+    }
+    System.out.println();
+    for (SagaRun.Result r : results) {
+      System.out.printf(
+          Locale.ROOT,
+          "%s: saga input records/s / limit = %.2f%n",
+          r.label(),
+          r.inputsPerSecond() / limit);
+    }
+    SagaRun.Result empty = results.get(0);
+    SagaRun.Result full = results.get(results.size() - 1);
+    System.out.printf(
+        Locale.ROOT,
+        "1M-finished-in-store throughput relative to empty store: %.2f%n",
+        full.sagasPerSecond() / empty.sagasPerSecond());
+  }
+
+  private static int intArg(String[] args, String name, int defaultValue) {
+    for (String arg : args) {
+      if (arg.startsWith(name + "=")) {
+        try {
+          return Integer.parseInt(arg.substring(name.length() + 1).replace("_", ""));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(name + " must be a whole number, got " + arg, e);
+        }
+      }
+    }
+    return defaultValue;
+  }
+}

@@ -1,0 +1,37 @@
+package io.sagaflow.bench;
+
+import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** Creates the topics and state directories of one benchmark run. */
+final class BenchTopics {
+  private final EmbeddedKafkaBroker broker;
+  private final Path workDir;
+
+  BenchTopics(EmbeddedKafkaBroker broker, Path workDir) {
+    this.broker = broker;
+    this.workDir = workDir;
+  }
+
+  String create(String name, int partitions) throws Exception {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      admin
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+    }
+    return name;
+  }
+
+  Path stateDir(String label) {
+    return workDir.resolve("state-" + label);
+  }
+}

@@ -1,0 +1,83 @@
+package io.sagaflow.bench;
+
+import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The ceiling a saga processor is measured against: an exactly-once stateful pass-through (one
+ * store get, one put and one forward per record) on the same broker, with the same commit interval,
+ * partitions and thread count.
+ */
+final class PassThroughLimit {
+  private final EmbeddedKafkaBroker broker;
+  private final BenchTopics topics;
+
+  PassThroughLimit(EmbeddedKafkaBroker broker, BenchTopics topics) {
+    this.broker = broker;
+    this.topics = topics;
+  }
+
+  /** Records per second processed end to end (committed on the output topic). */
+  double run(String label, int records, int partitions) throws Exception {
+    String in = topics.create(label + "-in", partitions);
+    String out = topics.create(label + "-out", partitions);
+    BenchProducer.fill(broker.bootstrapServers(), in, records, 50);
+
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + label);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, topics.stateDir(label).toString());
+    props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+
+    Topology topology = new Topology();
+    topology.addSource(
+        "source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), in);
+    topology.addProcessor("pass", PassThrough::new, "source");
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore("pass-store"), Serdes.String(), Serdes.ByteArray()),
+        "pass");
+    topology.addSink(
+        "sink", out, Serdes.String().serializer(), Serdes.ByteArray().serializer(), "pass");
+
+    try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+      long start = System.nanoTime();
+      streams.start();
+      CommittedCounter.awaitCount(broker.bootstrapServers(), out, records, Duration.ofMinutes(10));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      streams.close(Duration.ofSeconds(30));
+      return records / seconds;
+    }
+  }
+
+  private static final class PassThrough implements Processor<String, byte[], String, byte[]> {
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> store;
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+      this.context = context;
+      this.store = context.getStateStore("pass-store");
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+      byte[] previous = store.get(record.key());
+      store.put(record.key(), record.value());
+      context.forward(record.withValue(previous == null ? record.value() : previous));
+    }
+  }
+}

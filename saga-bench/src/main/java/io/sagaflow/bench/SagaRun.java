@@ -1,0 +1,182 @@
+package io.sagaflow.bench;
+
+import io.sagaflow.app.config.ConfigLoader;
+import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.app.demo.StartRequests;
+import io.sagaflow.app.participants.SimulatedParticipants;
+import io.sagaflow.contract.SagaEvent;
+import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
+import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.serde.AvroDeserializer;
+import io.sagaflow.serde.SchemaRegistry;
+import io.sagaflow.topology.BoundedMemoryRocksDbConfig;
+import io.sagaflow.topology.SagaCounters;
+import io.sagaflow.topology.SagaStreamsConfig;
+import io.sagaflow.topology.SagaTopics;
+import io.sagaflow.topology.SagaTopology;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * One measured run of the saga processor: N orders are queued on saga.requests, then the
+ * simulated participants and the processor start, and the run ends when every saga has ended.
+ */
+final class SagaRun {
+  private final EmbeddedKafkaBroker broker;
+  private final BenchTopics topics;
+  private final SchemaRegistry schemas;
+
+  SagaRun(EmbeddedKafkaBroker broker, BenchTopics topics, SchemaRegistry schemas) {
+    this.broker = broker;
+    this.topics = topics;
+    this.schemas = schemas;
+  }
+
+  Result run(String label, int sagas, double paymentFailureRate, int preloaded) throws Exception {
+    String appId = "bench-" + label;
+    SagaRegistry registry = SagaRegistry.of(OrderFulfilmentSaga.definition());
+    SagaflowConfig config =
+        ConfigLoader.load(
+            Map.of(),
+            Map.of(
+                "saga.mode", "external",
+                "saga.env", "preview",
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "kafka.application.id", appId,
+                "saga.schema.registry.url", "http://unused.invalid",
+                "saga.participants.latency.ms", "0",
+                "saga.participants.payment.failure.rate", Double.toString(paymentFailureRate),
+                "saga.participants.seed", "42"));
+    if (preloaded > 0) {
+      String changelog = topics.create(appId + "-" + SagaTopology.STATE_STORE + "-changelog", 4);
+      StatePreloader.preload(broker.bootstrapServers(), changelog, schemas, preloaded);
+    }
+    List<String> ids = IntStream.range(0, sagas).mapToObj(i -> label + "-" + i).toList();
+    try (StartRequests starts = new StartRequests(config, schemas, 42)) {
+      starts.send(ids, () -> {});
+    }
+
+    SagaCounters counters = new SagaCounters();
+    SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
+    Properties props = SagaStreamsConfig.create(Map.of(), settings.deadLetters());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, topics.stateDir(label).toString());
+
+    EventStats stats = new EventStats();
+    try (SimulatedParticipants participants = SimulatedParticipants.start(config, schemas);
+        KafkaStreams streams = new KafkaStreams(SagaTopology.build(registry, settings), props)) {
+      streams.start();
+      awaitRunning(streams);
+      long start = System.nanoTime();
+      readEvents(stats, sagas, Duration.ofMinutes(15));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long inputs =
+          counters.snapshot().entrySet().stream()
+              .filter(e -> e.getKey().startsWith("input."))
+              .mapToLong(Map.Entry::getValue)
+              .sum();
+      System.gc();
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      Result result =
+          new Result(
+              label,
+              sagas,
+              preloaded,
+              seconds,
+              inputs,
+              stats,
+              heap,
+              BoundedMemoryRocksDbConfig.usedBytes(),
+              BoundedMemoryRocksDbConfig.boundBytes());
+      streams.close(Duration.ofSeconds(30));
+      return result;
+    }
+  }
+
+  private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()) {
+        throw new IllegalStateException("Streams did not reach RUNNING: " + streams.state());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private void readEvents(EventStats stats, int sagas, Duration timeout) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-events-" + System.nanoTime());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<String, SagaEvent> consumer =
+        new KafkaConsumer<>(
+            props,
+            new StringDeserializer(),
+            AvroDeserializer.specific(SagaEvent.class, schemas))) {
+      consumer.subscribe(List.of(SagaTopics.EVENTS));
+      while (stats.ended() < sagas) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "Only " + stats.ended() + " of " + sagas + " sagas ended within " + timeout);
+        }
+        for (ConsumerRecord<String, SagaEvent> r : consumer.poll(Duration.ofMillis(100))) {
+          stats.accept(r.value());
+        }
+      }
+    }
+  }
+
+  /** What one run measured. */
+  record Result(
+      String label,
+      int sagas,
+      int preloaded,
+      double seconds,
+      long inputs,
+      EventStats stats,
+      long heapBytes,
+      long rocksUsedBytes,
+      long rocksBoundBytes) {
+
+    double sagasPerSecond() {
+      return sagas / seconds;
+    }
+
+    double inputsPerSecond() {
+      return inputs / seconds;
+    }
+
+    List<String> row() {
+      List<String> cells = new ArrayList<>();
+      cells.add(label);
+      cells.add(String.format("%,d", preloaded));
+      cells.add(String.format("%,d", sagas));
+      cells.add(String.format("%d / %d / %d", stats.completed(), stats.compensated(), stats.failedOrStuck()));
+      cells.add(String.format("%.0f", sagasPerSecond()));
+      cells.add(String.format("%.0f", stats.steps() / seconds));
+      cells.add(String.format("%.0f", inputsPerSecond()));
+      cells.add(stats.stepPercentile(50) + " / " + stats.stepPercentile(99));
+      cells.add(Long.toString(stats.sagaPercentile(99)));
+      cells.add(heapBytes / (1024 * 1024) + " MiB");
+      cells.add(rocksUsedBytes / (1024 * 1024) + " / " + rocksBoundBytes / (1024 * 1024) + " MiB");
+      return cells;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.sagaflow.bench;
+
+import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.topology.SagaTopics;
+
+/** Creates the saga topics of the example saga on a benchmark broker. */
+final class SagaTopicsSetup {
+  private SagaTopicsSetup() {}
+
+  static void create(BenchTopics topics, int partitions) throws Exception {
+    for (String topic : SagaTopics.CORE) {
+      topics.create(topic, partitions);
+    }
+    for (String topic :
+        SagaTopics.commandTopics(SagaRegistry.of(OrderFulfilmentSaga.definition()))) {
+      topics.create(topic, partitions);
+    }
+  }
+}
