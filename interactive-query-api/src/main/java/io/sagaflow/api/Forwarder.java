@@ -1,0 +1,80 @@
+package io.sagaflow.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Forwards a status read to the instance that owns the saga: one hop, bounded by a timeout, marked
+ * with {@link #HEADER} so the receiver answers from its own stores and never forwards again.
+ */
+final class Forwarder {
+  /** Marks a forwarded request; its value is the forwarding instance. */
+  static final String HEADER = "X-Sagaflow-Forwarded";
+
+  private final HttpClient client;
+  private final Duration timeout;
+  private final String self;
+
+  Forwarder(Duration timeout, String self) {
+    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.timeout = timeout;
+    this.self = self;
+  }
+
+  /** The owner's answer as it came. */
+  record Answer(int status, String contentType, Optional<String> retryAfter, String body) {}
+
+  /**
+   * Gets {@code /sagas/{sagaId}} from {@code owner}.
+   *
+   * @throws ApiProblem 503 when the owner does not answer in time
+   */
+  Answer status(HostInfo owner, String sagaId) {
+    URI uri =
+        URI.create(
+            "http://"
+                + owner.host()
+                + ":"
+                + owner.port()
+                + "/sagas/"
+                + URLEncoder.encode(sagaId, StandardCharsets.UTF_8));
+    HttpRequest request =
+        HttpRequest.newBuilder(uri).timeout(timeout).header(HEADER, self).GET().build();
+    try {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse("application/json"),
+          response.headers().firstValue("Retry-After"),
+          response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ownerUnreachable(owner, e);
+    } catch (IOException e) {
+      throw ownerUnreachable(owner, e);
+    }
+  }
+
+  private ApiProblem ownerUnreachable(HostInfo owner, Exception cause) {
+    return ApiProblem.unavailable(
+        "owner-unreachable",
+        "Saga is owned by instance "
+            + owner.host()
+            + ":"
+            + owner.port()
+            + ", which did not answer within "
+            + timeout.toMillis()
+            + " ms ("
+            + cause.getClass().getSimpleName()
+            + "); it may be restarting or rebalancing. Retry shortly.",
+        2);
+  }
+}

@@ -1,0 +1,92 @@
+package io.sagaflow.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into an RFC 9457 problem: our own {@link ApiProblem}s, Javalin's HTTP
+ * exceptions (an oversized body), unknown routes and unexpected bugs, which are logged with their
+ * stack trace and answered without it.
+ */
+final class ProblemRenderer {
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemRenderer.class);
+
+  private final ObjectMapper mapper;
+  private final long maxBodyBytes;
+
+  ProblemRenderer(ObjectMapper mapper, long maxBodyBytes) {
+    this.mapper = mapper;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  void install(RoutesConfig routes) {
+    routes.exception(ApiProblem.class, (e, ctx) -> render(ctx, e));
+    routes.exception(
+        HttpResponseException.class, (e, ctx) -> render(ctx, fromJavalin(e.getStatus(), e)));
+    routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("Unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
+          render(
+              ctx,
+              ApiProblem.of(
+                  500,
+                  "internal-error",
+                  "Internal error",
+                  "The server failed unexpectedly ("
+                      + e.getClass().getSimpleName()
+                      + "); the failure is logged. Retry; if it persists, report it with the time"
+                      + " of the request."));
+        });
+    routes.error(
+        404,
+        "*",
+        ctx -> {
+          if (!isProblem(ctx)) {
+            render(
+                ctx,
+                ApiProblem.of(
+                    404,
+                    "no-such-route",
+                    "No such route",
+                    "No route "
+                        + ctx.method()
+                        + " "
+                        + ctx.path()
+                        + "; GET /openapi.yaml lists every route."));
+          }
+        });
+  }
+
+  private ApiProblem fromJavalin(int status, HttpResponseException e) {
+    if (status == 413) {
+      return ApiProblem.of(
+          413,
+          "body-too-large",
+          "Request body too large",
+          "The request body exceeds the limit of " + maxBodyBytes + " bytes.");
+    }
+    return ApiProblem.of(status, "http-" + status, "HTTP " + status, e.getMessage());
+  }
+
+  void render(Context ctx, ApiProblem problem) {
+    problem.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", Integer.toString(s)));
+    String body;
+    try {
+      body = mapper.writeValueAsString(problem.toProblem(ctx.path()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("A problem document must always serialize", e);
+    }
+    ctx.status(problem.status()).contentType(Problem.MEDIA_TYPE).result(body);
+  }
+
+  private static boolean isProblem(Context ctx) {
+    String type = ctx.res().getContentType();
+    return type != null && type.startsWith(Problem.MEDIA_TYPE);
+  }
+}

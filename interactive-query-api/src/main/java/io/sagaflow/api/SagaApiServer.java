@@ -1,0 +1,134 @@
+package io.sagaflow.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.serde.SchemaRegistry;
+import io.sagaflow.topology.DataCodec;
+import io.sagaflow.topology.SagaCounters;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The interactive-query HTTP API of one processor instance: saga status from the local stores
+ * (forwarded to the owning instance when needed), the saga entrypoints, health and metrics. The
+ * routes are exactly those of {@code openapi.yaml}, which it serves at {@code /openapi.yaml}.
+ *
+ * <p>The caller owns the Kafka Streams instance and the producer (idempotent, for saga.requests and
+ * saga.replies); closing the server stops only the HTTP side and its metrics.
+ */
+public final class SagaApiServer implements AutoCloseable {
+  private static final String OPENAPI = "/openapi.yaml";
+
+  private final Javalin app;
+  private final Metrics metrics;
+
+  /**
+   * Builds the server; {@link #start()} binds it.
+   *
+   * @param streams the processor, for status reads, readiness and metrics
+   * @param registry the saga definitions, to validate start bodies and step results
+   * @param schemas the schema registry the processor uses
+   * @param producer writes to saga.requests and saga.replies; should be idempotent
+   * @param counters the processor's counters, exported on /metrics
+   * @param settings bind address, flag, token, limits
+   */
+  public SagaApiServer(
+      KafkaStreams streams,
+      SagaRegistry registry,
+      SchemaRegistry schemas,
+      Producer<String, byte[]> producer,
+      SagaCounters counters,
+      ApiSettings settings) {
+    Objects.requireNonNull(streams, "streams");
+    ObjectMapper mapper = new ObjectMapper();
+    DataCodec codec = new DataCodec(schemas, settings.autoRegister());
+    SagaInputs inputs = new SagaInputs(producer, schemas, settings.autoRegister());
+    JsonBodies bodies = new JsonBodies(mapper, settings.maxBodyBytes());
+    EntryGuard guard = new EntryGuard(settings.sagasEnabled(), settings.bearerToken());
+    EntryRoutes entries = new EntryRoutes(registry, codec, inputs, bodies);
+    ReplyRoute replies = new ReplyRoute(registry, codec, inputs, bodies);
+    String self = settings.advertised().map(h -> h.host() + ":" + h.port()).orElse("local");
+    SagaLookup lookup =
+        new SagaLookup(
+            streams,
+            new SagaStatusView(codec),
+            settings.advertised(),
+            new Forwarder(settings.forwardTimeout(), self));
+    HealthRoutes health = new HealthRoutes(streams, settings.sagasEnabled());
+    this.metrics = new Metrics(streams, counters);
+    ProblemRenderer problems = new ProblemRenderer(mapper, settings.maxBodyBytes());
+    byte[] openapi = resource("openapi.yaml");
+
+    this.app =
+        Javalin.create(
+            config -> {
+              config.jetty.host = settings.host();
+              config.jetty.port = settings.port();
+              config.http.maxRequestSize = settings.maxBodyBytes();
+              config.startup.showJavalinBanner = false;
+              RoutesConfig routes = config.routes;
+              problems.install(routes);
+              routes.get(OPENAPI, ctx -> ctx.contentType("application/yaml").result(openapi));
+              routes.get("/sagas/{sagaId}", new StatusRoute(lookup)::handle);
+              routes.post("/sagas/{type}", guarded(guard, entries::start));
+              routes.post("/sagas/{sagaId}/cancel", guarded(guard, entries::cancel));
+              routes.post("/sagas/{sagaId}/operator", guarded(guard, entries::operator));
+              routes.post("/sagas/{sagaId}/steps/{step}/reply", guarded(guard, replies::reply));
+              routes.get("/health/live", health::live);
+              routes.get("/health/ready", health::ready);
+              routes.get("/metrics", metrics::scrape);
+            });
+  }
+
+  /** Binds the port and starts answering. */
+  public SagaApiServer start() {
+    app.start();
+    return this;
+  }
+
+  /** The bound port. */
+  public int port() {
+    return app.port();
+  }
+
+  /** Every registered route as {@code METHOD path}, for the contract test. */
+  public List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(p -> p.endpoint.method.name() + " " + p.endpoint.path)
+        .sorted()
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    metrics.close();
+  }
+
+  private static Handler guarded(EntryGuard guard, Handler handler) {
+    return (Context ctx) -> {
+      guard.check(ctx);
+      handler.handle(ctx);
+    };
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = SagaApiServer.class.getResourceAsStream("/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the classpath");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
