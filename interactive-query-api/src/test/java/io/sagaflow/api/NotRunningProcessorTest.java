@@ -1,0 +1,113 @@
+package io.sagaflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.sagaflow.serde.InMemorySchemaRegistry;
+import io.sagaflow.topology.SagaCounters;
+import io.sagaflow.topology.SagaStreamsConfig;
+import io.sagaflow.topology.SagaTopology;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The server over a processor that has not started: what a client sees while an instance boots or
+ * rebalances, and the contract check that the served routes are the documented ones.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NotRunningProcessorTest {
+  private KafkaStreams streams;
+  private SagaApiServer server;
+  private Http http;
+
+  @BeforeAll
+  void start() throws Exception {
+    InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
+    SagaCounters counters = new SagaCounters();
+    SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
+    Properties props =
+        SagaStreamsConfig.create(
+            Map.of(
+                StreamsConfig.APPLICATION_ID_CONFIG, "api-not-running",
+                // Never started, so never contacted.
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9",
+                StreamsConfig.STATE_DIR_CONFIG,
+                    Files.createTempDirectory("api-not-running").toString()),
+            settings.deadLetters());
+    streams = new KafkaStreams(SagaTopology.build(RunningProcessor.SAGAS, settings), props);
+    server =
+        new SagaApiServer(
+                streams,
+                RunningProcessor.SAGAS,
+                schemas,
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()),
+                counters,
+                ApiSettings.defaults())
+            .start();
+    http = new Http(server.port());
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+    streams.close();
+  }
+
+  @Test
+  void shouldRegisterExactlyTheRoutesTheOpenApiDocumentNames() throws Exception {
+    List<String> documented = new ArrayList<>();
+    try (InputStream in = getClass().getResourceAsStream("/openapi.yaml")) {
+      JsonNode paths = new ObjectMapper(new YAMLFactory()).readTree(in).get("paths");
+      for (Map.Entry<String, JsonNode> path : paths.properties()) {
+        for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
+          documented.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
+        }
+      }
+    }
+
+    assertThat(server.routes()).containsExactlyInAnyOrderElementsOf(documented);
+  }
+
+  @Test
+  void shouldServeTheOpenApiDocument() {
+    HttpResponse<String> response = http.get("/openapi.yaml");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).startsWith("openapi: 3.1.0");
+  }
+
+  @Test
+  void shouldAnswerStatusReadsWith503AndRetryAfterUntilTheStoreIsQueryable() {
+    HttpResponse<String> response = http.get("/sagas/any");
+
+    String detail = Problems.assertProblem(response, 503, "store-unavailable");
+    assertThat(detail).contains("Retry");
+    assertThat(response.headers().firstValue("Retry-After")).contains("1");
+  }
+
+  @Test
+  void shouldNotBeReadyBeforeKafkaStreamsRuns() {
+    HttpResponse<String> response = http.get("/health/ready");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(Http.json(response).get("streamsState").asText()).isEqualTo("CREATED");
+    assertThat(http.get("/health/live").statusCode()).isEqualTo(200);
+  }
+}
