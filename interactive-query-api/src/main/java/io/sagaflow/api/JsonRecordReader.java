@@ -88,7 +88,12 @@ final class JsonRecordReader {
       String at = pointer + "/" + field.name();
       JsonNode node = json.get(field.name());
       if (node != null) {
-        record.put(field.pos(), value(node, field.schema(), at));
+        int errorsBefore = errors.size();
+        Object value = value(node, field.schema(), at);
+        // A failed value is null, which a primitive field of a generated class cannot hold.
+        if (errors.size() == errorsBefore) {
+          record.put(field.pos(), value);
+        }
       } else if (field.hasDefaultValue()) {
         record.put(field.pos(), SpecificData.get().deepCopy(field.schema(), defaultOf(field)));
       } else {

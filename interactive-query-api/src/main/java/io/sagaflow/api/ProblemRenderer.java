@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns every failure into an RFC 9457 problem: our own {@link ApiProblem}s, Javalin's HTTP
- * exceptions (an oversized body), unknown routes and unexpected bugs, which are logged with their
+ * exceptions (an oversized body, an unknown route) and unexpected bugs, which are logged with their
  * stack trace and answered without it.
  */
 final class ProblemRenderer {
@@ -27,7 +27,7 @@ final class ProblemRenderer {
   void install(RoutesConfig routes) {
     routes.exception(ApiProblem.class, (e, ctx) -> render(ctx, e));
     routes.exception(
-        HttpResponseException.class, (e, ctx) -> render(ctx, fromJavalin(e.getStatus(), e)));
+        HttpResponseException.class, (e, ctx) -> render(ctx, fromJavalin(ctx, e.getStatus(), e)));
     routes.exception(
         Exception.class,
         (e, ctx) -> {
@@ -43,27 +43,9 @@ final class ProblemRenderer {
                       + "); the failure is logged. Retry; if it persists, report it with the time"
                       + " of the request."));
         });
-    routes.error(
-        404,
-        "*",
-        ctx -> {
-          if (!isProblem(ctx)) {
-            render(
-                ctx,
-                ApiProblem.of(
-                    404,
-                    "no-such-route",
-                    "No such route",
-                    "No route "
-                        + ctx.method()
-                        + " "
-                        + ctx.path()
-                        + "; GET /openapi.yaml lists every route."));
-          }
-        });
   }
 
-  private ApiProblem fromJavalin(int status, HttpResponseException e) {
+  private ApiProblem fromJavalin(Context ctx, int status, HttpResponseException e) {
     if (status == 413) {
       return ApiProblem.of(
           413,
@@ -71,7 +53,18 @@ final class ProblemRenderer {
           "Request body too large",
           "The request body exceeds the limit of " + maxBodyBytes + " bytes.");
     }
+    if (status == 404) {
+      return noSuchRoute(ctx);
+    }
     return ApiProblem.of(status, "http-" + status, "HTTP " + status, e.getMessage());
+  }
+
+  private static ApiProblem noSuchRoute(Context ctx) {
+    return ApiProblem.of(
+        404,
+        "no-such-route",
+        "No such route",
+        "No route " + ctx.method() + " " + ctx.path() + "; GET /openapi.yaml lists every route.");
   }
 
   void render(Context ctx, ApiProblem problem) {
@@ -83,10 +76,5 @@ final class ProblemRenderer {
       throw new IllegalStateException("A problem document must always serialize", e);
     }
     ctx.status(problem.status()).contentType(Problem.MEDIA_TYPE).result(body);
-  }
-
-  private static boolean isProblem(Context ctx) {
-    String type = ctx.res().getContentType();
-    return type != null && type.startsWith(Problem.MEDIA_TYPE);
   }
 }

@@ -1,0 +1,218 @@
+package io.sagaflow.api;
+
+import static io.sagaflow.api.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
+import io.sagaflow.embedded.kafka.TestKafka;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every error answer of the API, each a complete problem document, plus the gates on the saga
+ * entrypoints (the sagas flag, the bearer token), health and metrics, against a running processor.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SagaApiErrorsIT {
+  private static final String START = "/sagas/order-fulfilment";
+  private static final String TOKEN = "s3cret-token";
+
+  private RunningProcessor processor;
+  private Http open;
+  private Http disabled;
+  private Http guarded;
+
+  @BeforeAll
+  void startProcessor(TestKafka kafka) throws Exception {
+    processor = new RunningProcessor(kafka);
+    ApiSettings settings = processor.settings();
+    open = new Http(processor.server(settings.withPort(processor.apiPort)).port());
+    disabled = new Http(processor.server(settings.withSagasEnabled(false)).port());
+    guarded = new Http(processor.server(settings.withBearerToken(TOKEN)).port());
+  }
+
+  @AfterAll
+  void stop() {
+    processor.close();
+  }
+
+  @Test
+  void shouldAnswer404ForAnUnknownSaga() {
+    String detail = assertProblem(open.get("/sagas/no-such-saga"), 404, "saga-not-found");
+    assertThat(detail).contains("no-such-saga");
+  }
+
+  @Test
+  void shouldAnswerAForwardedReadLocallyWithoutForwardingAgain() {
+    HttpResponse<String> response =
+        open.get("/sagas/no-such-saga", Forwarder.HEADER, "127.0.0.1:1");
+    assertProblem(response, 404, "saga-not-found");
+  }
+
+  @Test
+  void shouldRejectAnInvalidSagaIdInThePath() {
+    String detail = assertProblem(open.get("/sagas/" + "x".repeat(200)), 400, "invalid-request");
+    assertThat(detail).contains("sagaId");
+    assertProblem(
+        open.post("/sagas/bad%20id/cancel", "{\"reason\": \"r\"}"), 400, "invalid-request");
+  }
+
+  @Test
+  void shouldAnswer404ForAnUnknownSagaTypeNamingTheKnownOnes() {
+    String detail =
+        assertProblem(
+            open.post("/sagas/pizza", SagaFlows.ORDER.formatted("p")), 404, "unknown-saga-type");
+    assertThat(detail).contains("pizza").contains("order-fulfilment");
+  }
+
+  @Test
+  void shouldListEverythingWrongWithStartData() {
+    String body =
+        """
+        {"orderId": "o-1", "customerEmail": 7, "lines": [{"sku": "a", "quantity": "two"}],
+         "amount": "12.345", "currency": "EUR", "paymentToken": "t", "colour": "red",
+         "shippingAddress": {"recipient": "A", "line1": "l", "city": "c", "postalCode": "p",
+                             "countryCode": "GB"}}
+        """;
+
+    String detail = assertProblem(open.post(START, body), 400, "invalid-body");
+
+    assertThat(detail)
+        .contains("io.sagaflow.contract.OrderFulfilmentData")
+        .contains("/customerId is required")
+        .contains("/customerEmail expected a string")
+        .contains("/lines/0/quantity expected an integer")
+        .contains("/amount expected at most 2 decimal places")
+        .contains("/colour is not a field");
+  }
+
+  @Test
+  void shouldRejectMalformedJsonAndNonObjects() {
+    assertProblem(open.post(START, "{\"orderId\": "), 400, "invalid-json");
+    assertProblem(open.post(START, "[1, 2]"), 400, "invalid-request");
+    assertProblem(open.post(START, ""), 400, "invalid-request");
+  }
+
+  @Test
+  void shouldRejectABodyOverTheLimitWith413() {
+    String big = "{\"reason\": \"" + "x".repeat((int) ApiSettings.DEFAULT_MAX_BODY_BYTES) + "\"}";
+
+    String detail = assertProblem(open.post("/sagas/s-1/cancel", big), 413, "body-too-large");
+    assertThat(detail).contains(Long.toString(ApiSettings.DEFAULT_MAX_BODY_BYTES));
+  }
+
+  @Test
+  void shouldRejectBadHeadersOnStart() {
+    assertProblem(
+        open.post(START, SagaFlows.ORDER.formatted("h"), "Idempotency-Key", "k".repeat(201)),
+        400,
+        "invalid-request");
+    String detail =
+        assertProblem(
+            open.post(START, SagaFlows.ORDER.formatted("h"), "traceparent", "not-a-trace"),
+            400,
+            "invalid-request");
+    assertThat(detail).contains("traceparent");
+  }
+
+  @Test
+  void shouldRejectInvalidOperatorActionsAndCancels() {
+    String detail =
+        assertProblem(
+            open.post(
+                "/sagas/s-1/operator",
+                "{\"action\": \"REBOOT\", \"operator\": \"ops\", \"reason\": \"r\"}"),
+            400,
+            "invalid-body");
+    assertThat(detail).contains("/action expected one of").contains("RETRY_STEP");
+    assertProblem(open.post("/sagas/s-1/cancel", "{}"), 400, "invalid-body");
+  }
+
+  @Test
+  void shouldRejectInvalidReplies() {
+    String path = "/sagas/s-1/steps/reserve-inventory/reply";
+    assertProblem(
+        open.post(path, "{\"attempt\": 0, \"commandId\": \"c\", \"outcome\": \"SUCCEEDED\"}"),
+        400,
+        "invalid-request");
+    assertProblem(
+        open.post(path, "{\"attempt\": 1, \"outcome\": \"SUCCEEDED\"}"), 400, "invalid-request");
+    assertProblem(
+        open.post(path, "{\"attempt\": 1, \"commandId\": \"c\", \"outcome\": \"MAYBE\"}"),
+        400,
+        "invalid-request");
+    String wrongResult =
+        assertProblem(
+            open.post(
+                path,
+                "{\"attempt\": 1, \"commandId\": \"c\", \"outcome\": \"SUCCEEDED\","
+                    + " \"result\": {\"reservation\": \"r\"}}"),
+            400,
+            "invalid-body");
+    assertThat(wrongResult).contains("InventoryReserved").contains("/reservationId is required");
+    assertProblem(
+        open.post(
+            "/sagas/s-1/steps/no-such-step/reply",
+            "{\"attempt\": 1, \"commandId\": \"c\", \"outcome\": \"SUCCEEDED\", \"result\": {}}"),
+        400,
+        "invalid-request");
+  }
+
+  @Test
+  void shouldAnswer404ProblemForAnUnknownRoute() {
+    String detail = assertProblem(open.get("/nowhere"), 404, "no-such-route");
+    assertThat(detail).contains("/openapi.yaml");
+  }
+
+  @Test
+  void shouldCloseEveryEntrypointWhenSagasAreDisabledButKeepReadsOpen() {
+    String detail =
+        assertProblem(disabled.post(START, SagaFlows.ORDER.formatted("d")), 503, "sagas-disabled");
+    assertThat(detail).contains("SAGA_ENABLED");
+    assertProblem(disabled.post("/sagas/s-1/cancel", "{\"reason\": \"r\"}"), 503, "sagas-disabled");
+    assertProblem(disabled.post("/sagas/s-1/operator", "{}"), 503, "sagas-disabled");
+    assertProblem(
+        disabled.post("/sagas/s-1/steps/reserve-inventory/reply", "{}"), 503, "sagas-disabled");
+    assertProblem(disabled.get("/sagas/no-such-saga"), 404, "saga-not-found");
+
+    HttpResponse<String> ready = disabled.get("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(Http.json(ready).get("sagasEnabled").asBoolean()).isFalse();
+  }
+
+  @Test
+  void shouldRequireTheBearerTokenOnEntrypointsOnly() {
+    HttpResponse<String> missing = guarded.post(START, SagaFlows.ORDER.formatted("t"));
+    assertProblem(missing, 401, "unauthorized");
+    assertThat(missing.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    assertProblem(
+        guarded.post("/sagas/s-1/cancel", "{\"reason\": \"r\"}", "Authorization", "Bearer wrong"),
+        401,
+        "unauthorized");
+    assertProblem(guarded.get("/sagas/no-such-saga"), 404, "saga-not-found");
+
+    HttpResponse<String> allowed =
+        guarded.post(START, SagaFlows.ORDER.formatted("t"), "Authorization", "Bearer " + TOKEN);
+    assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(202);
+  }
+
+  @Test
+  void shouldBeLiveAndReadyAndExportMetrics() {
+    assertThat(open.get("/health/live").statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = open.get("/health/ready");
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    assertThat(Http.json(ready).get("streamsState").asText()).isEqualTo("RUNNING");
+
+    processor.counters.increment("input.APPLIED");
+    HttpResponse<String> metrics = open.get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("kafka_stream_")
+        .contains("sagaflow_input_total{kind=\"APPLIED\"}");
+  }
+}
