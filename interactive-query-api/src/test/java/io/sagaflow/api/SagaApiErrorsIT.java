@@ -3,9 +3,11 @@ package io.sagaflow.api;
 import static io.sagaflow.api.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sagaflow.embedded.kafka.FreePorts;
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
 import java.net.http.HttpResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,12 +28,20 @@ class SagaApiErrorsIT {
   private Http open;
   private Http disabled;
   private Http guarded;
+  private Http orphan;
 
   @BeforeAll
   void startProcessor(TestKafka kafka) throws Exception {
     processor = new RunningProcessor(kafka);
     ApiSettings settings = processor.settings();
-    open = new Http(processor.server(settings.withPort(processor.apiPort)).port());
+    // Reads locally (it carries the processor's application.server) but does not listen on that
+    // port, so nothing answers there: a forward to the owner fails, as when the owner is down.
+    open = new Http(processor.server(settings).port());
+    orphan =
+        new Http(
+            processor
+                .server(settings.withAdvertised(new HostInfo("127.0.0.1", FreePorts.pick())))
+                .port());
     disabled = new Http(processor.server(settings.withSagasEnabled(false)).port());
     guarded = new Http(processor.server(settings.withBearerToken(TOKEN)).port());
   }
@@ -52,6 +62,15 @@ class SagaApiErrorsIT {
     HttpResponse<String> response =
         open.get("/sagas/no-such-saga", Forwarder.HEADER, "127.0.0.1:1");
     assertProblem(response, 404, "saga-not-found");
+  }
+
+  @Test
+  void shouldAnswer503WithRetryAfterWhenTheOwnerDoesNotAnswer() {
+    HttpResponse<String> response = orphan.get("/sagas/some-saga");
+
+    String detail = assertProblem(response, 503, "owner-unreachable");
+    assertThat(detail).contains("127.0.0.1:" + processor.apiPort);
+    assertThat(response.headers().firstValue("Retry-After")).isPresent();
   }
 
   @Test

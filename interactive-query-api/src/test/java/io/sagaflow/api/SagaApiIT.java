@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sagaflow.embedded.kafka.FreePorts;
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.topology.SagaTopics;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,7 @@ class SagaApiIT {
   private Participants participants;
   private Http http;
   private SagaFlows flows;
+  private Http elsewhere;
 
   @BeforeAll
   void startProcessor(TestKafka kafka) throws Exception {
@@ -37,6 +40,18 @@ class SagaApiIT {
     participants = new Participants(kafka, topics);
     http = new Http(server.port());
     flows = new SagaFlows(http, participants);
+    // A server that believes it is another instance: the processor's metadata names the first
+    // server as owner of every saga, so this one must forward.
+    int otherPort = FreePorts.pick();
+    elsewhere =
+        new Http(
+            processor
+                .server(
+                    processor
+                        .settings()
+                        .withPort(otherPort)
+                        .withAdvertised(new HostInfo("127.0.0.1", otherPort)))
+                .port());
   }
 
   @AfterAll
@@ -60,6 +75,7 @@ class SagaApiIT {
         .until(() -> processor.counters.get("input.DUPLICATE") >= 1);
     JsonNode view = flows.awaitStatus(sagaId, "RUNNING");
     assertThat(view.get("history")).hasSize(1);
+    participants.command(sagaId, "reserve-inventory", "ACTION", 1);
     assertThat(participants.of(sagaId))
         .as("one saga, so one reserve command")
         .extracting(Participants.Command::step)
@@ -152,6 +168,19 @@ class SagaApiIT {
     flows.answer(sagaId, "send-confirmation", "SUCCEEDED", "{\"messageId\": \"m-2\"}");
     JsonNode done = flows.awaitStatus(sagaId, "COMPLETED");
     assertThat(flows.step(done, "book-shipment").get("status").asText()).isEqualTo("SKIPPED");
+  }
+
+  @Test
+  void shouldForwardAReadToTheOwningInstanceOnce() {
+    String sagaId = flows.start("forward");
+    flows.awaitStatus(sagaId, "RUNNING");
+
+    HttpResponse<String> forwarded = elsewhere.get("/sagas/" + sagaId);
+
+    assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(200);
+    assertThat(Http.json(forwarded).at("/freshness/instance").asText())
+        .isEqualTo("127.0.0.1:" + processor.apiPort);
+    Problems.assertProblem(elsewhere.get("/sagas/never-started"), 404, "saga-not-found");
   }
 
   private static String shipment() {

@@ -1,0 +1,67 @@
+package io.sagaflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sagaflow.contract.OperatorAction;
+import io.sagaflow.contract.OperatorCommand;
+import io.sagaflow.contract.OrderFulfilmentData;
+import java.math.BigDecimal;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class JsonRecordReaderTest {
+  private static JsonNode json(String text) throws Exception {
+    return Http.JSON.readTree(text);
+  }
+
+  @Test
+  void shouldReadPlainJsonIntoTheGeneratedClassFillingDefaults() throws Exception {
+    OrderFulfilmentData data =
+        JsonRecordReader.read(
+            json(SagaFlows.ORDER.formatted("1")), OrderFulfilmentData.class, "data");
+
+    assertThat(data.getAmount()).isEqualTo(new BigDecimal("42.50"));
+    assertThat(data.getShippingAddress().getLine2()).isNull();
+    assertThat(data.getLines().get(0).getQuantity()).isEqualTo(2);
+    assertThat(data.getReservationId()).isNull();
+  }
+
+  @Test
+  void shouldReadEnumsAndNullableFields() throws Exception {
+    OperatorCommand command =
+        JsonRecordReader.read(
+            json(
+                "{\"action\": \"RETRY_STEP\", \"step\": null, \"operator\": \"o\", \"reason\": \"r\"}"),
+            OperatorCommand.class,
+            "command");
+
+    assertThat(command.getAction()).isEqualTo(OperatorAction.RETRY_STEP);
+    assertThat(command.getStep()).isNull();
+  }
+
+  @Test
+  void shouldNameEveryProblemWithItsPointer() throws Exception {
+    JsonNode body = json("{\"action\": 3, \"step\": 4, \"reason\": \"r\"}");
+
+    assertThatThrownBy(() -> JsonRecordReader.read(body, OperatorCommand.class, "The command"))
+        .isInstanceOf(ApiProblem.class)
+        .hasMessageContaining(
+            "The command does not match schema io.sagaflow.contract.OperatorCommand")
+        .hasMessageContaining("/action expected one of")
+        .hasMessageContaining("/step expected a string")
+        .hasMessageContaining("/operator is required");
+  }
+
+  @Test
+  void shouldDeriveTheSameSagaIdFromTheSameTypeAndKeyOnly() {
+    String id = SagaIds.forStart("order-fulfilment", Optional.of("k-1"));
+
+    assertThat(SagaIds.forStart("order-fulfilment", Optional.of("k-1"))).isEqualTo(id);
+    assertThat(SagaIds.forStart("order-fulfilment", Optional.of("k-2"))).isNotEqualTo(id);
+    assertThat(SagaIds.forStart("other", Optional.of("k-1"))).isNotEqualTo(id);
+    assertThat(SagaIds.forStart("order-fulfilment", Optional.empty()))
+        .isNotEqualTo(SagaIds.forStart("order-fulfilment", Optional.empty()));
+  }
+}
