@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.sagaflow.serde.SchemaRegistryException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,10 @@ final class ProblemRenderer {
     routes.exception(ApiProblem.class, (e, ctx) -> render(ctx, e));
     routes.exception(
         HttpResponseException.class, (e, ctx) -> render(ctx, fromJavalin(ctx, e.getStatus(), e)));
+    // Encoding needs the schema registry: unreachable, or a schema not registered while
+    // auto-registration is off. Nothing was written, so the client may retry as is.
+    routes.exception(SerializationException.class, (e, ctx) -> render(ctx, schemaUnavailable(e)));
+    routes.exception(SchemaRegistryException.class, (e, ctx) -> render(ctx, schemaUnavailable(e)));
     routes.exception(
         Exception.class,
         (e, ctx) -> {
@@ -57,6 +63,16 @@ final class ProblemRenderer {
       return noSuchRoute(ctx);
     }
     return ApiProblem.of(status, "http-" + status, "HTTP " + status, e.getMessage());
+  }
+
+  private static ApiProblem schemaUnavailable(RuntimeException e) {
+    return ApiProblem.unavailable(
+        "schema-unavailable",
+        "The schema registry could not encode or decode a record: "
+            + e.getMessage()
+            + ". Nothing was written; retry once the registry answers and the schema is"
+            + " registered.",
+        5);
   }
 
   private static ApiProblem noSuchRoute(Context ctx) {

@@ -103,6 +103,15 @@ class NotRunningProcessorTest {
   }
 
   @Test
+  void shouldAnswer503WhenTheSagaDataSchemaIsNotRegisteredAndAutoRegistrationIsOff() {
+    HttpResponse<String> response =
+        http.post("/sagas/order-fulfilment", SagaFlows.ORDER.formatted("s"));
+
+    String detail = Problems.assertProblem(response, 503, "schema-unavailable");
+    assertThat(detail).contains("OrderFulfilmentData").contains("auto.register.schemas is off");
+  }
+
+  @Test
   void shouldNotBeReadyBeforeKafkaStreamsRuns() {
     HttpResponse<String> response = http.get("/health/ready");
 
