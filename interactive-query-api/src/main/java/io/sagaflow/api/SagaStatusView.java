@@ -42,6 +42,7 @@ final class SagaStatusView {
     out.put("steps", state.getSteps().stream().map(SagaStatusView::step).toList());
     out.put("history", state.getHistory().stream().map(SagaStatusView::transition).toList());
     out.put("lastError", state.getLastError());
+    out.put("traceparent", state.getTraceparent());
     out.put("data", data(state));
     out.put("createdAt", time(state.getCreatedAt()));
     out.put("updatedAt", time(state.getUpdatedAt()));

@@ -94,9 +94,8 @@ class SagaApiIT {
 
   @Test
   void shouldShowTheSagaMovingThroughItsStepsWithItsDataRedacted() {
-    String sagaId =
-        flows.start(
-            "flow", "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    String trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    String sagaId = flows.start("flow", "traceparent", trace);
     JsonNode running = flows.awaitStatus(sagaId, "RUNNING");
     assertThat(running.get("sagaType").asText()).isEqualTo("order-fulfilment");
     assertThat(running.get("definitionVersion").asInt()).isEqualTo(1);
@@ -106,6 +105,7 @@ class SagaApiIT {
     assertThat(running.at("/data/customerEmail").asText()).isEqualTo("***");
     assertThat(running.at("/data/paymentToken").asText()).isEqualTo("***");
     assertThat(running.at("/data/orderId").asText()).isEqualTo("o-flow");
+    assertThat(running.get("traceparent").asText()).isEqualTo(trace);
     assertThat(running.at("/freshness/servedBy").asText()).isEqualTo("active");
     assertThat(running.at("/freshness/lag").asLong()).isZero();
 
