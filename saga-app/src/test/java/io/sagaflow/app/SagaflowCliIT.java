@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
+import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,10 +54,23 @@ class SagaflowCliIT {
   }
 
   @Test
-  void shouldCreateTopicsOnExternalClusterAndExit(TestKafka kafka) throws Exception {
-    int exit =
-        SagaflowCli.execute(
-            "run", "--mode", "external", "--bootstrap-servers", kafka.bootstrapServers(), "--exit");
+  void shouldCreateTopicsOnExternalClusterAndExit(TestKafka kafka, @TempDir Path dataDir)
+      throws Exception {
+    int exit;
+    try (SchemaRegistryServer registry = SchemaRegistryServer.startInMemory()) {
+      exit =
+          SagaflowCli.execute(
+              "run",
+              "--mode",
+              "external",
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--set",
+              "saga.schema.registry.url=" + registry.url(),
+              "--data-dir",
+              dataDir.toString(),
+              "--exit");
+    }
 
     assertThat(exit).isZero();
     try (Admin admin = kafka.admin()) {
