@@ -54,6 +54,15 @@ public final class EventReader implements AutoCloseable {
         consumer.partitionsFor(SagaTopics.EVENTS, Duration.ofSeconds(30)).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition()))
             .toList();
+    if (partitions.isEmpty()) {
+      consumer.close();
+      throw new IllegalStateException(
+          "Topic "
+              + SagaTopics.EVENTS
+              + " does not exist on "
+              + config.kafka().get("bootstrap.servers")
+              + "; create the saga topics first (saga.topics.create=true does it at start).");
+    }
     consumer.assign(partitions);
     if (fromBeginning) {
       consumer.seekToBeginning(partitions);
