@@ -7,8 +7,6 @@ import io.sagaflow.app.demo.DemoWorkload;
 import io.sagaflow.app.demo.SagaProgress;
 import io.sagaflow.app.participants.ParticipantBehaviour;
 import io.sagaflow.app.participants.Verdict;
-import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
-import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.engine.CommandKind;
 import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.SagaStatus;
@@ -17,18 +15,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(KafkaBrokerExtension.class)
 class DemoWorkloadIT {
   private static final int ORDERS = 1000;
   private static final long SEED = 42;
 
   @Test
-  void shouldCompleteThousandOrdersAndCompensateExactlyTheDeclinedPayments(
-      TestKafka kafka, @TempDir Path dataDir) throws Exception {
-    try (SagaCluster cluster = SagaCluster.fresh(kafka)) {
+  void shouldCompleteThousandOrdersAndCompensateExactlyTheDeclinedPayments(@TempDir Path dataDir)
+      throws Exception {
+    try (SagaCluster cluster = SagaCluster.start(dataDir)) {
       // Given the app with participants and the demo: 1,000 orders, 10% payment failures, no
       // latency
       Map<String, String> demo =

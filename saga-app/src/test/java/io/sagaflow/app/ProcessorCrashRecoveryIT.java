@@ -9,8 +9,6 @@ import io.sagaflow.app.demo.OutcomePrediction;
 import io.sagaflow.app.demo.StartRequests;
 import io.sagaflow.app.participants.ParticipantBehaviour;
 import io.sagaflow.app.participants.SimulatedParticipants;
-import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
-import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.engine.SagaStatus;
 import io.sagaflow.example.OrderFulfilmentSaga;
@@ -34,7 +32,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,15 +40,14 @@ import org.junit.jupiter.api.io.TempDir;
  * empty state directory, must restore every saga from the changelog and finish them all, and the
  * aborted transactions must leave no duplicate command behind for read_committed readers.
  */
-@ExtendWith(KafkaBrokerExtension.class)
 class ProcessorCrashRecoveryIT {
   private static final int ORDERS = 400;
   private static final Path JAR = Path.of("target", "sagaflow.jar");
 
   @Test
-  void shouldFinishEverySagaWithoutDuplicateCommandsAfterAHardStopAndRestart(
-      TestKafka kafka, @TempDir Path work) throws Exception {
-    try (SagaCluster cluster = SagaCluster.fresh(kafka)) {
+  void shouldFinishEverySagaWithoutDuplicateCommandsAfterAHardStopAndRestart(@TempDir Path work)
+      throws Exception {
+    try (SagaCluster cluster = SagaCluster.start(work)) {
       SagaflowConfig config =
           cluster.config(
               work.resolve("participants"),
@@ -132,7 +128,7 @@ class ProcessorCrashRecoveryIT {
             "--env",
             "preview",
             "--bootstrap-servers",
-            cluster.kafka.bootstrapServers(),
+            cluster.bootstrapServers(),
             "--data-dir",
             dataDir.toString(),
             "--no-demo",

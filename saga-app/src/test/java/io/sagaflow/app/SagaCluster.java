@@ -1,53 +1,60 @@
 package io.sagaflow.app;
 
-import static org.awaitility.Awaitility.await;
-
 import io.sagaflow.app.config.ConfigLoader;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.demo.EventReader;
 import io.sagaflow.app.demo.SagaProgress;
-import io.sagaflow.embedded.kafka.TestKafka;
+import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import io.sagaflow.serde.RegistryClientSettings;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.serde.SchemaRegistryClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * One integration test's saga deployment on the shared test broker: a schema registry stored on the
- * broker, and configuration for an app in external mode with its own application id.
+ * One integration test's saga deployment: its own embedded broker (on a temporary directory) and a
+ * schema registry stored on it, plus configuration for an app in external mode.
  *
- * <p>The saga topics have fixed names ({@code saga.requests}, ...), so a test that runs the app
- * first deletes every non-internal topic left by an earlier test of the same JVM.
+ * <p>Why not the broker shared through {@code KafkaBrokerExtension}: the saga topics have fixed
+ * names ({@code saga.requests}, ...), so tests sharing a broker would have to delete and recreate
+ * them, and an idempotent producer writing to a just-recreated topic can stick on
+ * OUT_OF_ORDER_SEQUENCE_NUMBER. A broker per test costs a few seconds and isolates completely.
  */
 final class SagaCluster implements AutoCloseable {
-  final TestKafka kafka;
+  final EmbeddedKafkaBroker broker;
   final SchemaRegistryServer registry;
   final SchemaRegistry schemas;
-  final String applicationId;
+  final String applicationId = "sagaflow-it";
 
-  private SagaCluster(TestKafka kafka, SchemaRegistryServer registry, String applicationId) {
-    this.kafka = kafka;
+  private SagaCluster(EmbeddedKafkaBroker broker, SchemaRegistryServer registry) {
+    this.broker = broker;
     this.registry = registry;
     this.schemas = new SchemaRegistryClient(RegistryClientSettings.of(registry.url().toString()));
-    this.applicationId = applicationId;
   }
 
-  /** Deletes leftover topics, then starts a registry on the broker. */
-  static SagaCluster fresh(TestKafka kafka) throws Exception {
-    deleteNonInternalTopics(kafka);
-    return new SagaCluster(
-        kafka,
-        SchemaRegistryServer.startOnKafka(0, kafka.bootstrapServers()),
-        kafka.uniqueName("sagaflow-it"));
+  /** Starts a broker with its data under {@code dir}, then a registry on it. */
+  static SagaCluster start(Path dir) {
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder().dataDir(dir.resolve("broker")).build().start();
+    try {
+      return new SagaCluster(
+          broker, SchemaRegistryServer.startOnKafka(0, broker.bootstrapServers()));
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  Admin admin() {
+    return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
   }
 
   /**
@@ -58,7 +65,7 @@ final class SagaCluster implements AutoCloseable {
     Map<String, String> all = new LinkedHashMap<>();
     all.put("saga.mode", "external");
     all.put("saga.env", "preview");
-    all.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    all.put("kafka.bootstrap.servers", bootstrapServers());
     all.put("kafka.application.id", applicationId);
     all.put("saga.schema.registry.url", registry.url().toString());
     all.put("saga.data.dir", dataDir.toString());
@@ -78,25 +85,7 @@ final class SagaCluster implements AutoCloseable {
   @Override
   public void close() {
     registry.close();
-  }
-
-  private static void deleteNonInternalTopics(TestKafka kafka) throws Exception {
-    try (Admin admin = kafka.admin()) {
-      Set<String> leftovers =
-          admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-              .filter(name -> !name.startsWith("_"))
-              .collect(Collectors.toSet());
-      if (leftovers.isEmpty()) {
-        return;
-      }
-      admin.deleteTopics(leftovers).all().get(30, TimeUnit.SECONDS);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                      .noneMatch(leftovers::contains));
-    }
+    broker.close();
   }
 
   /** Saga statuses as reported on saga.events; close to stop reading. */

@@ -8,8 +8,6 @@ import io.sagaflow.app.demo.DemoOrders;
 import io.sagaflow.app.demo.OutcomePrediction;
 import io.sagaflow.app.demo.StartRequests;
 import io.sagaflow.app.participants.ParticipantBehaviour;
-import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
-import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.engine.SagaStatus;
 import io.sagaflow.example.OrderFulfilmentSaga;
 import io.sagaflow.topology.SagaTopics;
@@ -22,17 +20,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(KafkaBrokerExtension.class)
 class SagaFlagIT {
   private static final int ORDERS = 20;
 
   @Test
   void shouldLeaveInputsInTheirTopicsWhileDisabledAndProcessThemAllOnceEnabled(
-      TestKafka kafka, @TempDir Path dataDir) throws Exception {
-    try (SagaCluster cluster = SagaCluster.fresh(kafka)) {
+      @TempDir Path dataDir) throws Exception {
+    try (SagaCluster cluster = SagaCluster.start(dataDir)) {
       List<String> sagaIds = DemoOrders.sagaIds("it-flag", ORDERS);
       SagaflowConfig disabled = cluster.config(dataDir, Map.of("saga.enabled", "false"));
 
@@ -45,7 +41,7 @@ class SagaFlagIT {
         }
 
         // Then it consumes nothing: no consumer group, no events, the requests wait in their topic
-        try (Admin admin = kafka.admin()) {
+        try (Admin admin = cluster.admin()) {
           await()
               .during(Duration.ofSeconds(3))
               .atMost(Duration.ofSeconds(10))

@@ -29,7 +29,13 @@ class SagaflowCliIT {
     // Given the packaged jar started the way the README's run command starts it
     Process process =
         new ProcessBuilder(
-                javaBin(), "-jar", JAR.toString(), "run", "--data-dir", dataDir.toString())
+                javaBin(),
+                "-jar",
+                JAR.toString(),
+                "run",
+                "--data-dir",
+                dataDir.toString(),
+                "--no-demo")
             .redirectErrorStream(true)
             .start();
     OutputCollector output = new OutputCollector(process.getInputStream());
@@ -51,6 +57,36 @@ class SagaflowCliIT {
         .contains("Sagaflow stopped cleanly")
         .doesNotContain("Exception");
     assertThat(dataDir.resolve("kafka").resolve("logs").resolve("meta.properties")).exists();
+  }
+
+  @Test
+  void shouldRunTheDemoToItsSummaryAndExitWhenAskedTo(@TempDir Path dataDir) throws Exception {
+    // Given the README's run command, with a small workload and --exit
+    Process process =
+        new ProcessBuilder(
+                javaBin(),
+                "-jar",
+                JAR.toString(),
+                "run",
+                "--data-dir",
+                dataDir.toString(),
+                "--orders",
+                "50",
+                "--exit")
+            .redirectErrorStream(true)
+            .start();
+    OutputCollector output = new OutputCollector(process.getInputStream());
+
+    // Then it prints progress and the summary, and exits by itself with success
+    assertThat(process.waitFor(3, TimeUnit.MINUTES)).as(output.text()).isTrue();
+    output.join();
+    assertThat(process.exitValue()).as(output.text()).isZero();
+    assertThat(output.text())
+        .contains("health  sagas ENABLED")
+        .contains("progress  sent 50/50")
+        .containsPattern("Demo demo-\\w+ finished in [0-9.]+ s: 50 orders, \\d+ completed")
+        .contains(": matches.")
+        .contains("Sagaflow stopped cleanly");
   }
 
   @Test
