@@ -66,22 +66,27 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     return shared == null ? 0 : shared.cache().getUsage();
   }
 
-  private static synchronized SharedMemory sharedMemory(Map<String, Object> configs) {
+  private static SharedMemory sharedMemory(Map<String, Object> configs) {
+    // Checked on every call, not only when the shared cache is created, so a bad setting fails
+    // the same way whichever store happens to open first.
+    long total = longConfig(configs, CACHE_BYTES_CONFIG, DEFAULT_CACHE_BYTES);
+    long writeBuffers = longConfig(configs, WRITE_BUFFER_BYTES_CONFIG, DEFAULT_WRITE_BUFFER_BYTES);
+    if (writeBuffers >= total) {
+      throw new IllegalArgumentException(
+          WRITE_BUFFER_BYTES_CONFIG
+              + " ("
+              + writeBuffers
+              + ") must be smaller than "
+              + CACHE_BYTES_CONFIG
+              + " ("
+              + total
+              + ")");
+    }
+    return sharedMemory(total, writeBuffers);
+  }
+
+  private static synchronized SharedMemory sharedMemory(long total, long writeBuffers) {
     if (shared == null) {
-      long total = longConfig(configs, CACHE_BYTES_CONFIG, DEFAULT_CACHE_BYTES);
-      long writeBuffers =
-          longConfig(configs, WRITE_BUFFER_BYTES_CONFIG, DEFAULT_WRITE_BUFFER_BYTES);
-      if (writeBuffers >= total) {
-        throw new IllegalArgumentException(
-            WRITE_BUFFER_BYTES_CONFIG
-                + " ("
-                + writeBuffers
-                + ") must be smaller than "
-                + CACHE_BYTES_CONFIG
-                + " ("
-                + total
-                + ")");
-      }
       Cache cache = new LRUCache(total, -1, false, HIGH_PRIORITY_POOL_RATIO);
       shared = new SharedMemory(total, cache, new WriteBufferManager(writeBuffers, cache));
     }

@@ -35,6 +35,20 @@ public final class DeadLetterHandlers {
     return letters;
   }
 
+  /**
+   * Whether {@code failure} is, or was caused by, the schema registry failing. Serializers in sink
+   * nodes reach the handler wrapped in a {@link org.apache.kafka.streams.errors.StreamsException},
+   * so the cause chain is searched, not just the exception itself.
+   */
+  static boolean isRegistryFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SchemaRegistryException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A record that cannot be decoded: dead-lettered as DESERIALIZATION_FAILED. */
   public static final class Deserialization implements DeserializationExceptionHandler {
     private DeadLetters letters;
@@ -96,7 +110,7 @@ public final class DeadLetterHandlers {
     @Override
     public ProcessingExceptionHandler.Response handleError(
         ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-      if (exception instanceof SchemaRegistryException) {
+      if (isRegistryFailure(exception)) {
         // The registry is down or refuses us: every input would fail the same way. Stop the task
         // (the app replaces the thread and retries) instead of dead-lettering the whole topic.
         LOG.error(
@@ -104,6 +118,16 @@ public final class DeadLetterHandlers {
             context.topic(),
             context.partition(),
             context.offset(),
+            exception);
+        return ProcessingExceptionHandler.Response.fail();
+      }
+      if (record == null) {
+        // Kafka Streams passes no record when a punctuation failed. The coordinator dead-letters
+        // failing timers itself, so what arrives here failed outside any input: there is nothing
+        // to dead-letter, and resuming would hide it.
+        LOG.error(
+            "Punctuation of {} failed outside any input; stopping the task",
+            context.processorNodeId(),
             exception);
         return ProcessingExceptionHandler.Response.fail();
       }

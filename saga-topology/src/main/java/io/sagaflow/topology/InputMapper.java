@@ -8,6 +8,7 @@ import io.sagaflow.contract.StepReply;
 import io.sagaflow.engine.OperatorAction;
 import io.sagaflow.engine.Outcome;
 import io.sagaflow.engine.SagaInput;
+import io.sagaflow.serde.AvroDeserializationException;
 import io.sagaflow.serde.SagaHeaders;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -32,7 +33,8 @@ final class InputMapper {
     Object sagaData;
     try {
       sagaData = data.decode(DataCodec.toArray(request.getData()), dataType);
-    } catch (RuntimeException e) {
+    } catch (AvroDeserializationException | IllegalArgumentException e) {
+      // Only bad data is the request's fault; a registry outage propagates and stops the task.
       throw invalid(
           sagaId,
           "StartSaga for type '"
@@ -109,7 +111,7 @@ final class InputMapper {
   private Object result(String sagaId, StepReply reply, ByteBuffer bytes) {
     try {
       return data.decodeAny(DataCodec.toArray(bytes));
-    } catch (RuntimeException e) {
+    } catch (AvroDeserializationException e) {
       throw invalid(
           sagaId,
           "StepReply for step '"

@@ -159,38 +159,46 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
   }
 
   private void fire(String sagaId, java.util.UUID timerId, Instant now) {
-    Optional<SagaStateRecord> stored = Optional.ofNullable(stateStore.get(sagaId));
-    if (stored.isEmpty()) {
-      wiring.counters().increment("timer.orphaned");
-      return;
-    }
     try {
-      SagaDefinition<?> definition = definitionOf(stored.get());
-      fireOn(definition, stored.get(), timerId, now);
+      Optional<SagaStateRecord> stored = Optional.ofNullable(stateStore.get(sagaId));
+      if (stored.isEmpty()) {
+        wiring.counters().increment("timer.orphaned");
+        return;
+      }
+      fireOn(definitionOf(stored.get()), stored.get(), timerId, now);
     } catch (RuntimeException e) {
-      // A timer has no source record, so the processing exception handler cannot dead-letter it;
-      // the coordinator does, and the saga stays as it was for an operator to look at.
-      LOG.error("Timer {} of saga {} failed; dead-lettering it", timerId, sagaId, e);
-      DeadLetter letter =
-          wiring
-              .deadLetters()
-              .letter(
-                  DeadLetterReason.PROCESSING_FAILED,
-                  "Timer " + timerId + " failed: " + e,
-                  wiring.timerStore(),
-                  -1,
-                  -1,
-                  Optional.of(sagaId),
-                  null,
-                  null,
-                  now);
-      RecordHeaders headers = new RecordHeaders();
-      wiring.deadLetters().addFacts(headers, letter);
-      wiring.deadLetters().count(DeadLetterReason.PROCESSING_FAILED);
-      context.forward(
-          new Record<String, Object>(sagaId, letter, now.toEpochMilli(), headers),
-          wiring.deadLetterSink());
+      if (DeadLetterHandlers.isRegistryFailure(e)) {
+        // An outage, not a bad timer: failing the task aborts the transaction, which restores the
+        // timer deleted above, so it fires again once the registry is back.
+        throw e;
+      }
+      deadLetterTimer(sagaId, timerId, now, e);
     }
+  }
+
+  private void deadLetterTimer(String sagaId, java.util.UUID timerId, Instant now, Exception e) {
+    // A timer has no source record, so the processing exception handler cannot dead-letter it;
+    // the coordinator does, and the saga stays as it was for an operator to look at.
+    LOG.error("Timer {} of saga {} failed; dead-lettering it", timerId, sagaId, e);
+    DeadLetter letter =
+        wiring
+            .deadLetters()
+            .letter(
+                DeadLetterReason.PROCESSING_FAILED,
+                "Timer " + timerId + " failed: " + e,
+                wiring.timerStore(),
+                -1,
+                -1,
+                Optional.of(sagaId),
+                null,
+                null,
+                now);
+    RecordHeaders headers = new RecordHeaders();
+    wiring.deadLetters().addFacts(headers, letter);
+    wiring.deadLetters().count(DeadLetterReason.PROCESSING_FAILED);
+    context.forward(
+        new Record<String, Object>(sagaId, letter, now.toEpochMilli(), headers),
+        wiring.deadLetterSink());
   }
 
   private <D> void fireOn(
@@ -221,7 +229,23 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
   }
 
   private void apply(Decision<?> decision, Instant now) {
-    decision.nextState().ifPresent(s -> stateStore.put(s.sagaId(), states.toRecord(s)));
+    // Everything that can fail (encoding the state, mapping the outbound values) happens before
+    // the first write: a decision that cannot be carried out must leave no saga state behind that
+    // waits for a command which was never sent.
+    Optional<SagaStateRecord> next = decision.nextState().map(states::toRecord);
+    String traceparent = decision.nextState().flatMap(SagaState::traceparent).orElse("");
+    List<Forward> forwards = new ArrayList<>();
+    for (Outbound out : decision.outbound()) {
+      if (out instanceof Outbound.Command command) {
+        forwards.add(
+            new Forward(outbound.command(command, now), wiring.commandSink(command.topic())));
+      } else {
+        forwards.add(
+            new Forward(
+                outbound.event((Outbound.LifecycleEvent) out, traceparent), wiring.eventSink()));
+      }
+    }
+    next.ifPresent(r -> stateStore.put(r.getSagaId(), r));
     for (TimerChange change : decision.timerChanges()) {
       Bytes key = TimerKeys.of(change.timer());
       if (change instanceof TimerChange.Schedule) {
@@ -230,15 +254,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
         timerStore.delete(key);
       }
     }
-    String traceparent = decision.nextState().flatMap(SagaState::traceparent).orElse("");
-    for (Outbound out : decision.outbound()) {
-      if (out instanceof Outbound.Command command) {
-        context.forward(outbound.command(command, now), wiring.commandSink(command.topic()));
-      } else {
-        context.forward(
-            outbound.event((Outbound.LifecycleEvent) out, traceparent), wiring.eventSink());
-      }
-    }
+    forwards.forEach(f -> context.forward(f.record(), f.sink()));
     decision
         .violations()
         .forEach(
@@ -247,6 +263,9 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
               LOG.warn("Invariant {} violated: {}", v.name(), v.message());
             });
   }
+
+  /** An outbound record and the sink it goes to. */
+  private record Forward(Record<String, Object> record, String sink) {}
 
   private SagaDefinition<?> definitionOf(SagaStateRecord stored) {
     return registry

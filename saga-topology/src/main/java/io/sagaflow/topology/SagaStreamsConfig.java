@@ -22,7 +22,10 @@ public final class SagaStreamsConfig {
     props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
-    props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetters.topic());
+    // errors.dead.letter.queue.topic.name stays unset on purpose: our handlers address the
+    // dead-letter topic themselves, while with it set Kafka's default production handler would
+    // write the raw input there too, a second record whose value is not a DeadLetter.
+    props.remove(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetterHandlers.Deserialization.class.getName());

@@ -169,6 +169,7 @@ public final class SagaTopology {
       Objects.requireNonNull(schemaRegistry, "schemaRegistry");
       Objects.requireNonNull(deadLetters, "deadLetters");
       Objects.requireNonNull(counters, "counters");
+      Objects.requireNonNull(punctuationInterval, "punctuationInterval");
       if (punctuationInterval.isNegative() || punctuationInterval.isZero()) {
         throw new IllegalArgumentException("punctuationInterval must be positive");
       }

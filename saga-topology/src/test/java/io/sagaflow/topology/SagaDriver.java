@@ -1,6 +1,7 @@
 package io.sagaflow.topology;
 
 import io.sagaflow.contract.CancelSaga;
+import io.sagaflow.contract.DeadLetter;
 import io.sagaflow.contract.OperatorAction;
 import io.sagaflow.contract.OperatorCommand;
 import io.sagaflow.contract.OrderFulfilmentData;
@@ -11,35 +12,47 @@ import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StartSaga;
 import io.sagaflow.contract.StepOutcome;
 import io.sagaflow.contract.StepReply;
+import io.sagaflow.engine.RetryPolicy;
+import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.engine.StepKind;
 import io.sagaflow.example.OrderFulfilmentSaga;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
+import io.sagaflow.serde.CompatibilityResult;
 import io.sagaflow.serde.InMemorySchemaRegistry;
+import io.sagaflow.serde.RegisteredSchema;
+import io.sagaflow.serde.RegistryFailures;
 import io.sagaflow.serde.SagaHeaders;
+import io.sagaflow.serde.SchemaRegistry;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -52,6 +65,10 @@ final class SagaDriver implements AutoCloseable {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   final InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
+
+  /** The registry the topology talks to: {@link #schemas}, unless a test takes it down. */
+  private final OutageRegistry topologyRegistry = new OutageRegistry(schemas);
+
   final SagaCounters counters = new SagaCounters();
   final TopologyTestDriver driver;
   final DataCodec data = new DataCodec(schemas, true);
@@ -60,10 +77,9 @@ final class SagaDriver implements AutoCloseable {
   private final TestInputTopic<String, SpecificRecord> requests;
   private final TestInputTopic<String, SpecificRecord> replies;
   private final TestInputTopic<byte[], byte[]> rawRequests;
-  private final Map<String, TestOutputTopic<String, SpecificRecord>> commandTopics =
-      new HashMap<>();
-  private final TestOutputTopic<String, SpecificRecord> events;
-  private final TestOutputTopic<byte[], byte[]> dlq;
+  private final AvroDeserializer<SpecificRecord> valueDeserializer;
+  private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
+  private final List<String> transcript = new ArrayList<>();
   private final List<TestRecord<String, SpecificRecord>> seenEvents = new ArrayList<>();
 
   SagaDriver() {
@@ -71,7 +87,19 @@ final class SagaDriver implements AutoCloseable {
   }
 
   SagaDriver(SagaRegistry registry) {
-    SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
+    this(registry, SagaTopology.Settings.DEFAULT_TIMER_BUDGET);
+  }
+
+  /** A driver whose punctuation fires at most {@code timerBudget} timers. */
+  SagaDriver(SagaRegistry registry, int timerBudget) {
+    SagaTopology.Settings settings =
+        new SagaTopology.Settings(
+            topologyRegistry,
+            true,
+            new DeadLetters(SagaTopics.DLQ, topologyRegistry, true, counters),
+            counters,
+            SagaTopology.Settings.DEFAULT_PUNCTUATION_INTERVAL,
+            timerBudget);
     Properties props =
         SagaStreamsConfig.create(
             Map.of(
@@ -87,18 +115,7 @@ final class SagaDriver implements AutoCloseable {
     rawRequests =
         driver.createInputTopic(
             SagaTopics.REQUESTS, new ByteArraySerializer(), new ByteArraySerializer());
-    for (String topic : SagaTopics.commandTopics(registry)) {
-      commandTopics.put(
-          topic,
-          driver.createOutputTopic(
-              topic, new StringDeserializer(), AvroDeserializer.anySpecific(schemas)));
-    }
-    events =
-        driver.createOutputTopic(
-            SagaTopics.EVENTS, new StringDeserializer(), AvroDeserializer.anySpecific(schemas));
-    dlq =
-        driver.createOutputTopic(
-            SagaTopics.DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    valueDeserializer = AvroDeserializer.anySpecific(schemas);
   }
 
   static OrderFulfilmentData order(String orderId) {
@@ -121,6 +138,30 @@ final class SagaDriver implements AutoCloseable {
         .build();
   }
 
+  /** Step timeout of {@link #oneStepSaga}. */
+  static final Duration ONE_STEP_TIMEOUT = Duration.ofSeconds(1);
+
+  /**
+   * A saga of {@code type} with one compensatable step, {@code reserve} on the inventory topic,
+   * tried once with a one-second timeout; the step's command factories are the test's to choose.
+   */
+  static SagaDefinition<OrderFulfilmentData> oneStepSaga(
+      String type,
+      Function<OrderFulfilmentData, Object> action,
+      Function<OrderFulfilmentData, Object> compensation) {
+    return SagaDefinition.builder(type, 1, OrderFulfilmentData.class)
+        .step(
+            "reserve",
+            OrderFulfilmentSaga.INVENTORY,
+            StepKind.COMPENSATABLE,
+            s ->
+                s.action(action)
+                    .compensation(compensation)
+                    .timeout(ONE_STEP_TIMEOUT)
+                    .retry(RetryPolicy.none()))
+        .build();
+  }
+
   void start(String sagaId) {
     start(
         sagaId,
@@ -129,16 +170,39 @@ final class SagaDriver implements AutoCloseable {
   }
 
   void start(String sagaId, OrderFulfilmentData data, Optional<String> traceparent) {
+    start(sagaId, OrderFulfilmentSaga.TYPE, Optional.empty(), data, traceparent);
+  }
+
+  /**
+   * Requests a saga of {@code type} (at {@code version}, latest if empty) carrying {@code data}.
+   */
+  void start(
+      String sagaId,
+      String type,
+      Optional<Integer> version,
+      SpecificRecord data,
+      Optional<String> traceparent) {
     StartSaga request =
         StartSaga.newBuilder()
-            .setSagaType(OrderFulfilmentSaga.TYPE)
+            .setSagaType(type)
+            .setDefinitionVersion(version.orElse(null))
             .setData(ByteBuffer.wrap(this.data.encode(data)))
             .setRequestedAt(now())
             .build();
     Headers headers = new RecordHeaders();
     traceparent.ifPresent(
         tp -> headers.add(SagaHeaders.TRACEPARENT, tp.getBytes(StandardCharsets.UTF_8)));
-    requests.pipeInput(new TestRecord<>(sagaId, request, headers, now()));
+    pipeRequest(sagaId, request, headers);
+  }
+
+  /** Any record onto saga.requests, as a producer with the Avro serializer would write it. */
+  void pipeRequest(String key, SpecificRecord value, Headers headers) {
+    requests.pipeInput(new TestRecord<>(key, value, headers, now()));
+  }
+
+  /** Any record onto saga.replies, as a participant with the Avro serializer would write it. */
+  void pipeReply(String key, StepReply reply, Headers headers) {
+    replies.pipeInput(new TestRecord<>(key, reply, headers, now()));
   }
 
   void cancel(String sagaId, String reason) {
@@ -149,17 +213,60 @@ final class SagaDriver implements AutoCloseable {
     requests.pipeInput(sagaId, new OperatorCommand(action, step, "ops@example.org", "test"), now());
   }
 
+  /** Makes every registry call of the topology fail as if the registry were unreachable. */
+  void takeRegistryDown() {
+    topologyRegistry.down = true;
+  }
+
   void pipeRawRequest(byte[] key, byte[] value) {
     rawRequests.pipeInput(key, value, now());
   }
 
   /** The commands emitted on {@code topic} since the last call. */
   List<Command> commands(String topic) {
-    List<Command> out = new ArrayList<>();
-    for (TestRecord<String, SpecificRecord> r : commandTopics.get(topic).readRecordsToList()) {
-      out.add(new Command(r));
+    return readTyped(topic).stream().map(Command::new).toList();
+  }
+
+  /**
+   * The records written to {@code topic} since the last read, as bytes; each is also added to the
+   * transcript.
+   */
+  private List<TestRecord<byte[], byte[]>> read(String topic) {
+    List<TestRecord<byte[], byte[]>> records =
+        outputs
+            .computeIfAbsent(
+                topic,
+                t ->
+                    driver.createOutputTopic(
+                        t, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
+            .readRecordsToList();
+    for (TestRecord<byte[], byte[]> r : records) {
+      StringBuilder line =
+          new StringBuilder(topic)
+              .append(' ')
+              .append(Arrays.toString(r.key()))
+              .append(" -> ")
+              .append(Arrays.toString(r.value()))
+              .append(" @")
+              .append(r.timestamp());
+      for (Header h : r.headers()) {
+        line.append(' ').append(h.key()).append('=').append(Arrays.toString(h.value()));
+      }
+      transcript.add(line.toString());
     }
-    return out;
+    return records;
+  }
+
+  private List<TestRecord<String, SpecificRecord>> readTyped(String topic) {
+    return read(topic).stream()
+        .map(
+            r ->
+                new TestRecord<>(
+                    r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                    valueDeserializer.deserialize(topic, r.headers(), r.value()),
+                    r.headers(),
+                    r.getRecordTime()))
+        .toList();
   }
 
   /** The single command emitted on {@code topic} since the last call. */
@@ -246,20 +353,57 @@ final class SagaDriver implements AutoCloseable {
 
   /** Lifecycle events read since the driver started, oldest first. */
   List<SagaEvent> events() {
-    for (TestRecord<String, SpecificRecord> r : events.readRecordsToList()) {
-      seenEvents.add(r);
-    }
+    seenEvents.addAll(readTyped(SagaTopics.EVENTS));
     return seenEvents.stream().map(r -> (SagaEvent) r.value()).toList();
   }
 
   List<TestRecord<byte[], byte[]>> deadLetters() {
-    return dlq.readRecordsToList();
+    return read(SagaTopics.DLQ);
   }
 
   Optional<SagaStateRecord> state(String sagaId) {
-    KeyValueStore<String, SagaStateRecord> store =
-        driver.getKeyValueStore(SagaTopology.STATE_STORE);
-    return Optional.ofNullable(store.get(sagaId));
+    return Optional.ofNullable(stateStore().get(sagaId));
+  }
+
+  KeyValueStore<String, SagaStateRecord> stateStore() {
+    return driver.getKeyValueStore(SagaTopology.STATE_STORE);
+  }
+
+  KeyValueStore<Bytes, byte[]> timerStore() {
+    return driver.getKeyValueStore(SagaTopology.TIMER_STORE);
+  }
+
+  /** How many timers the timer store holds. */
+  int timerCount() {
+    int count = 0;
+    try (KeyValueIterator<Bytes, byte[]> all = timerStore().all()) {
+      for (; all.hasNext(); all.next()) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  DeadLetter decodeLetter(TestRecord<byte[], byte[]> letter) {
+    return AvroDeserializer.specific(DeadLetter.class, schemas)
+        .deserialize(SagaTopics.DLQ, letter.value());
+  }
+
+  static String header(TestRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    if (header == null) {
+      throw new AssertionError("record has no header " + name);
+    }
+    return new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Every record written to any topic so far, as serialized bytes (key, value, timestamp and
+   * headers), in the order the test read them; records not read yet are read now.
+   */
+  List<String> transcript() {
+    new java.util.TreeSet<>(driver.producedTopicNames()).forEach(this::read);
+    return List.copyOf(transcript);
   }
 
   String status(String sagaId) {
@@ -269,6 +413,63 @@ final class SagaDriver implements AutoCloseable {
   @Override
   public void close() {
     driver.close();
+  }
+
+  /** Delegates to a registry until a test takes it down; then every call fails as an outage. */
+  private static final class OutageRegistry implements SchemaRegistry {
+    private final SchemaRegistry delegate;
+    private volatile boolean down;
+
+    OutageRegistry(SchemaRegistry delegate) {
+      this.delegate = delegate;
+    }
+
+    private SchemaRegistry up(String call) {
+      if (down) {
+        throw RegistryFailures.unreachable(call);
+      }
+      return delegate;
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+      return up("register").register(subject, schema);
+    }
+
+    @Override
+    public int idOf(String subject, Schema schema) {
+      return up("idOf").idOf(subject, schema);
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+      return up("schemaById").schemaById(id);
+    }
+
+    @Override
+    public RegisteredSchema latest(String subject) {
+      return up("latest").latest(subject);
+    }
+
+    @Override
+    public List<String> subjects() {
+      return up("subjects").subjects();
+    }
+
+    @Override
+    public CompatibilityResult testCompatibility(String subject, Schema schema) {
+      return up("testCompatibility").testCompatibility(subject, schema);
+    }
+
+    @Override
+    public String compatibility(Optional<String> subject) {
+      return up("compatibility").compatibility(subject);
+    }
+
+    @Override
+    public void setCompatibility(Optional<String> subject, String level) {
+      up("setCompatibility").setCompatibility(subject, level);
+    }
   }
 
   /** A command as a participant sees it: payload plus correlation headers. */

@@ -1,0 +1,236 @@
+package io.sagaflow.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sagaflow.contract.DeadLetter;
+import io.sagaflow.contract.DeadLetterReason;
+import io.sagaflow.serde.AvroDeserializer;
+import io.sagaflow.serde.InMemorySchemaRegistry;
+import io.sagaflow.serde.SagaHeaders;
+import io.sagaflow.serde.SchemaRegistryException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+/** The KIP-1034 handlers as Kafka Streams calls them, with a hand-made handler context. */
+class DeadLetterHandlersTest {
+  private static final byte[] KEY = "s-1".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] VALUE = {1, 2, 3};
+  private static final long AT = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+
+  private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+  private final SagaCounters counters = new SagaCounters();
+  private final Map<String, Object> config =
+      Map.of(DeadLetters.CONFIG, new DeadLetters(SagaTopics.DLQ, registry, true, counters));
+
+  /** What Kafka Streams tells a handler about the failing record. */
+  private record Context(
+      String topic,
+      int partition,
+      long offset,
+      Headers headers,
+      String processorNodeId,
+      TaskId taskId,
+      long timestamp,
+      byte[] sourceRawKey,
+      byte[] sourceRawValue)
+      implements ErrorHandlerContext {}
+
+  private static Context contextFor(byte[] key) {
+    return new Context(
+        SagaTopics.REQUESTS,
+        3,
+        42L,
+        new RecordHeaders(),
+        "coordinator",
+        new TaskId(0, 3),
+        AT,
+        key,
+        VALUE);
+  }
+
+  private DeserializationExceptionHandler deserialization() {
+    DeserializationExceptionHandler handler = new DeadLetterHandlers.Deserialization();
+    handler.configure(config);
+    return handler;
+  }
+
+  private ProcessingExceptionHandler processing() {
+    ProcessingExceptionHandler handler = new DeadLetterHandlers.Processing();
+    handler.configure(config);
+    return handler;
+  }
+
+  private static ConsumerRecord<byte[], byte[]> consumed(byte[] key) {
+    return new ConsumerRecord<>(SagaTopics.REQUESTS, 3, 42L, key, VALUE);
+  }
+
+  private DeadLetter value(ProducerRecord<byte[], byte[]> letter) {
+    return AvroDeserializer.specific(DeadLetter.class, registry)
+        .deserialize(SagaTopics.DLQ, letter.value());
+  }
+
+  private static String header(ProducerRecord<byte[], byte[]> letter, String name) {
+    return new String(letter.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldResumeWithDeadLetterHoldingOriginalBytesForUndecodableRecord() {
+    // Given the error our Avro deserializer raises for bytes not in the wire format
+    Exception error =
+        catchThrown(() -> AvroDeserializer.anySpecific(registry).deserialize("t", VALUE));
+
+    // When the deserialization handler sees it
+    DeserializationExceptionHandler.Response response =
+        deserialization().handleError(contextFor(KEY), consumed(KEY), error);
+
+    // Then processing resumes, and one dead letter carries the reason and the original record
+    assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+    List<ProducerRecord<byte[], byte[]>> letters = response.deadLetterQueueRecords();
+    assertThat(letters).hasSize(1);
+    ProducerRecord<byte[], byte[]> letter = letters.get(0);
+    assertThat(letter.topic()).isEqualTo(SagaTopics.DLQ);
+    assertThat(letter.key()).isEqualTo(KEY);
+    assertThat(letter.timestamp()).isEqualTo(AT);
+    assertThat(header(letter, DeadLetters.REASON)).isEqualTo("DESERIALIZATION_FAILED");
+    assertThat(header(letter, DeadLetters.SOURCE_PARTITION)).isEqualTo("3");
+    assertThat(header(letter, DeadLetters.SOURCE_OFFSET)).isEqualTo("42");
+    assertThat(header(letter, SagaHeaders.CE_SUBJECT)).isEqualTo("s-1");
+    assertThat(header(letter, "__streams.errors.offset")).isEqualTo("42");
+    DeadLetter value = value(letter);
+    assertThat(value.getReason()).isEqualTo(DeadLetterReason.DESERIALIZATION_FAILED);
+    assertThat(value.getSagaId()).isEqualTo("s-1");
+    assertThat(DataCodec.toArray(value.getOriginalValue())).isEqualTo(VALUE);
+    assertThat(value.getDetail())
+        .startsWith("Could not decode the record from saga.requests: ")
+        .doesNotContain("is the producer using");
+    assertThat(counters.get("dead-letter.DESERIALIZATION_FAILED")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldHintAtTheWireFormatForOtherSerializationErrors() {
+    DeserializationExceptionHandler.Response response =
+        deserialization()
+            .handleError(contextFor(null), consumed(null), new SerializationException("bad key"));
+
+    DeadLetter value = value(response.deadLetterQueueRecords().get(0));
+    assertThat(value.getDetail())
+        .isEqualTo(
+            "Could not decode the record from saga.requests: bad key (is the producer using the"
+                + " Confluent wire format and this topic's contract?)");
+    assertThat(value.getSagaId()).isNull();
+    assertThat(
+            response.deadLetterQueueRecords().get(0).headers().lastHeader(SagaHeaders.CE_SUBJECT))
+        .isNull();
+  }
+
+  @Test
+  void shouldFailOnDeserializationErrorThatIsNotAboutTheBytes() {
+    DeserializationExceptionHandler.Response response =
+        deserialization()
+            .handleError(contextFor(KEY), consumed(KEY), new IllegalStateException("bug"));
+
+    assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+    assertThat(response.deadLetterQueueRecords()).isEmpty();
+  }
+
+  @Test
+  void shouldExplainMisconfigurationWithoutDeadLetters() {
+    assertThatThrownBy(() -> new DeadLetterHandlers.Deserialization().configure(Map.of()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "sagaflow.dead.letters must hold the application's DeadLetters instance; build the"
+                + " Streams config with SagaStreamsConfig");
+    assertThatThrownBy(
+            () -> new DeadLetterHandlers.Processing().configure(Map.of(DeadLetters.CONFIG, "x")))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void shouldFailInsteadOfDeadLetteringWhenSchemaRegistryFails() {
+    SchemaRegistryException outage = catchThrown(() -> registry.schemaById(404));
+
+    ProcessingExceptionHandler handler = processing();
+    Record<String, Object> record = new Record<>("s-1", "v", AT);
+
+    // Directly, and wrapped as a sink's serializer wraps it
+    for (Exception e :
+        List.of(outage, new StreamsException(new SerializationException("sink", outage)))) {
+      ProcessingExceptionHandler.Response response =
+          handler.handleError(contextFor(KEY), record, e);
+      assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+      assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
+    assertThat(counters.snapshot()).isEmpty();
+  }
+
+  @Test
+  void shouldFailWhenPunctuationFailedOutsideAnyInput() {
+    // Kafka Streams hands over no record when a punctuator threw
+    ProcessingExceptionHandler.Response response =
+        processing().handleError(contextFor(null), null, new IllegalStateException("store gone"));
+
+    assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+    assertThat(response.deadLetterQueueRecords()).isEmpty();
+  }
+
+  @Test
+  void shouldDeadLetterRejectedInputWithItsReason() {
+    RejectedInputException rejected =
+        new RejectedInputException(DeadLetterReason.AFTER_END, Optional.of("s-9"), "too late");
+
+    ProcessingExceptionHandler.Response response =
+        processing().handleError(contextFor(KEY), new Record<>("s-1", "v", AT), rejected);
+
+    assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+    DeadLetter value = value(response.deadLetterQueueRecords().get(0));
+    assertThat(value.getReason()).isEqualTo(DeadLetterReason.AFTER_END);
+    assertThat(value.getSagaId()).isEqualTo("s-9");
+    assertThat(value.getDetail()).isEqualTo("too late");
+  }
+
+  @Test
+  void shouldDeadLetterUnexpectedFailureAsProcessingFailedWithStackTrace() {
+    ProcessingExceptionHandler.Response response =
+        processing()
+            .handleError(
+                contextFor(KEY),
+                new Record<>("s-1", "v", AT),
+                new ArithmeticException("divide by zero"));
+
+    assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+    ProducerRecord<byte[], byte[]> letter = response.deadLetterQueueRecords().get(0);
+    assertThat(header(letter, DeadLetters.REASON)).isEqualTo("PROCESSING_FAILED");
+    assertThat(header(letter, "__streams.errors.stacktrace")).contains("ArithmeticException");
+    DeadLetter value = value(letter);
+    assertThat(value.getSagaId()).isEqualTo("s-1");
+    assertThat(value.getDetail())
+        .startsWith("Processing failed with java.lang.ArithmeticException: divide by zero.");
+    assertThat(DataCodec.toArray(value.getOriginalKey())).isEqualTo(KEY);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Exception> E catchThrown(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      return (E) e;
+    }
+    throw new AssertionError("expected an exception");
+  }
+}

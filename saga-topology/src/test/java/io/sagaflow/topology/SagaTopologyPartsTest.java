@@ -1,0 +1,107 @@
+package io.sagaflow.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sagaflow.serde.InMemorySchemaRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.IntStream;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/** Settings, counters, wiring and Streams config: the small parts around the topology. */
+class SagaTopologyPartsTest {
+  private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+  private final SagaCounters counters = new SagaCounters();
+  private final DeadLetters letters = new DeadLetters(SagaTopics.DLQ, registry, true, counters);
+
+  private SagaTopology.Settings settings(Duration interval, int budget) {
+    return new SagaTopology.Settings(registry, true, letters, counters, interval, budget);
+  }
+
+  @Test
+  void shouldRejectNonPositivePunctuationInterval() {
+    assertThatThrownBy(() -> settings(Duration.ZERO, 1))
+        .hasMessage("punctuationInterval must be positive");
+    assertThatThrownBy(() -> settings(Duration.ofMillis(-1), 1))
+        .hasMessage("punctuationInterval must be positive");
+    assertThatThrownBy(() -> settings(null, 1))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("punctuationInterval");
+  }
+
+  @Test
+  void shouldRejectNonPositiveTimerBudget() {
+    assertThatThrownBy(() -> settings(Duration.ofMillis(1), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timerBudget must be positive");
+  }
+
+  @Test
+  void shouldDefaultIntervalBudgetAndDeadLetterTopic() {
+    SagaTopology.Settings defaults = SagaTopology.Settings.of(registry, false, counters);
+
+    assertThat(defaults.punctuationInterval())
+        .isEqualTo(SagaTopology.Settings.DEFAULT_PUNCTUATION_INTERVAL);
+    assertThat(defaults.timerBudget()).isEqualTo(SagaTopology.Settings.DEFAULT_TIMER_BUDGET);
+    assertThat(defaults.deadLetters().topic()).isEqualTo(SagaTopics.DLQ);
+    assertThat(defaults.autoRegister()).isFalse();
+  }
+
+  @Test
+  void shouldCountByNameAndReportSortedSnapshot() {
+    IntStream.range(0, 1000).parallel().forEach(i -> counters.increment("input.APPLIED"));
+    counters.increment("dead-letter.AFTER_END");
+
+    assertThat(counters.get("input.APPLIED")).isEqualTo(1000);
+    assertThat(counters.get("never.counted")).isZero();
+    assertThat(counters.snapshot())
+        .containsExactly(Map.entry("dead-letter.AFTER_END", 1L), Map.entry("input.APPLIED", 1000L));
+  }
+
+  @Test
+  void shouldNameTheTopicWhenCommandHasNoSink() {
+    Map<String, String> sinks = new HashMap<>(Map.of("inventory.commands", "sink-inventory"));
+    CoordinatorWiring wiring =
+        new CoordinatorWiring(
+            "st",
+            "tt",
+            "replies",
+            "ev",
+            "dlq",
+            sinks,
+            null,
+            letters,
+            counters,
+            Duration.ofSeconds(1),
+            1);
+    sinks.clear();
+
+    assertThat(wiring.commandSink("inventory.commands")).isEqualTo("sink-inventory");
+    assertThatThrownBy(() -> wiring.commandSink("fax.commands"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("No sink for command topic fax.commands");
+  }
+
+  @Test
+  void shouldEnforceGuaranteesOverCallerSettingsButKeepCallerTuning() {
+    Properties props =
+        SagaStreamsConfig.create(
+            Map.of(
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                StreamsConfig.AT_LEAST_ONCE,
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                "500"),
+            letters);
+
+    assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+        .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("500");
+    assertThat(props.get(DeadLetters.CONFIG)).isSameAs(letters);
+    assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo(BoundedMemoryRocksDbConfig.class.getName());
+  }
+}
