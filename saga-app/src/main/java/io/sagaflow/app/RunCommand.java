@@ -42,6 +42,18 @@ final class RunCommand implements Callable<Integer> {
     SagaflowConfig config = ConfigLoader.load(System.getenv(), overrides);
     ShutdownLatch shutdown = new ShutdownLatch();
     int exitCode;
+    try {
+      exitCode = runUntilDone(config, shutdown);
+      // Logged before closed(): once the shutdown hook is released the JVM may halt at any moment.
+      LOG.info("Sagaflow stopped cleanly");
+    } finally {
+      shutdown.closed();
+    }
+    return exitCode;
+  }
+
+  private int runUntilDone(SagaflowConfig config, ShutdownLatch shutdown)
+      throws InterruptedException {
     try (SagaflowRuntime runtime = new SagaflowRuntime(config).start()) {
       LOG.info(
           "Sagaflow is running (Kafka at {}, schema registry at {}). {}",
@@ -50,15 +62,11 @@ final class RunCommand implements Callable<Integer> {
           exitWhenDone ? "Exiting when done, as asked (--exit)." : "Press Ctrl-C to stop.");
       StatusReporter reporter = StatusReporter.start(runtime, System.out);
       try {
-        exitCode = waitUntilDone(runtime.demo(), config, shutdown);
+        return waitUntilDone(runtime.demo(), config, shutdown);
       } finally {
         reporter.close();
       }
-    } finally {
-      shutdown.closed();
     }
-    LOG.info("Sagaflow stopped cleanly");
-    return exitCode;
   }
 
   private int waitUntilDone(
