@@ -1,5 +1,11 @@
 package io.sagaflow.app;
 
+import io.sagaflow.app.config.ConfigLoader;
+import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.app.demo.DemoWorkload;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,39 +13,77 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code sagaflow run}: the main job. Embedded mode starts its own broker. */
+/**
+ * {@code sagaflow run}: the main job. Embedded mode starts its own broker and schema registry; with
+ * sagas enabled it runs the saga processor, the simulated participants and the seeded demo.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run Sagaflow (embedded broker by default) until Ctrl-C / SIGTERM.")
+    description = "Run Sagaflow (embedded broker, registry and demo by default) until Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
   @Mixin SettingsOptions options;
 
+  @Mixin DemoOptions demoOptions;
+
   @Option(
       names = "--exit",
-      description = "Stop and exit once start-up has finished instead of waiting for Ctrl-C.")
+      description =
+          "Exit once the demo has finished (every saga terminal or STUCK, or"
+              + " saga.demo.timeout.seconds passed), or at once after start-up without a demo.")
   boolean exitWhenDone;
 
   @Override
   public Integer call() throws InterruptedException {
+    Map<String, String> overrides = new LinkedHashMap<>(options.overrides());
+    overrides.putAll(demoOptions.overrides());
+    SagaflowConfig config = ConfigLoader.load(System.getenv(), overrides);
     ShutdownLatch shutdown = new ShutdownLatch();
+    int exitCode;
     try {
-      try (SagaflowRuntime runtime = new SagaflowRuntime(options.load()).start()) {
-        LOG.info(
-            "Sagaflow is running (Kafka at {}). {}",
-            runtime.config().kafka().get("bootstrap.servers"),
-            exitWhenDone ? "Exiting as asked (--exit)." : "Press Ctrl-C to stop.");
-        if (!exitWhenDone) {
-          shutdown.await();
-          LOG.info("Stop requested; shutting down");
-        }
-      }
-      // Logged before releasing the shutdown hook: once released, the JVM may halt at any moment.
+      exitCode = runUntilDone(config, shutdown);
+      // Logged before closed(): once the shutdown hook is released the JVM may halt at any moment.
       LOG.info("Sagaflow stopped cleanly");
     } finally {
       shutdown.closed();
+    }
+    return exitCode;
+  }
+
+  private int runUntilDone(SagaflowConfig config, ShutdownLatch shutdown)
+      throws InterruptedException {
+    try (SagaflowRuntime runtime = new SagaflowRuntime(config).start()) {
+      LOG.info(
+          "Sagaflow is running (Kafka at {}, schema registry at {}). {}",
+          runtime.config().kafka().get("bootstrap.servers"),
+          runtime.config().schemaRegistryUrl().orElse("-"),
+          exitWhenDone ? "Exiting when done, as asked (--exit)." : "Press Ctrl-C to stop.");
+      StatusReporter reporter = StatusReporter.start(runtime, System.out);
+      try {
+        return waitUntilDone(runtime.demo(), config, shutdown);
+      } finally {
+        reporter.close();
+      }
+    }
+  }
+
+  private int waitUntilDone(
+      Optional<DemoWorkload> demo, SagaflowConfig config, ShutdownLatch shutdown)
+      throws InterruptedException {
+    if (!exitWhenDone) {
+      shutdown.await();
+      LOG.info("Stop requested; shutting down");
+      return 0;
+    }
+    if (demo.isPresent() && !demo.get().awaitFinished(config.demo().timeout())) {
+      System.out.println(
+          "The demo did not finish within "
+              + config.demo().timeout().toSeconds()
+              + " s; some sagas are still running. Check saga.dlq and the log, or raise"
+              + " saga.demo.timeout.seconds for larger workloads.");
+      return 1;
     }
     return 0;
   }

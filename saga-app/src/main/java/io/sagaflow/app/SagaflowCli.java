@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Sagaflow 0.1.0",
     description = "Kafka Streams saga orchestrator.",
-    subcommands = {RunCommand.class, KafkaCommand.class, FixtureCommand.class})
+    subcommands = {
+      RunCommand.class,
+      KafkaCommand.class,
+      RegistryCommand.class,
+      FixtureCommand.class
+    })
 public final class SagaflowCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -37,6 +42,8 @@ public final class SagaflowCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Name a command: run (the saga processor) or kafka (a broker only).");
+        spec.commandLine(),
+        "Name a command: run (the saga processor), kafka (a broker only) or registry (a schema"
+            + " registry only).");
   }
 }

@@ -2,21 +2,40 @@ package io.sagaflow.app;
 
 import io.sagaflow.app.config.RunMode;
 import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.app.demo.DemoWorkload;
+import io.sagaflow.app.participants.SimulatedParticipants;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
+import io.sagaflow.embedded.registry.SchemaRegistryServer;
+import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.serde.RegistryClientSettings;
+import io.sagaflow.serde.SchemaRegistry;
+import io.sagaflow.serde.SchemaRegistryClient;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The parts one instance runs, started in dependency order and closed in reverse: in embedded mode
- * the broker first, then topics.
+ * the broker and the schema registry, then topics, then (when sagas are enabled) the saga
+ * processor, the simulated participants and the demo workload.
  */
 final class SagaflowRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SagaflowRuntime.class);
 
+  /** What the app prints and logs when the saga flag is off. */
+  static final String DISABLED_MESSAGE =
+      "Sagas are DISABLED (saga.enabled=false): consuming nothing; saga inputs wait in their"
+          + " topics. Set SAGA_ENABLED=true (or --enabled true) and restart to process them.";
+
   private final SagaflowConfig configured;
-  private Optional<EmbeddedKafkaBroker> broker = Optional.empty();
+  private final SagaRegistry sagas = SagaRegistry.of(OrderFulfilmentSaga.definition());
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private SagaflowConfig effective;
+  private Optional<SagaProcessor> processor = Optional.empty();
+  private Optional<DemoWorkload> demo = Optional.empty();
 
   SagaflowRuntime(SagaflowConfig config) {
     this.configured = config;
@@ -27,24 +46,28 @@ final class SagaflowRuntime implements AutoCloseable {
   SagaflowRuntime start() {
     try {
       if (configured.mode() == RunMode.EMBEDDED) {
-        EmbeddedKafkaBroker b =
-            EmbeddedKafkaBroker.builder()
-                .dataDir(configured.dataDir().resolve("kafka"))
-                .brokerPort(configured.kafkaPort())
-                .build();
-        broker = Optional.of(b);
-        b.start();
-        effective = configured.withBootstrapServers(b.bootstrapServers());
+        startEmbedded();
       }
       LOG.info("Effective configuration:\n{}", effective.describe());
       if (effective.createTopics()) {
-        TopicProvisioner.ensure(effective, AppTopics.all());
+        TopicProvisioner.ensure(effective, SagaflowTopics.all(sagas));
       }
       if (!effective.enabled()) {
-        LOG.warn(
-            "Sagas are DISABLED (saga.enabled=false, env={}): no saga input is consumed; set"
-                + " SAGA_ENABLED=true to enable.",
-            effective.env().settingValue());
+        LOG.warn("{} (env={})", DISABLED_MESSAGE, effective.env().settingValue());
+        return this;
+      }
+      SchemaRegistry schemas =
+          new SchemaRegistryClient(RegistryClientSettings.of(effective.requireSchemaRegistryUrl()));
+      SagaProcessor saga = SagaProcessor.start(effective, sagas, schemas);
+      started.push(saga);
+      processor = Optional.of(saga);
+      if (effective.participants().enabled()) {
+        started.push(SimulatedParticipants.start(effective, schemas));
+      }
+      if (effective.demo().enabled()) {
+        DemoWorkload workload = DemoWorkload.start(effective, schemas);
+        started.push(workload);
+        demo = Optional.of(workload);
       }
       return this;
     } catch (RuntimeException e) {
@@ -53,14 +76,49 @@ final class SagaflowRuntime implements AutoCloseable {
     }
   }
 
-  /** The configuration in force, with the embedded broker's address filled in. */
+  private void startEmbedded() {
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder()
+            .dataDir(configured.dataDir().resolve("kafka"))
+            .brokerPort(configured.kafkaPort())
+            .build();
+    started.push(broker);
+    broker.start();
+    effective = configured.withBootstrapServers(broker.bootstrapServers());
+    // Schemas live in a compacted topic on the broker, so ids survive a restart.
+    SchemaRegistryServer registry = SchemaRegistryServer.startOnKafka(0, broker.bootstrapServers());
+    started.push(registry);
+    effective = effective.withSchemaRegistryUrl(registry.url().toString());
+  }
+
+  /** The configuration in force, with embedded addresses filled in. */
   SagaflowConfig config() {
     return effective;
   }
 
+  /** The demo workload, when this instance drives one. */
+  Optional<DemoWorkload> demo() {
+    return demo;
+  }
+
+  /** One line for the health output: whether sagas are enabled and the processor's state. */
+  String health() {
+    return processor
+        .map(p -> "health  sagas ENABLED | processor " + p.state())
+        .orElse("health  " + DISABLED_MESSAGE);
+  }
+
   @Override
   public void close() {
-    broker.ifPresent(EmbeddedKafkaBroker::close);
-    broker = Optional.empty();
+    while (!started.isEmpty()) {
+      AutoCloseable part = started.pop();
+      try {
+        part.close();
+      } catch (Exception e) {
+        LOG.error("Could not close {} cleanly: {}", part.getClass().getSimpleName(), e, e);
+      }
+    }
+    processor = Optional.empty();
+    demo = Optional.empty();
   }
 }

@@ -1,7 +1,5 @@
 package io.sagaflow.app;
 
-import io.sagaflow.app.config.ConfigLoader;
-import io.sagaflow.app.config.SagaflowConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,11 +32,6 @@ final class SettingsOptions {
       names = "--bootstrap-servers",
       description = "Kafka cluster address (kafka.bootstrap.servers); implies nothing about mode.")
   String bootstrapServers;
-
-  /** Loads the configuration from defaults, the process environment and these options. */
-  SagaflowConfig load() {
-    return ConfigLoader.load(System.getenv(), overrides());
-  }
 
   Map<String, String> overrides() {
     Map<String, String> result = new LinkedHashMap<>(settings);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
+import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,13 @@ class SagaflowCliIT {
     // Given the packaged jar started the way the README's run command starts it
     Process process =
         new ProcessBuilder(
-                javaBin(), "-jar", JAR.toString(), "run", "--data-dir", dataDir.toString())
+                javaBin(),
+                "-jar",
+                JAR.toString(),
+                "run",
+                "--data-dir",
+                dataDir.toString(),
+                "--no-demo")
             .redirectErrorStream(true)
             .start();
     OutputCollector output = new OutputCollector(process.getInputStream());
@@ -53,10 +60,53 @@ class SagaflowCliIT {
   }
 
   @Test
-  void shouldCreateTopicsOnExternalClusterAndExit(TestKafka kafka) throws Exception {
-    int exit =
-        SagaflowCli.execute(
-            "run", "--mode", "external", "--bootstrap-servers", kafka.bootstrapServers(), "--exit");
+  void shouldRunTheDemoToItsSummaryAndExitWhenAskedTo(@TempDir Path dataDir) throws Exception {
+    // Given the README's run command, with a small workload and --exit
+    Process process =
+        new ProcessBuilder(
+                javaBin(),
+                "-jar",
+                JAR.toString(),
+                "run",
+                "--data-dir",
+                dataDir.toString(),
+                "--orders",
+                "50",
+                "--exit")
+            .redirectErrorStream(true)
+            .start();
+    OutputCollector output = new OutputCollector(process.getInputStream());
+
+    // Then it prints progress and the summary, and exits by itself with success
+    assertThat(process.waitFor(3, TimeUnit.MINUTES)).as(output.text()).isTrue();
+    output.join();
+    assertThat(process.exitValue()).as(output.text()).isZero();
+    assertThat(output.text())
+        .contains("health  sagas ENABLED")
+        .contains("progress  sent 50/50")
+        .containsPattern("Demo demo-\\w+ finished in [0-9.]+ s: 50 orders, \\d+ completed")
+        .contains(": matches.")
+        .contains("Sagaflow stopped cleanly");
+  }
+
+  @Test
+  void shouldCreateTopicsOnExternalClusterAndExit(TestKafka kafka, @TempDir Path dataDir)
+      throws Exception {
+    int exit;
+    try (SchemaRegistryServer registry = SchemaRegistryServer.startInMemory()) {
+      exit =
+          SagaflowCli.execute(
+              "run",
+              "--mode",
+              "external",
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--set",
+              "saga.schema.registry.url=" + registry.url(),
+              "--data-dir",
+              dataDir.toString(),
+              "--exit");
+    }
 
     assertThat(exit).isZero();
     try (Admin admin = kafka.admin()) {

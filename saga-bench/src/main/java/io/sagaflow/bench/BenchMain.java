@@ -12,8 +12,8 @@ import java.util.Locale;
 
 /**
  * The saga processor benchmark (scripts/bench). All phases run in one JVM so the JIT is warm for
- * the measured ones, and each saga phase gets a fresh embedded broker so earlier phases' records
- * do not leak into later ones. Prints a Markdown report for docs/benchmarks.md.
+ * the measured ones, and each saga phase gets a fresh embedded broker so earlier phases' records do
+ * not leak into later ones. Prints a Markdown report for docs/benchmarks.md.
  *
  * <p>Arguments (all optional): {@code sagas=5000 limitRecords=300000 preload=1000000}.
  */
@@ -37,8 +37,8 @@ public final class BenchMain {
     double limit = limit(work, "limit", limitRecords);
     List<SagaRun.Result> results = new ArrayList<>();
     results.add(saga(work, "no-failures", sagas, 0.0, 0));
-    results.add(saga(work, "10%-payment-failures", sagas, 0.1, 0));
-    results.add(saga(work, "1M-finished-in-store", sagas, 0.0, preload));
+    results.add(saga(work, "payment-failures-10pct", sagas, 0.1, 0));
+    results.add(saga(work, "finished-sagas-in-store", sagas, 0.0, preload));
     print(limit, limitRecords, results);
   }
 
@@ -51,8 +51,7 @@ public final class BenchMain {
   }
 
   private static SagaRun.Result saga(
-      Path work, String label, int sagas, double paymentFailureRate, int preload)
-      throws Exception {
+      Path work, String label, int sagas, double paymentFailureRate, int preload) throws Exception {
     System.out.printf(Locale.ROOT, "  %s: %,d sagas, %,d preloaded%n", label, sagas, preload);
     try (EmbeddedKafkaBroker broker =
             EmbeddedKafkaBroker.builder().dataDir(work.resolve(label)).build().start();
@@ -96,7 +95,7 @@ public final class BenchMain {
     SagaRun.Result full = results.get(results.size() - 1);
     System.out.printf(
         Locale.ROOT,
-        "1M-finished-in-store throughput relative to empty store: %.2f%n",
+        "finished-sagas-in-store throughput relative to no-failures (empty store): %.2f%n",
         full.sagasPerSecond() / empty.sagasPerSecond());
   }
 

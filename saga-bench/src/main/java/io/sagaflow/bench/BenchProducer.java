@@ -2,7 +2,6 @@ package io.sagaflow.bench;
 
 import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,7 +18,7 @@ final class BenchProducer {
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     SplittableRandom random = new SplittableRandom(42);
-    AtomicReference<Exception> failure = new AtomicReference<>();
+    SendFailures failures = new SendFailures();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < records; i++) {
@@ -27,18 +26,10 @@ final class BenchProducer {
         random.nextBytes(value);
         // The callback keeps the first failure; the future itself is not needed.
         var unused =
-            producer.send(
-                new ProducerRecord<>(topic, "key-" + (i % 100_000), value),
-                (metadata, e) -> {
-                  if (e != null) {
-                    failure.compareAndSet(null, e);
-                  }
-                });
+            producer.send(new ProducerRecord<>(topic, "key-" + (i % 100_000), value), failures);
       }
       producer.flush();
     }
-    if (failure.get() != null) {
-      throw new IllegalStateException("Could not fill " + topic, failure.get());
-    }
+    failures.check(topic);
   }
 }

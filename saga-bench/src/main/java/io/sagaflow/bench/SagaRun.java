@@ -30,8 +30,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * One measured run of the saga processor: N orders are queued on saga.requests, then the
- * simulated participants and the processor start, and the run ends when every saga has ended.
+ * One measured run of the saga processor: N orders are queued on saga.requests, then the simulated
+ * participants and the processor start, and the run ends when every saga has ended.
  */
 final class SagaRun {
   private final EmbeddedKafkaBroker broker;
@@ -44,6 +44,8 @@ final class SagaRun {
     this.schemas = schemas;
   }
 
+  // The participants are a resource only for their lifetime: they answer commands while it lasts.
+  @SuppressWarnings("try")
   Result run(String label, int sagas, double paymentFailureRate, int preloaded) throws Exception {
     String appId = "bench-" + label;
     SagaRegistry registry = SagaRegistry.of(OrderFulfilmentSaga.definition());
@@ -63,10 +65,6 @@ final class SagaRun {
       String changelog = topics.create(appId + "-" + SagaTopology.STATE_STORE + "-changelog", 4);
       StatePreloader.preload(broker.bootstrapServers(), changelog, schemas, preloaded);
     }
-    List<String> ids = IntStream.range(0, sagas).mapToObj(i -> label + "-" + i).toList();
-    try (StartRequests starts = new StartRequests(config, schemas, 42)) {
-      starts.send(ids, () -> {});
-    }
 
     SagaCounters counters = new SagaCounters();
     SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
@@ -82,7 +80,19 @@ final class SagaRun {
         KafkaStreams streams = new KafkaStreams(SagaTopology.build(registry, settings), props)) {
       streams.start();
       awaitRunning(streams);
+      // Orders are sent only once every consumer is in place, so the clock measures processing,
+      // not the few seconds of group joins at start-up.
+      ParticipantGroups.awaitStable(
+          broker.bootstrapServers(),
+          List.of("inventory", "payment", "shipping", "notification").stream()
+              .map(name -> config.applicationId() + "-" + name)
+              .toList(),
+          Duration.ofMinutes(2));
       long start = System.nanoTime();
+      List<String> ids = IntStream.range(0, sagas).mapToObj(i -> label + "-" + i).toList();
+      try (StartRequests starts = new StartRequests(config, schemas, 42)) {
+        starts.send(ids, () -> {});
+      }
       readEvents(stats, sagas, Duration.ofMinutes(15));
       double seconds = (System.nanoTime() - start) / 1e9;
       long inputs =
@@ -127,9 +137,7 @@ final class SagaRun {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, SagaEvent> consumer =
         new KafkaConsumer<>(
-            props,
-            new StringDeserializer(),
-            AvroDeserializer.specific(SagaEvent.class, schemas))) {
+            props, new StringDeserializer(), AvroDeserializer.specific(SagaEvent.class, schemas))) {
       consumer.subscribe(List.of(SagaTopics.EVENTS));
       while (stats.ended() < sagas) {
         if (System.nanoTime() > deadline) {
@@ -168,7 +176,9 @@ final class SagaRun {
       cells.add(label);
       cells.add(String.format("%,d", preloaded));
       cells.add(String.format("%,d", sagas));
-      cells.add(String.format("%d / %d / %d", stats.completed(), stats.compensated(), stats.failedOrStuck()));
+      cells.add(
+          String.format(
+              "%d / %d / %d", stats.completed(), stats.compensated(), stats.failedOrStuck()));
       cells.add(String.format("%.0f", sagasPerSecond()));
       cells.add(String.format("%.0f", stats.steps() / seconds));
       cells.add(String.format("%.0f", inputsPerSecond()));

@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,7 +47,7 @@ final class StatePreloader {
     DataCodec data = new DataCodec(schemas, true);
     AvroSerializer<SagaStateRecord> serializer =
         new AvroSerializer<>(schemas, AvroSerdeConfig.topicName().withAutoRegister(true));
-    AtomicReference<Exception> failure = new AtomicReference<>();
+    SendFailures failures = new SendFailures();
     Instant at = Instant.parse("2026-01-01T00:00:00Z");
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
@@ -58,20 +57,11 @@ final class StatePreloader {
       for (int i = 0; i < sagas; i++) {
         String sagaId = "finished-" + i;
         byte[] value = serializer.serialize(changelog, finished(sagaId, data, at));
-        var unused =
-            producer.send(
-                new ProducerRecord<>(changelog, sagaId, value),
-                (metadata, e) -> {
-                  if (e != null) {
-                    failure.compareAndSet(null, e);
-                  }
-                });
+        var unused = producer.send(new ProducerRecord<>(changelog, sagaId, value), failures);
       }
       producer.flush();
     }
-    if (failure.get() != null) {
-      throw new IllegalStateException("Could not preload " + changelog, failure.get());
-    }
+    failures.check(changelog);
   }
 
   private static SagaStateRecord finished(String sagaId, DataCodec data, Instant at) {

@@ -3,8 +3,6 @@ package io.sagaflow.app.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +34,19 @@ public final class ConfigLoader {
           "saga.kafka.port",
           "saga.topics.create",
           "saga.topics.partitions",
-          "saga.topics.replication.factor");
+          "saga.topics.replication.factor",
+          "saga.schema.registry.url",
+          "saga.schema.auto.register",
+          "saga.participants.enabled",
+          "saga.participants.seed",
+          "saga.participants.latency.ms",
+          "saga.participants.payment.failure.rate",
+          "saga.participants.retriable.failure.rate",
+          "saga.participants.silence.rate",
+          "saga.demo.enabled",
+          "saga.demo.orders",
+          "saga.demo.timeout.seconds",
+          "saga.demo.run.id");
 
   // Variables of Kafka's own shell scripts, not client settings.
   private static final Set<String> KAFKA_SCRIPT_VARIABLES =
@@ -105,17 +115,16 @@ public final class ConfigLoader {
   }
 
   private static SagaflowConfig resolve(SortedMap<String, String> raw) {
-    RunMode mode = parseEnum(raw, "saga.mode", RunMode.class);
+    RawSettings read = new RawSettings(raw);
+    RunMode mode = read.enumValue("saga.mode", RunMode.class);
     SagaEnv env =
-        Optional.ofNullable(raw.get("saga.env"))
-            .map(v -> parseEnum(raw, "saga.env", SagaEnv.class))
+        read.optional("saga.env")
+            .map(v -> read.enumValue("saga.env", SagaEnv.class))
             .orElse(mode == RunMode.EMBEDDED ? SagaEnv.PREVIEW : SagaEnv.PRODUCTION);
+    boolean preview = env == SagaEnv.PREVIEW;
     raw.put("saga.env", env.settingValue());
-    boolean enabled =
-        raw.containsKey("saga.enabled")
-            ? parseBoolean(raw, "saga.enabled")
-            : env == SagaEnv.PREVIEW;
-    raw.put("saga.enabled", Boolean.toString(enabled));
+    boolean enabled = putBoolean(raw, read, "saga.enabled", preview);
+    boolean autoRegister = putBoolean(raw, read, "saga.schema.auto.register", preview);
 
     Map<String, String> kafka = new TreeMap<>();
     raw.forEach(
@@ -124,82 +133,62 @@ public final class ConfigLoader {
             kafka.put(key.substring("kafka.".length()), value);
           }
         });
-    if (mode == RunMode.EXTERNAL && isBlank(kafka.get("bootstrap.servers"))) {
-      throw new ConfigException(
-          "kafka.bootstrap.servers is required when saga.mode=external: set KAFKA_BOOTSTRAP_SERVERS"
-              + " (for example host1:9092,host2:9092) or run with saga.mode=embedded.");
+    Optional<String> registryUrl = read.optional("saga.schema.registry.url");
+    if (mode == RunMode.EXTERNAL) {
+      if (isBlank(kafka.get("bootstrap.servers"))) {
+        throw new ConfigException(
+            "kafka.bootstrap.servers is required when saga.mode=external: set"
+                + " KAFKA_BOOTSTRAP_SERVERS (for example host1:9092,host2:9092) or run with"
+                + " saga.mode=embedded.");
+      }
+      if (registryUrl.isEmpty()) {
+        throw new ConfigException(
+            "saga.schema.registry.url is required when saga.mode=external: set"
+                + " SAGA_SCHEMA_REGISTRY_URL (for example http://registry:8081) or run with"
+                + " saga.mode=embedded, which starts its own registry.");
+      }
     }
     return new SagaflowConfig(
         env,
         enabled,
         mode,
-        parsePath(raw, "saga.data.dir"),
-        parseInt(raw, "saga.kafka.port", 0, 65535),
-        parseBoolean(raw, "saga.topics.create"),
-        parseInt(raw, "saga.topics.partitions", 1, 10_000),
-        (short) parseInt(raw, "saga.topics.replication.factor", 1, Short.MAX_VALUE),
+        read.path("saga.data.dir"),
+        read.integer("saga.kafka.port", 0, 65535),
+        read.bool("saga.topics.create"),
+        read.integer("saga.topics.partitions", 1, 10_000),
+        (short) read.integer("saga.topics.replication.factor", 1, Short.MAX_VALUE),
+        registryUrl,
+        autoRegister,
+        participants(raw, read, preview),
+        demo(raw, read, preview),
         kafka,
         raw);
   }
 
-  private static <E extends Enum<E>> E parseEnum(
-      Map<String, String> raw, String key, Class<E> type) {
-    String value = required(raw, key).trim();
-    for (E constant : type.getEnumConstants()) {
-      if (constant.name().equalsIgnoreCase(value)) {
-        return constant;
-      }
-    }
-    StringBuilder allowed = new StringBuilder();
-    for (E constant : type.getEnumConstants()) {
-      allowed
-          .append(allowed.length() == 0 ? "" : ", ")
-          .append(constant.name().toLowerCase(Locale.ROOT));
-    }
-    throw new ConfigException(
-        "Invalid value '" + value + "' for " + key + ": expected one of " + allowed + ".");
+  private static ParticipantsConfig participants(
+      SortedMap<String, String> raw, RawSettings read, boolean preview) {
+    return new ParticipantsConfig(
+        putBoolean(raw, read, "saga.participants.enabled", preview),
+        read.longValue("saga.participants.seed", Long.MIN_VALUE, Long.MAX_VALUE),
+        read.millis("saga.participants.latency.ms", 60_000),
+        read.rate("saga.participants.payment.failure.rate"),
+        read.rate("saga.participants.retriable.failure.rate"),
+        read.rate("saga.participants.silence.rate"));
   }
 
-  private static boolean parseBoolean(Map<String, String> raw, String key) {
-    String value = required(raw, key).trim().toLowerCase(Locale.ROOT);
-    return switch (value) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new ConfigException(
-              "Invalid value '" + value + "' for " + key + ": expected true or false.");
-    };
+  private static DemoConfig demo(SortedMap<String, String> raw, RawSettings read, boolean preview) {
+    return new DemoConfig(
+        putBoolean(raw, read, "saga.demo.enabled", preview),
+        read.integer("saga.demo.orders", 0, 10_000_000),
+        read.seconds("saga.demo.timeout.seconds", 1, 86_400),
+        read.optional("saga.demo.run.id"));
   }
 
-  private static int parseInt(Map<String, String> raw, String key, int min, int max) {
-    String value = required(raw, key).trim();
-    try {
-      int n = Integer.parseInt(value);
-      if (n < min || n > max) {
-        throw new ConfigException(
-            "Invalid value " + n + " for " + key + ": expected " + min + " to " + max + ".");
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(
-          "Invalid value '" + value + "' for " + key + ": expected a whole number.");
-    }
-  }
-
-  private static Path parsePath(Map<String, String> raw, String key) {
-    String value = required(raw, key);
-    try {
-      return Path.of(value.trim());
-    } catch (InvalidPathException e) {
-      throw new ConfigException("Invalid path '" + value + "' for " + key + ": " + e.getReason());
-    }
-  }
-
-  private static String required(Map<String, String> raw, String key) {
-    String value = raw.get(key);
-    if (isBlank(value)) {
-      throw new ConfigException("Setting " + key + " is empty; give it a value or leave it unset.");
-    }
+  // Settings whose default depends on the environment are written back, so the log shows them.
+  private static boolean putBoolean(
+      SortedMap<String, String> raw, RawSettings read, String key, boolean fallback) {
+    boolean value = read.bool(key, fallback);
+    raw.put(key, Boolean.toString(value));
     return value;
   }
 

@@ -2,6 +2,7 @@ package io.sagaflow.app.config;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -17,6 +18,12 @@ import java.util.TreeMap;
  * @param createTopics whether missing topics are created at start
  * @param topicPartitions partitions of topics the app creates
  * @param topicReplicationFactor replication factor of topics the app creates
+ * @param schemaRegistryUrl the schema registry; required in external mode, filled in by the
+ *     embedded registry in embedded mode
+ * @param autoRegister whether outbound schemas are registered on first use (off in production,
+ *     where schemas are registered by the release)
+ * @param participants the simulated participants
+ * @param demo the seeded demo workload
  * @param kafka Kafka client and Streams settings, keys without the {@code kafka.} prefix
  * @param settings every effective setting by its full key, for logging (see {@link #describe()})
  */
@@ -29,6 +36,10 @@ public record SagaflowConfig(
     boolean createTopics,
     int topicPartitions,
     short topicReplicationFactor,
+    Optional<String> schemaRegistryUrl,
+    boolean autoRegister,
+    ParticipantsConfig participants,
+    DemoConfig demo,
     Map<String, String> kafka,
     SortedMap<String, String> settings) {
 
@@ -60,8 +71,46 @@ public record SagaflowConfig(
         createTopics,
         topicPartitions,
         topicReplicationFactor,
+        schemaRegistryUrl,
+        autoRegister,
+        participants,
+        demo,
         k,
         s);
+  }
+
+  /** Returns a copy that uses the schema registry at {@code url}. */
+  public SagaflowConfig withSchemaRegistryUrl(String url) {
+    SortedMap<String, String> s = new TreeMap<>(settings);
+    s.put("saga.schema.registry.url", url);
+    return new SagaflowConfig(
+        env,
+        enabled,
+        mode,
+        dataDir,
+        kafkaPort,
+        createTopics,
+        topicPartitions,
+        topicReplicationFactor,
+        Optional.of(url),
+        autoRegister,
+        participants,
+        demo,
+        kafka,
+        s);
+  }
+
+  /** The Kafka Streams application id, which also prefixes the participants' group ids. */
+  public String applicationId() {
+    return kafka.getOrDefault("application.id", "sagaflow");
+  }
+
+  /** The registry URL, or a clear error when none is configured. */
+  public String requireSchemaRegistryUrl() {
+    return schemaRegistryUrl.orElseThrow(
+        () ->
+            new ConfigException(
+                "No schema registry: set saga.schema.registry.url (SAGA_SCHEMA_REGISTRY_URL)."));
   }
 
   /** One line per setting, {@code key=value}, sorted, with secrets redacted; safe to log. */

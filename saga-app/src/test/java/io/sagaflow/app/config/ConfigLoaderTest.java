@@ -38,11 +38,31 @@ class ConfigLoaderTest {
         .hasMessageContaining("kafka.bootstrap.servers is required")
         .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
 
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("SAGA_MODE", "external", "KAFKA_BOOTSTRAP_SERVERS", "broker:9092"),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("saga.schema.registry.url is required")
+        .hasMessageContaining("SAGA_SCHEMA_REGISTRY_URL");
+
     SagaflowConfig config =
         ConfigLoader.load(
-            Map.of("SAGA_MODE", "external", "KAFKA_BOOTSTRAP_SERVERS", "broker:9092"), Map.of());
+            Map.of(
+                "SAGA_MODE",
+                "external",
+                "KAFKA_BOOTSTRAP_SERVERS",
+                "broker:9092",
+                "SAGA_SCHEMA_REGISTRY_URL",
+                "http://registry:8081"),
+            Map.of());
     assertThat(config.env()).isEqualTo(SagaEnv.PRODUCTION);
     assertThat(config.enabled()).isFalse();
+    assertThat(config.autoRegister()).isFalse();
+    assertThat(config.participants().enabled()).isFalse();
+    assertThat(config.demo().enabled()).isFalse();
+    assertThat(config.schemaRegistryUrl()).contains("http://registry:8081");
     assertThat(config.kafka()).containsEntry("bootstrap.servers", "broker:9092");
   }
 

@@ -1,0 +1,32 @@
+package io.sagaflow.app;
+
+import io.sagaflow.app.TopicProvisioner.TopicSpec;
+import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.topology.SagaTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The topics the app creates at start when {@code saga.topics.create} is true: the core saga topics
+ * and every command topic of the registered sagas.
+ */
+final class SagaflowTopics {
+  // Dead letters wait for an operator, who may be on holiday: keep them for 30 days.
+  private static final String DLQ_RETENTION_MS = Long.toString(Duration.ofDays(30).toMillis());
+
+  private SagaflowTopics() {}
+
+  static List<TopicSpec> all(SagaRegistry sagas) {
+    List<TopicSpec> specs = new ArrayList<>();
+    for (String topic : SagaTopics.CORE) {
+      specs.add(
+          new TopicSpec(
+              topic,
+              topic.equals(SagaTopics.DLQ) ? Map.of("retention.ms", DLQ_RETENTION_MS) : Map.of()));
+    }
+    SagaTopics.commandTopics(sagas).forEach(t -> specs.add(new TopicSpec(t, Map.of())));
+    return specs;
+  }
+}

@@ -1,0 +1,159 @@
+package io.sagaflow.app.demo;
+
+import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.app.participants.ParticipantBehaviour;
+import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.serde.SchemaRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seeded demo: starts N order-fulfilment sagas, follows them on {@code saga.events} and knows,
+ * from the seed, how many should complete and how many should be compensated.
+ */
+public final class DemoWorkload implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoWorkload.class);
+
+  private final String runId;
+  private final long seed;
+  private final Map<SagaStatus, Integer> expected;
+  private final SagaProgress progress;
+  private final EventReader reader;
+  private final Thread sender;
+
+  private DemoWorkload(
+      String runId,
+      long seed,
+      Map<SagaStatus, Integer> expected,
+      SagaProgress progress,
+      EventReader reader,
+      Thread sender) {
+    this.runId = runId;
+    this.seed = seed;
+    this.expected = expected;
+    this.progress = progress;
+    this.reader = reader;
+    this.sender = sender;
+  }
+
+  /** Starts following events, then sends the start requests on a thread of their own. */
+  public static DemoWorkload start(SagaflowConfig config, SchemaRegistry schemas) {
+    String runId = config.demo().runId().orElseGet(DemoWorkload::newRunId);
+    long seed = config.participants().seed();
+    List<String> sagaIds = DemoOrders.sagaIds(runId, config.demo().orders());
+    Map<SagaStatus, Integer> expected =
+        new OutcomePrediction(
+                OrderFulfilmentSaga.definition(),
+                ParticipantBehaviour.orderFulfilment(config.participants()))
+            .counts(sagaIds);
+    SagaProgress progress = new SagaProgress(sagaIds.size(), Instant.now());
+    EventReader reader = EventReader.start(config, schemas, runId + "-", progress, false);
+    Thread sender =
+        new Thread(
+            () -> {
+              try (StartRequests requests = new StartRequests(config, schemas, seed)) {
+                requests.send(sagaIds, progress::sent);
+              } catch (RuntimeException e) {
+                LOG.error("The demo could not send its start requests: {}", e.getMessage(), e);
+              }
+            },
+            "demo-start-requests");
+    sender.start();
+    LOG.info(
+        "Demo run {}: {} orders, seed {}; expected from the seed: {}",
+        runId,
+        sagaIds.size(),
+        seed,
+        expected);
+    return new DemoWorkload(runId, seed, expected, progress, reader, sender);
+  }
+
+  private static String newRunId() {
+    // Base 36 of the start second: short, ordered, and new for every run on the same data.
+    return "demo-" + Long.toString(Instant.now().getEpochSecond(), 36);
+  }
+
+  /** The prefix of this run's saga ids. */
+  public String runId() {
+    return runId;
+  }
+
+  /** The counts by final status that the seed predicts. */
+  public Map<SagaStatus, Integer> expected() {
+    return expected;
+  }
+
+  /** Progress now. */
+  public SagaProgress.Snapshot snapshot() {
+    return progress.snapshot(Instant.now());
+  }
+
+  /** Waits until every saga is terminal or STUCK; false when {@code timeout} passed first. */
+  public boolean awaitFinished(Duration timeout) throws InterruptedException {
+    return progress.awaitFinished(timeout);
+  }
+
+  /** One progress line: started, completed, compensated, failed, stuck and throughput. */
+  public String progressLine() {
+    SagaProgress.Snapshot s = snapshot();
+    return String.format(
+        Locale.ROOT,
+        "progress  sent %d/%d | started %d | running %d | completed %d | compensated %d | failed %d"
+            + " | stuck %d | %.0f sagas/s",
+        s.sent(),
+        s.expected(),
+        s.started(),
+        s.count(SagaStatus.RUNNING) + s.count(SagaStatus.COMPENSATING),
+        s.count(SagaStatus.COMPLETED),
+        s.count(SagaStatus.COMPENSATED),
+        s.count(SagaStatus.FAILED),
+        s.count(SagaStatus.STUCK),
+        s.throughput());
+  }
+
+  /** The final summary, with the seed's prediction beside the outcome. */
+  public String summary() {
+    SagaProgress.Snapshot s = snapshot();
+    boolean matches =
+        List.of(SagaStatus.COMPLETED, SagaStatus.COMPENSATED, SagaStatus.FAILED, SagaStatus.STUCK)
+            .stream()
+            .allMatch(status -> s.count(status) == expected.getOrDefault(status, 0));
+    return String.format(
+        Locale.ROOT,
+        "Demo %s %s in %.1f s: %d orders, %d completed, %d compensated, %d failed, %d stuck,"
+            + " %.0f sagas/s.%n  Expected from seed %d: %d completed, %d compensated, %d failed,"
+            + " %d stuck: %s.",
+        runId,
+        s.finished() ? "finished" : "did NOT finish",
+        s.elapsed().toMillis() / 1000.0,
+        s.expected(),
+        s.count(SagaStatus.COMPLETED),
+        s.count(SagaStatus.COMPENSATED),
+        s.count(SagaStatus.FAILED),
+        s.count(SagaStatus.STUCK),
+        s.throughput(),
+        seed,
+        expected.getOrDefault(SagaStatus.COMPLETED, 0),
+        expected.getOrDefault(SagaStatus.COMPENSATED, 0),
+        expected.getOrDefault(SagaStatus.FAILED, 0),
+        expected.getOrDefault(SagaStatus.STUCK, 0),
+        matches ? "matches" : "DOES NOT MATCH");
+  }
+
+  @Override
+  public void close() {
+    try {
+      sender.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    reader.close();
+  }
+}

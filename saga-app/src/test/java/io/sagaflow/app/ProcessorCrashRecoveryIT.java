@@ -1,0 +1,196 @@
+package io.sagaflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.app.demo.DemoOrders;
+import io.sagaflow.app.demo.OutcomePrediction;
+import io.sagaflow.app.demo.StartRequests;
+import io.sagaflow.app.participants.ParticipantBehaviour;
+import io.sagaflow.app.participants.SimulatedParticipants;
+import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.serde.SagaHeaders;
+import io.sagaflow.topology.SagaTopics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The saga processor runs in a child JVM (the packaged jar) and is killed mid-run with no clean
+ * close; participants and clients run in the test JVM and carry on. A second processor, with an
+ * empty state directory, must restore every saga from the changelog and finish them all, and the
+ * aborted transactions must leave no duplicate command behind for read_committed readers.
+ */
+class ProcessorCrashRecoveryIT {
+  private static final int ORDERS = 400;
+  private static final Path JAR = Path.of("target", "sagaflow.jar");
+
+  @Test
+  void shouldFinishEverySagaWithoutDuplicateCommandsAfterAHardStopAndRestart(@TempDir Path work)
+      throws Exception {
+    try (SagaCluster cluster = SagaCluster.start(work)) {
+      SagaflowConfig config =
+          cluster.config(
+              work.resolve("participants"),
+              Map.of(
+                  "saga.participants.latency.ms",
+                  "5",
+                  "saga.participants.payment.failure.rate",
+                  "0.1"));
+      List<String> sagaIds = DemoOrders.sagaIds("it-crash", ORDERS);
+      TopicProvisioner.ensure(
+          config, SagaflowTopics.all(SagaRegistry.of(OrderFulfilmentSaga.definition())));
+
+      // Given a processor in its own JVM, participants here, and 400 orders sent
+      Process first = startProcessor(cluster, work.resolve("first"));
+      try (SimulatedParticipants participants =
+              SimulatedParticipants.start(config, cluster.schemas);
+          SagaCluster.Watch watch = cluster.watch(config, "it-crash-", ORDERS)) {
+        try (StartRequests requests =
+            new StartRequests(config, cluster.schemas, config.participants().seed())) {
+          requests.send(sagaIds, () -> {});
+        }
+
+        // When the processor is killed mid-run, without a clean close
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .until(() -> watch.now().settled() >= ORDERS / 10 || !first.isAlive());
+        assertThat(first.isAlive()).as(tail(work.resolve("first"))).isTrue();
+        first.destroyForcibly().waitFor();
+        int settledAtKill = watch.now().settled();
+        assertThat(settledAtKill).as("killed mid-run").isLessThan(ORDERS);
+
+        // And a new processor starts with an empty state directory
+        Process second = startProcessor(cluster, work.resolve("second"));
+        try {
+          // Then every saga reaches the status the seed predicts
+          await()
+              .atMost(Duration.ofMinutes(3))
+              .until(() -> watch.now().settled() == ORDERS || !second.isAlive());
+          assertThat(second.isAlive()).as(tail(work.resolve("second"))).isTrue();
+          Map<SagaStatus, Integer> expected =
+              new OutcomePrediction(
+                      OrderFulfilmentSaga.definition(),
+                      ParticipantBehaviour.orderFulfilment(config.participants()))
+                  .counts(sagaIds);
+          assertThat(watch.now().counts()).isEqualTo(expected);
+          assertThat(expected.get(SagaStatus.COMPENSATED)).isPositive();
+        } finally {
+          second.destroy();
+          second.waitFor();
+        }
+      }
+
+      // And a read_committed reader sees each command id once on every command topic
+      List<String> commandIds = committedCommandIds(config);
+      assertThat(commandIds).hasSizeGreaterThanOrEqualTo(ORDERS * 4);
+      Map<String, Long> repeated =
+          commandIds.stream()
+              .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
+              .entrySet()
+              .stream()
+              .filter(e -> e.getValue() > 1)
+              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+      assertThat(repeated).as("command ids seen more than once").isEmpty();
+    }
+  }
+
+  private static Process startProcessor(SagaCluster cluster, Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx384m",
+            "-jar",
+            JAR.toString(),
+            "run",
+            "--mode",
+            "external",
+            "--env",
+            "preview",
+            "--bootstrap-servers",
+            cluster.bootstrapServers(),
+            "--data-dir",
+            dataDir.toString(),
+            "--no-demo",
+            "--set",
+            "saga.schema.registry.url=" + cluster.registry.url(),
+            "--set",
+            "kafka.application.id=" + cluster.applicationId,
+            "--set",
+            "saga.participants.enabled=false",
+            // The killed member holds its partitions until its session expires; keep that short.
+            "--set",
+            "kafka.session.timeout.ms=6000");
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dataDir.resolve("processor.log").toFile())
+        .start();
+  }
+
+  private static String tail(Path dataDir) {
+    try {
+      List<String> lines = Files.readAllLines(dataDir.resolve("processor.log"));
+      return "processor log:\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "processor log unreadable: " + e;
+    }
+  }
+
+  private static List<String> committedCommandIds(SagaflowConfig config) {
+    Set<String> topics =
+        SagaTopics.commandTopics(
+            io.sagaflow.engine.SagaRegistry.of(OrderFulfilmentSaga.definition()));
+    List<String> ids = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            ClientProperties.reader(config),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : topics) {
+        consumer
+            .partitionsFor(topic, Duration.ofSeconds(30))
+            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+      // The end of a read_committed reader is the last stable offset; read until every partition
+      // got there.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> record :
+                    consumer.poll(Duration.ofMillis(200))) {
+                  Header id = record.headers().lastHeader(SagaHeaders.CE_ID);
+                  ids.add(
+                      id == null ? "<no ce_id>" : new String(id.value(), StandardCharsets.UTF_8));
+                }
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+              });
+    }
+    return ids;
+  }
+}

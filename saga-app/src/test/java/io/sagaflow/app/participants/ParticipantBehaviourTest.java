@@ -1,0 +1,96 @@
+package io.sagaflow.app.participants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sagaflow.app.config.ParticipantsConfig;
+import io.sagaflow.engine.CommandKind;
+import io.sagaflow.engine.Ids;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ParticipantBehaviourTest {
+  private static final ParticipantsConfig CONFIG =
+      new ParticipantsConfig(true, 42, Duration.ZERO, 0.1, 0.05, 0.02);
+
+  @Test
+  void shouldDecideTheSameForTheSameSeedAndCommandWhateverTheOrder() {
+    ParticipantBehaviour payment = payment(CONFIG);
+    List<String> sagas = List.of("s-1", "s-2", "s-3", "s-4", "s-5");
+
+    List<Verdict> forward = sagas.stream().map(s -> authorize(payment, s)).toList();
+    List<Verdict> backward =
+        reverse(reverse(sagas).stream().map(s -> authorize(payment(CONFIG), s)).toList());
+
+    assertThat(forward).isEqualTo(backward);
+  }
+
+  @Test
+  void shouldDeclineOnlyAuthorizationsAtAboutTheConfiguredRate() {
+    ParticipantsConfig declinesOnly = new ParticipantsConfig(true, 7, Duration.ZERO, 0.1, 0, 0);
+    ParticipantBehaviour payment = payment(declinesOnly);
+    Map<Verdict, Integer> authorize = new EnumMap<>(Verdict.class);
+    Map<Verdict, Integer> capture = new EnumMap<>(Verdict.class);
+    for (int i = 0; i < 10_000; i++) {
+      String saga = "saga-" + i;
+      authorize.merge(authorize(payment, saga), 1, Integer::sum);
+      capture.merge(
+          payment.decide(
+              "capture-payment",
+              CommandKind.ACTION,
+              Ids.commandId(saga, "capture-payment", 1, CommandKind.ACTION)),
+          1,
+          Integer::sum);
+    }
+
+    assertThat(authorize.get(Verdict.BUSINESS_FAILURE)).isBetween(900, 1100);
+    assertThat(capture).containsOnlyKeys(Verdict.SUCCEED);
+  }
+
+  @Test
+  void shouldDrawDifferentSeedsIndependently() {
+    ParticipantsConfig other = new ParticipantsConfig(true, 43, Duration.ZERO, 0.1, 0.05, 0.02);
+    long differing =
+        java.util.stream.IntStream.range(0, 1000)
+            .filter(i -> authorize(payment(CONFIG), "s" + i) != authorize(payment(other), "s" + i))
+            .count();
+
+    assertThat(differing).isPositive();
+  }
+
+  @Test
+  void shouldAlwaysSucceedCompensations() {
+    ParticipantsConfig allFail = new ParticipantsConfig(true, 1, Duration.ZERO, 0, 0.5, 0.5);
+    ParticipantBehaviour payment = payment(allFail);
+
+    assertThat(
+            payment.decide(
+                "authorize-payment",
+                CommandKind.COMPENSATION,
+                Ids.commandId("s", "authorize-payment", 1, CommandKind.COMPENSATION)))
+        .isEqualTo(Verdict.SUCCEED);
+    assertThat(authorize(payment, "s")).isIn(Verdict.RETRIABLE_FAILURE, Verdict.SILENCE);
+  }
+
+  private static ParticipantBehaviour payment(ParticipantsConfig config) {
+    return ParticipantBehaviour.orderFulfilment(config).stream()
+        .filter(p -> p.name().equals("payment"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static Verdict authorize(ParticipantBehaviour payment, String sagaId) {
+    return payment.decide(
+        "authorize-payment",
+        CommandKind.ACTION,
+        Ids.commandId(sagaId, "authorize-payment", 1, CommandKind.ACTION));
+  }
+
+  private static <T> List<T> reverse(List<T> list) {
+    List<T> copy = new java.util.ArrayList<>(list);
+    java.util.Collections.reverse(copy);
+    return copy;
+  }
+}
