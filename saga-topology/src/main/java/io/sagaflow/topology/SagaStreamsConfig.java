@@ -2,6 +2,7 @@ package io.sagaflow.topology;
 
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -20,6 +21,13 @@ public final class SagaStreamsConfig {
     Properties props = new Properties();
     props.putAll(base);
     props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    // Requests and replies of one saga share a task; their relative timestamp order does not matter
+    // to the engine, so a task never idles waiting for the other input to catch up.
+    props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
+    // See ClientProperties in saga-app: a read_committed fetch that finds only uncommitted records
+    // waits fetch.max.wait.ms (500 ms by default) before answering.
+    props.putIfAbsent(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "20");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
     // errors.dead.letter.queue.topic.name stays unset on purpose: our handlers address the
