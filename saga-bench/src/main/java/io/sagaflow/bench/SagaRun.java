@@ -113,6 +113,11 @@ final class SagaRun {
               heap,
               BoundedMemoryRocksDbConfig.usedBytes(),
               BoundedMemoryRocksDbConfig.boundBytes());
+      System.out.println(
+          "  "
+              + label
+              + " stream thread timings (ms, ns totals): "
+              + StreamsTimings.describe(streams));
       streams.close(Duration.ofSeconds(30));
       return result;
     }
