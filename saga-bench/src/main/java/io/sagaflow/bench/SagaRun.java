@@ -89,6 +89,7 @@ final class SagaRun {
               .toList(),
           Duration.ofMinutes(2));
       long start = System.nanoTime();
+      ThreadCpu streamThread = ThreadCpu.start(appId + "-");
       List<String> ids = IntStream.range(0, sagas).mapToObj(i -> label + "-" + i).toList();
       try (StartRequests starts = new StartRequests(config, schemas, 42)) {
         starts.send(ids, () -> {});
@@ -113,11 +114,14 @@ final class SagaRun {
               heap,
               BoundedMemoryRocksDbConfig.usedBytes(),
               BoundedMemoryRocksDbConfig.boundBytes());
-      System.out.println(
-          "  "
-              + label
-              + " stream thread timings (ms, ns totals): "
-              + StreamsTimings.describe(streams));
+      System.out.printf(
+          java.util.Locale.ROOT,
+          "  %s stream thread: %.1f s CPU in %.1f s wall (%.0f%% busy); %s%n",
+          label,
+          streamThread.usedNanos() / 1e9,
+          seconds,
+          100 * streamThread.usedNanos() / 1e9 / seconds,
+          StreamsTimings.describe(streams));
       streams.close(Duration.ofSeconds(30));
       return result;
     }
