@@ -54,6 +54,11 @@ final class SagaProcessor implements AutoCloseable {
     return new SagaProcessor(streams, counters);
   }
 
+  /** The Kafka Streams instance, for interactive queries. */
+  KafkaStreams streams() {
+    return streams;
+  }
+
   /** The processor's state, e.g. RUNNING or REBALANCING. */
   KafkaStreams.State state() {
     return streams.state();

@@ -5,6 +5,7 @@ import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.demo.DemoWorkload;
 import io.sagaflow.app.participants.SimulatedParticipants;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
+import io.sagaflow.embedded.kafka.FreePorts;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.example.OrderFulfilmentSaga;
@@ -14,6 +15,7 @@ import io.sagaflow.serde.SchemaRegistryClient;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +60,18 @@ final class SagaflowRuntime implements AutoCloseable {
       }
       SchemaRegistry schemas =
           new SchemaRegistryClient(RegistryClientSettings.of(effective.requireSchemaRegistryUrl()));
-      SagaProcessor saga = SagaProcessor.start(effective, sagas, schemas);
+      // Other instances forward reads to application.server, so it must name this instance's HTTP
+      // address before the processor joins its group.
+      HostInfo address =
+          new HostInfo(
+              effective.http().host(),
+              effective.http().port() == 0 ? FreePorts.pick() : effective.http().port());
+      SagaflowConfig withServer =
+          effective.withKafkaSetting("application.server", address.host() + ":" + address.port());
+      SagaProcessor saga = SagaProcessor.start(withServer, sagas, schemas);
       started.push(saga);
       processor = Optional.of(saga);
+      started.push(HttpApi.start(withServer, address, saga, sagas, schemas));
       if (effective.participants().enabled()) {
         started.push(SimulatedParticipants.start(effective, schemas));
       }

@@ -60,6 +60,84 @@ class SagaflowCliIT {
   }
 
   @Test
+  void shouldServeTheHttpApiAndRunASagaStartedOverHttp(@TempDir Path dataDir) throws Exception {
+    // Given the app running with its simulated participants but no demo
+    Process process =
+        new ProcessBuilder(
+                javaBin(),
+                "-jar",
+                JAR.toString(),
+                "run",
+                "--data-dir",
+                dataDir.toString(),
+                "--no-demo")
+            .redirectErrorStream(true)
+            .start();
+    OutputCollector output = new OutputCollector(process.getInputStream());
+    try {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () -> output.text().contains("HTTP API at http://127.0.0.1:") || !process.isAlive());
+      java.util.regex.Matcher url =
+          java.util.regex.Pattern.compile("HTTP API at (http://127\\.0\\.0\\.1:\\d+)")
+              .matcher(output.text());
+      assertThat(url.find()).as(output.text()).isTrue();
+      java.net.URI base = java.net.URI.create(url.group(1));
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> status(http, base.resolve("/health/ready")) == 200);
+
+      // When an order is started over HTTP
+      String order =
+          "{\"orderId\":\"o-http\",\"customerId\":\"c-1\",\"customerEmail\":\"ada@example.org\","
+              + "\"shippingAddress\":{\"recipient\":\"Ada\",\"line1\":\"1 St\",\"line2\":null,"
+              + "\"city\":\"London\",\"postalCode\":\"N1\",\"countryCode\":\"GB\"},"
+              + "\"lines\":[{\"sku\":\"s-1\",\"quantity\":1}],\"amount\":\"10.00\","
+              + "\"currency\":\"EUR\",\"paymentToken\":\"tok\"}";
+      java.net.http.HttpResponse<String> started =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(base.resolve("/sagas/order-fulfilment"))
+                  .header("Content-Type", "application/json")
+                  .header("Idempotency-Key", "order-o-http")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(order))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+      String location = started.headers().firstValue("Location").orElseThrow();
+
+      // Then the participants drive it to an end, and its status is served with personal data
+      // masked
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  body(http, base.resolve(location))
+                      .matches("(?s).*\"status\":\"(COMPLETED|COMPENSATED)\".*"));
+      String status = body(http, base.resolve(location));
+      assertThat(status).contains("\"servedBy\":\"active\"").doesNotContain("ada@example.org");
+    } finally {
+      assertThat(process.toHandle().destroy()).isTrue();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private static int status(java.net.http.HttpClient http, java.net.URI uri) throws Exception {
+    return http.send(
+            java.net.http.HttpRequest.newBuilder(uri).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private static String body(java.net.http.HttpClient http, java.net.URI uri) throws Exception {
+    return http.send(
+            java.net.http.HttpRequest.newBuilder(uri).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Test
   void shouldRunTheDemoToItsSummaryAndExitWhenAskedTo(@TempDir Path dataDir) throws Exception {
     // Given the README's run command, with a small workload and --exit
     Process process =

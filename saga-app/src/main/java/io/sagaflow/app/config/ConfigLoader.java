@@ -46,7 +46,10 @@ public final class ConfigLoader {
           "saga.demo.enabled",
           "saga.demo.orders",
           "saga.demo.timeout.seconds",
-          "saga.demo.run.id");
+          "saga.demo.run.id",
+          "saga.http.host",
+          "saga.http.port",
+          "saga.http.token");
 
   // Variables of Kafka's own shell scripts, not client settings.
   private static final Set<String> KAFKA_SCRIPT_VARIABLES =
@@ -161,6 +164,10 @@ public final class ConfigLoader {
         autoRegister,
         participants(raw, read, preview),
         demo(raw, read, preview),
+        new HttpConfig(
+            read.optional("saga.http.host").orElse("127.0.0.1"),
+            read.integer("saga.http.port", 0, 65535),
+            read.optional("saga.http.token")),
         kafka,
         raw);
   }

@@ -24,6 +24,7 @@ import java.util.TreeMap;
  *     where schemas are registered by the release)
  * @param participants the simulated participants
  * @param demo the seeded demo workload
+ * @param http the HTTP API's address and token
  * @param kafka Kafka client and Streams settings, keys without the {@code kafka.} prefix
  * @param settings every effective setting by its full key, for logging (see {@link #describe()})
  */
@@ -40,6 +41,7 @@ public record SagaflowConfig(
     boolean autoRegister,
     ParticipantsConfig participants,
     DemoConfig demo,
+    HttpConfig http,
     Map<String, String> kafka,
     SortedMap<String, String> settings) {
 
@@ -58,10 +60,15 @@ public record SagaflowConfig(
 
   /** Returns a copy that points Kafka clients at {@code bootstrapServers}. */
   public SagaflowConfig withBootstrapServers(String bootstrapServers) {
+    return withKafkaSetting("bootstrap.servers", bootstrapServers);
+  }
+
+  /** Returns a copy with the Kafka client or Streams setting {@code key} set to {@code value}. */
+  public SagaflowConfig withKafkaSetting(String key, String value) {
     Map<String, String> k = new TreeMap<>(kafka);
-    k.put("bootstrap.servers", bootstrapServers);
+    k.put(key, value);
     SortedMap<String, String> s = new TreeMap<>(settings);
-    s.put("kafka.bootstrap.servers", bootstrapServers);
+    s.put("kafka." + key, value);
     return new SagaflowConfig(
         env,
         enabled,
@@ -75,6 +82,7 @@ public record SagaflowConfig(
         autoRegister,
         participants,
         demo,
+        http,
         k,
         s);
   }
@@ -96,6 +104,7 @@ public record SagaflowConfig(
         autoRegister,
         participants,
         demo,
+        http,
         kafka,
         s);
   }

@@ -152,4 +152,23 @@ class ConfigLoaderTest {
     assertThat(config.kafkaProperties()).containsEntry("bootstrap.servers", "127.0.0.1:1234");
     assertThat(config.settings()).containsEntry("kafka.bootstrap.servers", "127.0.0.1:1234");
   }
+
+  @Test
+  void shouldServeHttpOnLoopbackFreePortByDefaultAndRejectBadPort() {
+    SagaflowConfig config = ConfigLoader.load(Map.of(), Map.of());
+    assertThat(config.http().host()).isEqualTo("127.0.0.1");
+    assertThat(config.http().port()).isZero();
+    assertThat(config.http().token()).isEmpty();
+
+    SagaflowConfig withToken =
+        ConfigLoader.load(Map.of("SAGA_HTTP_PORT", "8088", "SAGA_HTTP_TOKEN", "s3cret"), Map.of());
+    assertThat(withToken.http().port()).isEqualTo(8088);
+    assertThat(withToken.http().token()).contains("s3cret");
+    assertThat(withToken.describe())
+        .contains("saga.http.token=[redacted]")
+        .doesNotContain("s3cret");
+
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_HTTP_PORT", "70000"), Map.of()))
+        .hasMessage("Invalid value 70000 for saga.http.port: expected 0 to 65535.");
+  }
 }

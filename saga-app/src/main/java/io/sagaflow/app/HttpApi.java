@@ -1,0 +1,78 @@
+package io.sagaflow.app;
+
+import io.sagaflow.api.ApiSettings;
+import io.sagaflow.api.SagaApiServer;
+import io.sagaflow.app.config.HttpConfig;
+import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.serde.SchemaRegistry;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP API of one instance: the API server and the producer its entrypoints write with. */
+final class HttpApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final SagaApiServer server;
+
+  private HttpApi(KafkaProducer<String, byte[]> producer, SagaApiServer server) {
+    this.producer = producer;
+    this.server = server;
+  }
+
+  /**
+   * Serves the API of {@code processor} on {@code address}, which must be the processor's {@code
+   * application.server}, so other instances forward reads of this instance's sagas here.
+   */
+  static HttpApi start(
+      SagaflowConfig config,
+      HostInfo address,
+      SagaProcessor processor,
+      SagaRegistry sagas,
+      SchemaRegistry schemas) {
+    KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            ClientProperties.producer(config, config.applicationId() + "-api"),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    HttpConfig http = config.http();
+    ApiSettings settings =
+        new ApiSettings(
+            http.host(),
+            address.port(),
+            config.enabled(),
+            http.token(),
+            Optional.of(address),
+            ApiSettings.DEFAULT_MAX_BODY_BYTES,
+            ApiSettings.DEFAULT_FORWARD_TIMEOUT,
+            config.autoRegister());
+    try {
+      SagaApiServer server =
+          new SagaApiServer(
+                  processor.streams(), sagas, schemas, producer, processor.counters(), settings)
+              .start();
+      LOG.info(
+          "HTTP API at http://{}:{} (GET /sagas/{{sagaId}}, POST /sagas/{{type}}, /openapi.yaml,"
+              + " /health/ready, /metrics){}",
+          http.host(),
+          server.port(),
+          http.token().isPresent() ? "; entrypoints need the bearer token" : "");
+      return new HttpApi(producer, server);
+    } catch (RuntimeException e) {
+      producer.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    producer.close();
+  }
+}
