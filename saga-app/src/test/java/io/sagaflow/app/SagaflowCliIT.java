@@ -27,17 +27,7 @@ class SagaflowCliIT {
   @Test
   void shouldStartEmbeddedBrokerAndStopCleanlyOnSigterm(@TempDir Path dataDir) throws Exception {
     // Given the packaged jar started the way the README's run command starts it
-    Process process =
-        new ProcessBuilder(
-                javaBin(),
-                "-jar",
-                JAR.toString(),
-                "run",
-                "--data-dir",
-                dataDir.toString(),
-                "--no-demo")
-            .redirectErrorStream(true)
-            .start();
+    Process process = runJar("--data-dir", dataDir.toString(), "--no-demo");
     OutputCollector output = new OutputCollector(process.getInputStream());
 
     // When it reports that it runs, and then gets SIGTERM (what Ctrl-C / kill send)
@@ -62,17 +52,7 @@ class SagaflowCliIT {
   @Test
   void shouldServeTheHttpApiAndRunASagaStartedOverHttp(@TempDir Path dataDir) throws Exception {
     // Given the app running with its simulated participants but no demo
-    Process process =
-        new ProcessBuilder(
-                javaBin(),
-                "-jar",
-                JAR.toString(),
-                "run",
-                "--data-dir",
-                dataDir.toString(),
-                "--no-demo")
-            .redirectErrorStream(true)
-            .start();
+    Process process = runJar("--data-dir", dataDir.toString(), "--no-demo");
     OutputCollector output = new OutputCollector(process.getInputStream());
     try {
       await()
@@ -140,19 +120,7 @@ class SagaflowCliIT {
   @Test
   void shouldRunTheDemoToItsSummaryAndExitWhenAskedTo(@TempDir Path dataDir) throws Exception {
     // Given the README's run command, with a small workload and --exit
-    Process process =
-        new ProcessBuilder(
-                javaBin(),
-                "-jar",
-                JAR.toString(),
-                "run",
-                "--data-dir",
-                dataDir.toString(),
-                "--orders",
-                "50",
-                "--exit")
-            .redirectErrorStream(true)
-            .start();
+    Process process = runJar("--data-dir", dataDir.toString(), "--orders", "50", "--exit");
     OutputCollector output = new OutputCollector(process.getInputStream());
 
     // Then it prints progress and the summary, and exits by itself with success
@@ -219,11 +187,7 @@ class SagaflowCliIT {
 
   @Test
   void shouldExitWithUsageCodeAndNameTheSettingOnBadConfiguration() throws Exception {
-    Process process =
-        new ProcessBuilder(
-                javaBin(), "-jar", JAR.toString(), "run", "--set", "saga.topics.partitions=many")
-            .redirectErrorStream(true)
-            .start();
+    Process process = runJar("--set", "saga.topics.partitions=many");
     OutputCollector output = new OutputCollector(process.getInputStream());
 
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -233,6 +197,14 @@ class SagaflowCliIT {
         .contains(
             "Configuration error: Invalid value 'many' for saga.topics.partitions: expected a"
                 + " whole number.");
+  }
+
+  /** Starts {@code java -jar sagaflow.jar run ARGS}, as the README's run command does. */
+  private static Process runJar(String... args) throws java.io.IOException {
+    List<String> command =
+        new java.util.ArrayList<>(List.of(javaBin(), "-jar", JAR.toString(), "run"));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
   private static String javaBin() {
