@@ -67,30 +67,19 @@ public record SagaflowConfig(
   public SagaflowConfig withKafkaSetting(String key, String value) {
     Map<String, String> k = new TreeMap<>(kafka);
     k.put(key, value);
-    SortedMap<String, String> s = new TreeMap<>(settings);
-    s.put("kafka." + key, value);
-    return new SagaflowConfig(
-        env,
-        enabled,
-        mode,
-        dataDir,
-        kafkaPort,
-        createTopics,
-        topicPartitions,
-        topicReplicationFactor,
-        schemaRegistryUrl,
-        autoRegister,
-        participants,
-        demo,
-        http,
-        k,
-        s);
+    return copy(schemaRegistryUrl, k, "kafka." + key, value);
   }
 
   /** Returns a copy that uses the schema registry at {@code url}. */
   public SagaflowConfig withSchemaRegistryUrl(String url) {
+    return copy(Optional.of(url), kafka, "saga.schema.registry.url", url);
+  }
+
+  /** A copy with the given registry and Kafka settings, recording {@code key=value} in settings. */
+  private SagaflowConfig copy(
+      Optional<String> registryUrl, Map<String, String> kafkaSettings, String key, String value) {
     SortedMap<String, String> s = new TreeMap<>(settings);
-    s.put("saga.schema.registry.url", url);
+    s.put(key, value);
     return new SagaflowConfig(
         env,
         enabled,
@@ -100,12 +89,12 @@ public record SagaflowConfig(
         createTopics,
         topicPartitions,
         topicReplicationFactor,
-        Optional.of(url),
+        registryUrl,
         autoRegister,
         participants,
         demo,
         http,
-        kafka,
+        kafkaSettings,
         s);
   }
 
