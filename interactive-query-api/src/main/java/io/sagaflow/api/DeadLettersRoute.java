@@ -55,9 +55,7 @@ final class DeadLettersRoute {
             body -> parse(sagaId, body));
     List<DeadLetterEntry> merged =
         Partial.merge(
-            parts.stream().map(Partial::items).toList(),
-            LocalDeadLetters.ORDER,
-            Integer.MAX_VALUE);
+            parts.stream().map(Partial::items).toList(), LocalDeadLetters.ORDER, Integer.MAX_VALUE);
     ctx.json(body(sagaId, merged, Optional.empty()));
   }
 
@@ -105,8 +103,7 @@ final class DeadLettersRoute {
       }
       return new Partial<>(SearchRoute.partitions(body), items);
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Another instance answered dead letters with invalid JSON", e);
+      throw new UncheckedIOException("Another instance answered dead letters with invalid JSON", e);
     }
   }
 }

@@ -17,9 +17,9 @@ import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Asks every instance of the application for its part of an answer that spans all partitions of a
- * store (search, a saga's dead letters): this instance reads its own active partitions, every
- * other instance in {@code streamsMetadataForStore} is asked once over HTTP with the forwarding
- * header, and the parts are accepted only when they cover each partition exactly once.
+ * store (search, a saga's dead letters): this instance reads its own active partitions, every other
+ * instance in {@code streamsMetadataForStore} is asked once over HTTP with the forwarding header,
+ * and the parts are accepted only when they cover each partition exactly once.
  */
 final class FanOut {
   private final KafkaStreams streams;

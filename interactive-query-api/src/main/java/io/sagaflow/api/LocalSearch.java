@@ -13,16 +13,15 @@ import org.apache.kafka.common.utils.Bytes;
 
 /**
  * Search over this instance's partitions of {@code saga-index}: one range scan per partition,
- * status and type, each stopping once it has enough matches or reaches sagas created before
- * {@code startedAfter} (keys are newest first), then a merge of those sorted runs.
+ * status and type, each stopping once it has enough matches or reaches sagas created before {@code
+ * startedAfter} (keys are newest first), then a merge of those sorted runs.
  */
 final class LocalSearch {
   /** Result order: newest first, then saga id bytes ascending; the order of the index keys. */
   static final Comparator<SagaIndex.Entry> ORDER =
       Comparator.comparing(SagaIndex.Entry::createdAt)
           .reversed()
-          .thenComparing(
-              e -> e.sagaId().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
+          .thenComparing(e -> e.sagaId().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
 
   private final RangeScanner index;
 
@@ -31,11 +30,17 @@ final class LocalSearch {
   }
 
   /**
-   * The first {@code want} matches of {@code query} after its cursor in {@code partitions}, for
-   * sagas of {@code types}; {@code now} is what {@code stuckFor} counts back from.
+   * The first {@code want} matches of {@code query} after its cursor in {@code partitions}; without
+   * a type in the query, sagas of every type in {@code registeredTypes}. {@code now} is what {@code
+   * stuckFor} counts back from.
    */
   Partial<SagaIndex.Entry> search(
-      SearchQuery query, Set<Integer> partitions, List<String> types, Instant now, int want) {
+      SearchQuery query,
+      Set<Integer> partitions,
+      List<String> registeredTypes,
+      Instant now,
+      int want) {
+    List<String> types = query.type().map(List::of).orElse(registeredTypes);
     List<List<SagaIndex.Entry>> runs = new ArrayList<>();
     Instant stuckSince = query.stuckFor().map(d -> before(now, d)).orElse(Instant.MAX);
     for (int partition : partitions) {
@@ -59,12 +64,7 @@ final class LocalSearch {
   }
 
   private List<SagaIndex.Entry> scan(
-      SearchQuery query,
-      int partition,
-      String status,
-      String type,
-      Instant stuckSince,
-      int want) {
+      SearchQuery query, int partition, String status, String type, Instant stuckSince, int want) {
     Bytes from =
         query
             .cursor()

@@ -23,8 +23,8 @@ record Partial<T>(Set<Integer> partitions, List<T> items) {
   }
 
   /**
-   * Throws a 503 unless {@code parts} together cover partitions {@code 0..partitionCount-1} with
-   * no partition answered twice.
+   * Throws a 503 unless {@code parts} together cover partitions {@code 0..partitionCount-1} with no
+   * partition answered twice.
    */
   static void requireExactCover(List<? extends Partial<?>> parts, int partitionCount, String what) {
     Set<Integer> seen = new TreeSet<>();

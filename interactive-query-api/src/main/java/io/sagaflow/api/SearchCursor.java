@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * Where a search page ended: the last item's creation time and saga id, and a digest of the
- * filters it was issued for. Encoded as base64url of a format byte, the fields and a checksum. It
- * is opaque, not secret: it only points into results the caller may read anyway, and the checksum
+ * Where a search page ended: the last item's creation time and saga id, and a digest of the filters
+ * it was issued for. Encoded as base64url of a format byte, the fields and a checksum. It is
+ * opaque, not secret: it only points into results the caller may read anyway, and the checksum
  * turns an edited or truncated cursor into a clear 400 instead of a wrong page.
  *
  * @param createdAt the creation time of the last item served

@@ -37,7 +37,9 @@ record SearchQuery(
       Set.of("status", "type", "stuckFor", "startedAfter", "limit", "cursor");
   private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
-  /** Parses the query parameters of a request; throws a 400 {@link ApiProblem} on the first fault. */
+  /**
+   * Parses the query parameters of a request; throws a 400 {@link ApiProblem} on the first fault.
+   */
   static SearchQuery parse(Map<String, List<String>> params) {
     for (Map.Entry<String, List<String>> p : params.entrySet()) {
       if (!PARAMETERS.contains(p.getKey())) {
@@ -48,8 +50,11 @@ record SearchQuery(
       }
       if (p.getValue().size() > 1) {
         throw ApiProblem.badRequest(
-            "Query parameter '" + p.getKey() + "' may be given once; it was given "
-                + p.getValue().size() + " times.");
+            "Query parameter '"
+                + p.getKey()
+                + "' may be given once; it was given "
+                + p.getValue().size()
+                + " times.");
       }
     }
     Optional<SagaStatus> status = one(params, "status").map(SearchQuery::status);

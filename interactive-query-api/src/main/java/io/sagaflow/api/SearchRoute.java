@@ -40,12 +40,11 @@ final class SearchRoute {
 
   void handle(Context ctx) {
     SearchQuery query = SearchQuery.parse(ctx.queryParamMap());
-    List<String> types = query.type().map(List::of).orElse(registeredTypes);
     Instant now = Instant.now();
     // One more than a page from every source tells whether another page exists.
     int want = query.limit() + 1;
     Function<Set<Integer>, Partial<SagaIndex.Entry>> mine =
-        partitions -> local.search(query, partitions, types, now, want);
+        partitions -> local.search(query, partitions, registeredTypes, now, want);
     if (ctx.header(Forwarder.HEADER) != null) {
       Partial<SagaIndex.Entry> part = fanOut.localOnly(SagaTopics.REQUESTS, "Search", mine);
       ctx.json(page(part.items(), null, part.partitions()));

@@ -45,8 +45,7 @@ final class StoreRanges implements RangeScanner {
       throw unavailable(partition, "it is not hosted here");
     }
     if (answer.isFailure()) {
-      throw unavailable(
-          partition, answer.getFailureReason() + ": " + answer.getFailureMessage());
+      throw unavailable(partition, answer.getFailureReason() + ": " + answer.getFailureMessage());
     }
     try (KeyValueIterator<Bytes, byte[]> it = answer.getResult()) {
       while (it.hasNext() && visitor.test(it.next())) {
