@@ -12,8 +12,9 @@ import java.util.Optional;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Forwards a status read to the instance that owns the saga: one hop, bounded by a timeout, marked
- * with {@link #HEADER} so the receiver answers from its own stores and never forwards again.
+ * Forwards a read to another instance (the owner of a saga, or every other instance for search and
+ * dead letters): one hop, bounded by a timeout, marked with {@link #HEADER} so the receiver answers
+ * from its own stores and never forwards again.
  */
 final class Forwarder {
   /** Marks a forwarded request; its value is the forwarding instance. */
@@ -38,14 +39,17 @@ final class Forwarder {
    * @throws ApiProblem 503 when the owner does not answer in time
    */
   Answer status(HostInfo owner, String sagaId) {
-    URI uri =
-        URI.create(
-            "http://"
-                + owner.host()
-                + ":"
-                + owner.port()
-                + "/sagas/"
-                + URLEncoder.encode(sagaId, StandardCharsets.UTF_8));
+    return get(owner, "/sagas/" + URLEncoder.encode(sagaId, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Gets {@code pathAndQuery} (already encoded) from {@code owner}, marked as forwarded so the
+   * owner answers from its own stores only.
+   *
+   * @throws ApiProblem 503 when the owner does not answer in time
+   */
+  Answer get(HostInfo owner, String pathAndQuery) {
+    URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery);
     HttpRequest request =
         HttpRequest.newBuilder(uri).timeout(timeout).header(HEADER, self).GET().build();
     try {
@@ -66,11 +70,11 @@ final class Forwarder {
   private ApiProblem ownerUnreachable(HostInfo owner, Exception cause) {
     return ApiProblem.unavailable(
         "owner-unreachable",
-        "Saga is owned by instance "
+        "Instance "
             + owner.host()
             + ":"
             + owner.port()
-            + ", which did not answer within "
+            + " did not answer within "
             + timeout.toMillis()
             + " ms ("
             + cause.getClass().getSimpleName()

@@ -9,6 +9,7 @@ import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.DataCodec;
 import io.sagaflow.topology.SagaCounters;
+import io.sagaflow.topology.SagaTopology;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -63,6 +64,23 @@ public final class SagaApiServer implements AutoCloseable {
             new SagaStatusView(codec),
             settings.advertised(),
             new Forwarder(settings.forwardTimeout(), self));
+    FanOut fanOut =
+        new FanOut(
+            streams,
+            settings.advertised(),
+            new Forwarder(settings.forwardTimeout(), self),
+            topic -> producer.partitionsFor(topic).size());
+    SearchRoute search =
+        new SearchRoute(
+            fanOut,
+            new LocalSearch(new StoreRanges(streams, SagaTopology.INDEX_STORE)),
+            registry,
+            mapper);
+    DeadLettersRoute deadLetters =
+        new DeadLettersRoute(
+            fanOut,
+            new LocalDeadLetters(new StoreRanges(streams, SagaTopology.DEAD_LETTER_STORE)),
+            mapper);
     HealthRoutes health = new HealthRoutes(streams, settings.sagasEnabled());
     this.metrics = new Metrics(streams, counters);
     ProblemRenderer problems = new ProblemRenderer(mapper, settings.maxBodyBytes());
@@ -78,7 +96,9 @@ public final class SagaApiServer implements AutoCloseable {
               RoutesConfig routes = config.routes;
               problems.install(routes);
               routes.get(OPENAPI, ctx -> ctx.contentType("application/yaml").result(openapi));
+              routes.get("/sagas", search::handle);
               routes.get("/sagas/{sagaId}", new StatusRoute(lookup)::handle);
+              routes.get("/sagas/{sagaId}/dead-letters", deadLetters::handle);
               routes.post("/sagas/{type}", guarded(guard, entries::start));
               routes.post("/sagas/{sagaId}/cancel", guarded(guard, entries::cancel));
               routes.post("/sagas/{sagaId}/operator", guarded(guard, entries::operator));

@@ -119,4 +119,20 @@ class NotRunningProcessorTest {
     assertThat(Http.json(response).get("streamsState").asText()).isEqualTo("CREATED");
     assertThat(http.get("/health/live").statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void shouldAnswerSearchAndDeadLettersWith503AndRetryAfterUntilStreamsRuns() {
+    HttpResponse<String> search = http.get("/sagas?status=RUNNING");
+    HttpResponse<String> letters = http.get("/sagas/s-1/dead-letters");
+
+    assertThat(Problems.assertProblem(search, 503, "store-unavailable")).contains("CREATED");
+    assertThat(search.headers().firstValue("Retry-After")).contains("1");
+    Problems.assertProblem(letters, 503, "store-unavailable");
+    assertThat(letters.headers().firstValue("Retry-After")).contains("1");
+  }
+
+  @Test
+  void shouldValidateTheSearchBeforeAskingTheStores() {
+    Problems.assertProblem(http.get("/sagas?limit=9999"), 400, "invalid-request");
+  }
 }

@@ -48,19 +48,34 @@ final class RunningProcessor implements AutoCloseable {
   private final List<SagaApiServer> servers = new ArrayList<>();
 
   RunningProcessor(TestKafka kafka) throws Exception {
+    this(kafka, false);
+  }
+
+  /**
+   * @param onlyNewInputs start reading the saga topics at their end instead of their beginning, so
+   *     that sagas and dead letters of earlier test classes on the shared broker are not replayed
+   *     into this processor's stores (search sees every saga, not one by id)
+   */
+  RunningProcessor(TestKafka kafka, boolean onlyNewInputs) throws Exception {
     this.kafka = kafka;
     ensureTopics(kafka);
     SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
     Path stateDir = Files.createTempDirectory("api-it-state");
-    Properties props =
-        SagaStreamsConfig.create(
+    Map<String, Object> config =
+        new java.util.HashMap<>(
             Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, kafka.uniqueName("api-it"),
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1,
-                StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + apiPort),
-            settings.deadLetters());
+                StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + apiPort));
+    if (onlyNewInputs) {
+      config.put(
+          StreamsConfig.mainConsumerPrefix(
+              org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG),
+          "latest");
+    }
+    Properties props = SagaStreamsConfig.create(config, settings.deadLetters());
     streams = new KafkaStreams(SagaTopology.build(SAGAS, settings), props);
     streams.start();
     Properties producerProps = kafka.clientProperties();

@@ -198,6 +198,8 @@ class SagaApiErrorsIT {
     assertProblem(
         disabled.post("/sagas/s-1/steps/reserve-inventory/reply", "{}"), 503, "sagas-disabled");
     assertProblem(disabled.get("/sagas/no-such-saga"), 404, "saga-not-found");
+    assertThat(disabled.get("/sagas?limit=1").statusCode()).isEqualTo(200);
+    assertThat(disabled.get("/sagas/s-1/dead-letters").statusCode()).isEqualTo(200);
 
     HttpResponse<String> ready = disabled.get("/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
@@ -214,6 +216,8 @@ class SagaApiErrorsIT {
         401,
         "unauthorized");
     assertProblem(guarded.get("/sagas/no-such-saga"), 404, "saga-not-found");
+    assertThat(guarded.get("/sagas?status=RUNNING").statusCode()).isEqualTo(200);
+    assertThat(guarded.get("/sagas/s-1/dead-letters").statusCode()).isEqualTo(200);
 
     HttpResponse<String> allowed =
         guarded.post(START, SagaFlows.ORDER.formatted("t"), "Authorization", "Bearer " + TOKEN);
@@ -233,5 +237,55 @@ class SagaApiErrorsIT {
     assertThat(metrics.body())
         .contains("kafka_stream_")
         .contains("sagaflow_input_total{kind=\"APPLIED\"}");
+  }
+
+  /** Asserts a 400 for {@code query} whose detail names {@code parameter} and says {@code what}. */
+  private void assertSearchRejected(String query, String parameter, String what) {
+    String detail = assertProblem(open.get("/sagas?" + query), 400, "invalid-request");
+    assertThat(detail).as(query).contains("'" + parameter + "'").contains(what);
+  }
+
+  @Test
+  void shouldRejectEveryInvalidSearchParameterNamingItAndWhatItAccepts() {
+    assertSearchRejected("status=DONE", "status", "RUNNING, COMPENSATING, COMPLETED");
+    assertSearchRejected("type=a%20b", "type", "letters, digits");
+    assertSearchRejected("stuckFor=15m", "stuckFor", "ISO-8601 duration");
+    assertSearchRejected("stuckFor=PT15M&status=RUNNING", "stuckFor", "status=RUNNING");
+    assertSearchRejected("startedAfter=yesterday", "startedAfter", "ISO-8601 instant");
+    assertSearchRejected("limit=0", "limit", "from 1 to 500");
+    assertSearchRejected("limit=501", "limit", "from 1 to 500");
+    assertSearchRejected("cursor=%21%21", "cursor", "malformed");
+    assertSearchRejected("orderBy=createdAt", "orderBy", "accepts status, type");
+    assertSearchRejected("status=RUNNING&status=STUCK", "status", "given once");
+
+    SearchQuery running =
+        SearchQuery.parse(java.util.Map.of("status", java.util.List.of("RUNNING")));
+    String cursor = new SearchCursor(java.time.Instant.EPOCH, "s-1", running.filterHash()).encode();
+    assertThat(open.get("/sagas?status=RUNNING&cursor=" + cursor).statusCode()).isEqualTo(200);
+    assertSearchRejected("status=STUCK&cursor=" + cursor, "cursor", "other filters");
+    String tampered =
+        cursor.substring(0, cursor.length() - 2) + (cursor.endsWith("A") ? "BB" : "AA");
+    assertSearchRejected("status=RUNNING&cursor=" + tampered, "cursor", "edited");
+  }
+
+  @Test
+  void shouldRejectAnInvalidSagaIdOfDeadLetters() {
+    String detail =
+        assertProblem(
+            open.get("/sagas/" + "x".repeat(200) + "/dead-letters"), 400, "invalid-request");
+    assertThat(detail).contains("sagaId");
+  }
+
+  @Test
+  void shouldAnswerSearchAndDeadLettersWith503WhenAnInstanceDoesNotAnswer() {
+    // The orphan is not in the metadata, so it must ask the owner, which nobody serves here
+    HttpResponse<String> search = orphan.get("/sagas?status=RUNNING");
+    HttpResponse<String> letters = orphan.get("/sagas/s-1/dead-letters");
+
+    assertThat(assertProblem(search, 503, "owner-unreachable"))
+        .contains("127.0.0.1:" + processor.apiPort);
+    assertThat(search.headers().firstValue("Retry-After")).isPresent();
+    assertProblem(letters, 503, "owner-unreachable");
+    assertThat(letters.headers().firstValue("Retry-After")).isPresent();
   }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 record CoordinatorWiring(
     String stateStore,
     String timerStore,
+    String indexStore,
     String replyTopic,
     String eventSink,
     String deadLetterSink,

@@ -131,6 +131,18 @@ public final class DeadLetterHandlers {
             exception);
         return ProcessingExceptionHandler.Response.fail();
       }
+      if (letters.topic().equals(context.topic())) {
+        // The record is a dead letter already (the dead-letter store failed on it): writing it to
+        // the dead-letter topic again would feed it back here forever. It stays in the topic.
+        LOG.error(
+            "Recording dead letter {}-{}@{} failed; it stays in the topic, not re-dead-lettered",
+            context.topic(),
+            context.partition(),
+            context.offset(),
+            exception);
+        letters.countUnrecorded();
+        return ProcessingExceptionHandler.Response.resume(List.of());
+      }
       DeadLetterReason reason;
       Optional<String> sagaId;
       String detail;

@@ -135,6 +135,11 @@ public final class DeadLetters {
     counters.increment("dead-letter." + reason.name());
   }
 
+  /** Counts a dead letter that the dead-letter store failed to record (it stays in the topic). */
+  void countUnrecorded() {
+    counters.increment("dead-letter-store.failed");
+  }
+
   private static void put(Headers headers, String name, String value) {
     headers.remove(name);
     headers.add(name, value.getBytes(StandardCharsets.UTF_8));

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It holds no saga semantics: every choice is the engine's. It first computes the whole decision
  * and only then writes, so an input rejected or failing midway leaves nothing behind.
+ *
+ * <p>It also keeps the saga's entry in {@code saga-index} ({@link SagaIndex}) in the same
+ * transaction as the state. It never deletes a saga's state; whatever deletes one in future must
+ * remove its index entry through {@link SagaIndex#changes} with an absent after-entry.
  */
 final class SagaCoordinator implements Processor<String, Object, String, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(SagaCoordinator.class);
@@ -53,6 +57,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, SagaStateRecord> stateStore;
   private KeyValueStore<Bytes, byte[]> timerStore;
+  private KeyValueStore<Bytes, byte[]> indexStore;
 
   SagaCoordinator(SagaRegistry registry, CoordinatorWiring wiring) {
     this.registry = registry;
@@ -67,6 +72,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     this.context = context;
     this.stateStore = context.getStateStore(wiring.stateStore());
     this.timerStore = context.getStateStore(wiring.timerStore());
+    this.indexStore = context.getStateStore(wiring.indexStore());
     // Wall-clock time: timeouts must fire even when no input arrives on the partition, which
     // stream time (driven by input timestamps) would not guarantee.
     context.schedule(wiring.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDue);
@@ -107,7 +113,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     }
     wiring.counters().increment("input." + decision.verdict().name());
     rejectIfDeadLetter(sagaId, decision);
-    apply(decision, now);
+    apply(stored, decision, now);
   }
 
   private SagaInput toInput(String sagaId, Object value) {
@@ -212,7 +218,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
             definition, Optional.of(state), new SagaInput.TimerFired(timer.get()), now);
     wiring.counters().increment("timer." + decision.verdict().name());
     if (decision.verdict() == InputVerdict.APPLIED) {
-      apply(decision, now);
+      apply(Optional.of(stored), decision, now);
     }
   }
 
@@ -225,11 +231,18 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     return SagaEngine.decide(definition, state, input, now);
   }
 
-  private void apply(Decision<?> decision, Instant now) {
+  private void apply(Optional<SagaStateRecord> stored, Decision<?> decision, Instant now) {
     // Everything that can fail (encoding the state, mapping the outbound values) happens before
     // the first write: a decision that cannot be carried out must leave no saga state behind that
     // waits for a command which was never sent.
     Optional<SagaStateRecord> next = decision.nextState().map(states::toRecord);
+    // An absent next state means "unchanged", never "deleted": the index moves only with a write.
+    List<KeyValue<Bytes, byte[]>> indexChanges =
+        next.map(
+                n ->
+                    SagaIndex.changes(
+                        stored.map(SagaIndex::entryOf), Optional.of(SagaIndex.entryOf(n))))
+            .orElse(List.of());
     String traceparent = decision.nextState().flatMap(SagaState::traceparent).orElse("");
     List<Forward> forwards = new ArrayList<>();
     for (Outbound out : decision.outbound()) {
@@ -243,6 +256,13 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
       }
     }
     next.ifPresent(r -> stateStore.put(r.getSagaId(), r));
+    for (KeyValue<Bytes, byte[]> change : indexChanges) {
+      if (change.value == null) {
+        indexStore.delete(change.key);
+      } else {
+        indexStore.put(change.key, change.value);
+      }
+    }
     for (TimerChange change : decision.timerChanges()) {
       Bytes key = TimerKeys.of(change.timer());
       if (change instanceof TimerChange.Schedule) {

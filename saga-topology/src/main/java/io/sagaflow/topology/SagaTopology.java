@@ -35,7 +35,9 @@ import org.apache.kafka.streams.state.Stores;
  * source-replies ─► decode-replies ─► reply-router ─► coordinator ─► sink-&lt;topic&gt; per command topic
  *                                        └─► sink-replies-rekeyed      ├─► sink-events (saga.events)
  *                                            (back to saga.replies)    └─► sink-dlq (failed timers)
- * coordinator stores: saga-state (RocksDB, changelog), saga-timers (RocksDB, changelog)
+ * coordinator stores: saga-state, saga-timers, saga-index (RocksDB, changelog)
+ *
+ * source-dlq (saga.dlq) ─► record-dead-letters     store: saga-dead-letters (RocksDB, changelog)
  * </pre>
  */
 public final class SagaTopology {
@@ -45,6 +47,17 @@ public final class SagaTopology {
   /** The timer store, ordered by due time. */
   public static final String TIMER_STORE = "saga-timers";
 
+  /**
+   * The search index: status, type and creation time to saga id, kept by the coordinator beside
+   * {@link #STATE_STORE}; see {@link SagaIndex}.
+   */
+  public static final String INDEX_STORE = "saga-index";
+
+  /** Each saga's records in saga.dlq, without their original bytes; see {@link DeadLetterEntry}. */
+  public static final String DEAD_LETTER_STORE = "saga-dead-letters";
+
+  static final String SOURCE_DLQ = "source-dlq";
+  static final String DEAD_LETTER_RECORDER = "record-dead-letters";
   static final String SOURCE_REQUESTS = "source-requests";
   static final String SOURCE_REPLIES = "source-replies";
   static final String DECODE_REQUESTS = "decode-requests";
@@ -75,6 +88,7 @@ public final class SagaTopology {
         new CoordinatorWiring(
             STATE_STORE,
             TIMER_STORE,
+            INDEX_STORE,
             SagaTopics.REPLIES,
             SINK_EVENTS,
             SINK_DLQ,
@@ -128,6 +142,12 @@ public final class SagaTopology {
             Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray()),
         COORDINATOR);
 
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+        COORDINATOR);
+    addDeadLetterStore(topology, settings);
+
     Serializer<SpecificRecord> commands = new AvroSerializer<>(schemas, recordNames);
     commandSinks.forEach(
         (topic, sink) ->
@@ -151,6 +171,28 @@ public final class SagaTopology {
         new AvroSerializer<StepReply>(schemas, topicNames),
         REPLY_ROUTER);
     return topology;
+  }
+
+  /**
+   * A sub-topology of its own: it reads back every dead letter, whoever wrote it (the coordinator
+   * for failed timers, the exception handlers for rejected inputs), and keys it by saga.
+   */
+  private static void addDeadLetterStore(Topology topology, Settings settings) {
+    String dlq = settings.deadLetters().topic();
+    topology.addSource(SOURCE_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer(), dlq);
+    topology.addProcessor(
+        DEAD_LETTER_RECORDER,
+        () ->
+            new DeadLetterRecorder(
+                AvroDeserializer.specific(
+                    io.sagaflow.contract.DeadLetter.class, settings.schemaRegistry()),
+                DEAD_LETTER_STORE,
+                settings.counters()),
+        SOURCE_DLQ);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DEAD_LETTER_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+        DEAD_LETTER_RECORDER);
   }
 
   /**

@@ -233,4 +233,30 @@ class DeadLetterHandlersTest {
     }
     throw new AssertionError("expected an exception");
   }
+
+  @Test
+  void shouldNotDeadLetterAgainAFailureOnARecordReadFromTheDeadLetterTopic() {
+    // Given the dead-letter store failing on a record of saga.dlq itself
+    Context fromDlq =
+        new Context(
+            SagaTopics.DLQ,
+            0,
+            7L,
+            new RecordHeaders(),
+            SagaTopology.DEAD_LETTER_RECORDER,
+            new TaskId(1, 0),
+            AT,
+            KEY,
+            VALUE);
+
+    ProcessingExceptionHandler.Response response =
+        processing()
+            .handleError(
+                fromDlq, new Record<>(KEY, VALUE, AT), new IllegalStateException("store broke"));
+
+    // Then processing resumes without a new dead letter (it would loop), and it is counted
+    assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+    assertThat(response.deadLetterQueueRecords()).isEmpty();
+    assertThat(counters.get("dead-letter-store.failed")).isEqualTo(1);
+  }
 }

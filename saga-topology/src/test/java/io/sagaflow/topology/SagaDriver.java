@@ -77,6 +77,7 @@ final class SagaDriver implements AutoCloseable {
   private final TestInputTopic<String, SpecificRecord> requests;
   private final TestInputTopic<String, SpecificRecord> replies;
   private final TestInputTopic<byte[], byte[]> rawRequests;
+  private final TestInputTopic<byte[], byte[]> rawDeadLetters;
   private final AvroDeserializer<SpecificRecord> valueDeserializer;
   private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
   private final List<String> transcript = new ArrayList<>();
@@ -115,6 +116,9 @@ final class SagaDriver implements AutoCloseable {
     rawRequests =
         driver.createInputTopic(
             SagaTopics.REQUESTS, new ByteArraySerializer(), new ByteArraySerializer());
+    rawDeadLetters =
+        driver.createInputTopic(
+            SagaTopics.DLQ, new ByteArraySerializer(), new ByteArraySerializer());
     valueDeserializer = AvroDeserializer.anySpecific(schemas);
   }
 
@@ -371,6 +375,32 @@ final class SagaDriver implements AutoCloseable {
 
   KeyValueStore<Bytes, byte[]> timerStore() {
     return driver.getKeyValueStore(SagaTopology.TIMER_STORE);
+  }
+
+  /** Any bytes onto saga.dlq, as a producer other than the processor might write them. */
+  void pipeRawDeadLetter(byte[] value, Headers headers) {
+    rawDeadLetters.pipeInput(new TestRecord<>(null, value, headers, now()));
+  }
+
+  /** Every entry of the saga-index store, in key order. */
+  List<SagaIndex.Entry> indexEntries() {
+    List<SagaIndex.Entry> entries = new ArrayList<>();
+    KeyValueStore<Bytes, byte[]> index = driver.getKeyValueStore(SagaTopology.INDEX_STORE);
+    try (KeyValueIterator<Bytes, byte[]> all = index.all()) {
+      all.forEachRemaining(kv -> entries.add(SagaIndex.decode(kv.key, kv.value)));
+    }
+    return entries;
+  }
+
+  /** The dead letters the saga-dead-letters store keeps for {@code sagaId}, oldest first. */
+  List<DeadLetterEntry> deadLetterEntries(String sagaId) {
+    List<DeadLetterEntry> entries = new ArrayList<>();
+    KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(SagaTopology.DEAD_LETTER_STORE);
+    try (KeyValueIterator<Bytes, byte[]> range =
+        store.range(DeadLetterEntry.prefix(sagaId), DeadLetterEntry.prefixEnd(sagaId))) {
+      range.forEachRemaining(kv -> entries.add(DeadLetterEntry.decode(kv.key, kv.value)));
+    }
+    return entries;
   }
 
   /** How many timers the timer store holds. */

@@ -69,6 +69,7 @@ class SagaTopologyPartsTest {
         new CoordinatorWiring(
             "st",
             "tt",
+            "it",
             "replies",
             "ev",
             "dlq",
