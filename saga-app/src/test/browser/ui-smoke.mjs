@@ -195,8 +195,8 @@ async function expectStatus(sagaId, expected) {
 
 /** The "updated at" indicator is live, and personal data from the order is not on screen. */
 async function expectFreshAndMasked(orderBody) {
-  const refresh = page.locator('#refresh');
-  check(await refresh.getAttribute('data-state') === 'ok', 'the refresh indicator is not ok');
+  const refresh = page.locator('#refresh[data-state="ok"]');
+  await refresh.waitFor({ state: 'visible' });
   check((await refresh.innerText()).startsWith('Updated at'), 'no "Updated at" indicator');
   const email = JSON.parse(orderBody).customerEmail;
   const text = await page.locator('main').innerText();
