@@ -182,13 +182,15 @@ async function start(order) {
 
 /** Waits until the detail view shows an end status, then requires it to be {@code expected}. */
 async function expectStatus(sagaId, expected) {
-  await page.locator('#saga-id', { hasText: sagaId }).waitFor({ state: 'visible' });
+  // Only a rendered answer for this saga counts: the page may still hold the previous one.
   const handle = await page.waitForFunction(
-    (ends) => {
-      const shown = document.getElementById('saga-status')?.textContent;
+    ({ id, ends }) => {
+      const body = document.getElementById('detail-body');
+      if (!body || body.hidden || body.dataset.sagaId !== id) return false;
+      const shown = document.getElementById('saga-status').textContent;
       return ends.includes(shown) ? shown : false;
     },
-    TERMINAL, { timeout: TIMEOUT, polling: 250 });
+    { id: sagaId, ends: TERMINAL }, { timeout: TIMEOUT, polling: 250 });
   const shown = await handle.jsonValue();
   check(shown === expected, `saga ${sagaId} shows ${shown}, expected ${expected}`);
 }

@@ -299,7 +299,14 @@
     show($('list-view'), false);
     show($('detail-view'), true);
     $('saga-id').textContent = sagaId;
-    show($('detail-body'), false);
+    // Switching sagas within the page must not leave the previous saga's facts behind.
+    const body = $('detail-body');
+    show(body, false);
+    delete body.dataset.sagaId;
+    $('saga-status').textContent = '';
+    delete $('saga-status').dataset.status;
+    $('timeline').replaceChildren();
+    $('history').replaceChildren();
     showProblem($('detail-error'), '');
     $('dead-letters').replaceChildren();
     $('op-result').textContent = '';
@@ -330,6 +337,7 @@
   }
 
   function renderSaga(saga) {
+    $('detail-body').dataset.sagaId = saga.sagaId;
     const status = $('saga-status');
     status.textContent = saga.status;
     status.dataset.status = saga.status;
