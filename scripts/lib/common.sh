@@ -6,7 +6,7 @@ SAGAFLOW_JAR="$SAGAFLOW_ROOT/saga-app/target/sagaflow.jar"
 # Builds the executable jar when it is missing or older than any source or pom.
 sagaflow_build_jar() {
   if [ -f "$SAGAFLOW_JAR" ] && [ -z "$(find "$SAGAFLOW_ROOT" \( -path '*/target' -o -path '*/.*' -o -path '*/node_modules' \) -prune -o \
-      \( -name '*.java' -o -name 'pom.xml' -o -name '*.properties' -o -name '*.avsc' \) \
+      \( -name '*.java' -o -name 'pom.xml' -o -name '*.properties' -o -name '*.avsc' -o -name '*.html' -o -name '*.js' -o -name '*.css' \) \
       -newer "$SAGAFLOW_JAR" -print -quit)" ]; then
     return 0
   fi

@@ -20,8 +20,9 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The interactive-query HTTP API of one processor instance: saga status from the local stores
- * (forwarded to the owning instance when needed), the saga entrypoints, health and metrics. The
- * routes are exactly those of {@code openapi.yaml}, which it serves at {@code /openapi.yaml}.
+ * (forwarded to the owning instance when needed), the saga entrypoints, health, metrics and the
+ * status UI. The routes are exactly those of {@code openapi.yaml}, which it serves at {@code
+ * /openapi.yaml}.
  *
  * <p>The caller owns the Kafka Streams instance and the producer (idempotent, for saga.requests and
  * saga.replies); closing the server stops only the HTTP side and its metrics.
@@ -85,6 +86,7 @@ public final class SagaApiServer implements AutoCloseable {
     this.metrics = new Metrics(streams, counters);
     ProblemRenderer problems = new ProblemRenderer(mapper, settings.maxBodyBytes());
     byte[] openapi = resource("openapi.yaml");
+    UiRoutes ui = new UiRoutes();
 
     this.app =
         Javalin.create(
@@ -106,6 +108,8 @@ public final class SagaApiServer implements AutoCloseable {
               routes.get("/health/live", health::live);
               routes.get("/health/ready", health::ready);
               routes.get("/metrics", metrics::scrape);
+              routes.get("/ui", ui::page);
+              routes.get("/ui/assets/{file}", ui::asset);
             });
   }
 

@@ -112,6 +112,49 @@ class NotRunningProcessorTest {
   }
 
   @Test
+  void shouldServeTheStatusPageUncachedWhileTheProcessorIsNotRunning() {
+    HttpResponse<String> page = http.get("/ui");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(mediaType(page)).isEqualTo("text/html;charset=utf-8");
+    assertThat(page.headers().firstValue("Cache-Control")).contains("no-cache");
+    assertThat(page.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'self'"));
+    assertThat(page.body())
+        .contains("<script src=\"/ui/assets/app.js\" defer></script>")
+        .contains("href=\"/ui/assets/style.css\"");
+  }
+
+  @Test
+  void shouldServeTheAssetsThePageNamesWithTheirMediaTypes() {
+    HttpResponse<String> script = http.get("/ui/assets/app.js");
+    HttpResponse<String> style = http.get("/ui/assets/style.css");
+
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(mediaType(script)).isEqualTo("text/javascript;charset=utf-8");
+    assertThat(script.headers().firstValue("Cache-Control")).contains("no-cache");
+    assertThat(script.body()).contains("'use strict';");
+    assertThat(style.statusCode()).isEqualTo(200);
+    assertThat(mediaType(style)).isEqualTo("text/css;charset=utf-8");
+    assertThat(style.headers().firstValue("Cache-Control")).contains("no-cache");
+  }
+
+  @Test
+  void shouldAnswerAProblemForAnAssetThatIsMissingOrOutsideTheAllowedNames() {
+    assertThat(Problems.assertProblem(http.get("/ui/assets/nothing.js"), 404, "no-such-asset"))
+        .contains("nothing.js");
+    // index.html exists beside the assets, but only .js and .css names are served here.
+    Problems.assertProblem(http.get("/ui/assets/index.html"), 404, "no-such-asset");
+    Problems.assertProblem(http.get("/ui/assets/App.js"), 404, "no-such-asset");
+    Problems.assertProblem(http.get("/ui/assets/..%2Fopenapi.yaml"), 404, "no-such-asset");
+  }
+
+  /** Jetty writes {@code type;charset=...} without the space; compare without spaces. */
+  private static String mediaType(HttpResponse<String> response) {
+    return response.headers().firstValue("Content-Type").orElse("").replace(" ", "");
+  }
+
+  @Test
   void shouldNotBeReadyBeforeKafkaStreamsRuns() {
     HttpResponse<String> response = http.get("/health/ready");
 

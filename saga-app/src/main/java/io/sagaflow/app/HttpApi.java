@@ -59,7 +59,7 @@ final class HttpApi implements AutoCloseable {
               .start();
       LOG.info(
           "HTTP API at http://{}:{} (GET /sagas/{{sagaId}}, POST /sagas/{{type}}, /openapi.yaml,"
-              + " /health/ready, /metrics){}",
+              + " /health/ready, /metrics, status UI at /ui){}",
           http.host(),
           server.port(),
           http.token().isPresent() ? "; entrypoints need the bearer token" : "");

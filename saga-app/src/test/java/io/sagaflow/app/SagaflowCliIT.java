@@ -6,10 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class SagaflowCliIT {
-  private static final Path JAR = Path.of("target", "sagaflow.jar");
-
   @Test
   void shouldStartEmbeddedBrokerAndStopCleanlyOnSigterm(@TempDir Path dataDir) throws Exception {
     // Given the packaged jar started the way the README's run command starts it
@@ -199,55 +193,7 @@ class SagaflowCliIT {
                 + " whole number.");
   }
 
-  /** Starts {@code java -jar sagaflow.jar run ARGS}, as the README's run command does. */
   private static Process runJar(String... args) throws java.io.IOException {
-    List<String> command =
-        new java.util.ArrayList<>(List.of(javaBin(), "-jar", JAR.toString(), "run"));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).start();
-  }
-
-  private static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  /** Reads a process's output on its own thread so the process never blocks on a full pipe. */
-  private static final class OutputCollector {
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private final Thread thread;
-
-    OutputCollector(InputStream in) {
-      thread =
-          new Thread(
-              () -> {
-                byte[] chunk = new byte[8192];
-                try {
-                  int n;
-                  while ((n = in.read(chunk)) >= 0) {
-                    synchronized (buffer) {
-                      buffer.write(chunk, 0, n);
-                    }
-                  }
-                } catch (IOException e) {
-                  synchronized (buffer) {
-                    buffer.writeBytes(("[output read failed: " + e + "]").getBytes(UTF_8));
-                  }
-                }
-              });
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    String text() {
-      synchronized (buffer) {
-        return buffer.toString(UTF_8);
-      }
-    }
-
-    void join() throws InterruptedException {
-      thread.join(10_000);
-    }
-
-    private static final java.nio.charset.Charset UTF_8 = StandardCharsets.UTF_8;
+    return SagaflowJar.run(args);
   }
 }

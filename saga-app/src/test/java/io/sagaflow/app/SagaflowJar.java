@@ -1,0 +1,24 @@
+package io.sagaflow.app;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts the packaged {@code sagaflow.jar} the way the README's run command does. */
+final class SagaflowJar {
+  static final Path JAR = Path.of("target", "sagaflow.jar");
+
+  private SagaflowJar() {}
+
+  /** {@code java -jar sagaflow.jar run ARGS}, output and errors on one stream. */
+  static Process run(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toString(), "run"));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
