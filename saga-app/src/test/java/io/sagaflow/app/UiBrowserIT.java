@@ -31,7 +31,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,9 +119,6 @@ class UiBrowserIT {
   }
 
   @Test
-  @Disabled(
-      "GET /sagas (search) is implemented on another branch; remove this annotation once it is"
-          + " merged")
   void shouldListBothSagasFilterByStatusAndLinkToTheDetail() throws Exception {
     // Given the same two orders (starting them again is a duplicate, so the order of tests is free)
     // When the browser opens the list, filters on COMPENSATED and follows the row's link
