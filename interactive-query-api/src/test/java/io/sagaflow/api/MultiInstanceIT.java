@@ -159,6 +159,7 @@ class MultiInstanceIT {
   @Test
   @Order(4)
   void shouldAnswer503WhilePartitionsMoveAndEverySagaLocallyOnceTheyHaveMoved() throws Exception {
+    // Some of the sagas must move, or nothing below could fail.
     assertThat(ownedBy(second.address())).isNotNull();
     List<HttpResponse<String>> seen = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean polling = new AtomicBoolean(true);
