@@ -18,6 +18,20 @@ final class EntryGuard {
     this.token = bearerToken.map(t -> t.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The answer of every saga route on an instance without a processor: it has no state to read and
+   * takes no input.
+   */
+  static ApiProblem withoutProcessor() {
+    return ApiProblem.of(
+        503,
+        "sagas-disabled",
+        "Sagas are disabled",
+        "This instance runs with sagas disabled (SAGA_ENABLED=false): it runs no saga processor,"
+            + " so it holds no saga state and accepts no start, cancel, operator or reply input."
+            + " Use an instance with sagas enabled, or set SAGA_ENABLED=true and restart.");
+  }
+
   void check(Context ctx) {
     if (!sagasEnabled) {
       throw ApiProblem.of(

@@ -21,8 +21,22 @@ final class HealthRoutes {
     this.sagasEnabled = sagasEnabled;
   }
 
-  void live(Context ctx) {
+  static void live(Context ctx) {
     ctx.json(Map.of("status", "UP"));
+  }
+
+  /**
+   * Readiness of an instance that runs no processor because sagas are disabled: ready, so the
+   * rollout does not fail, and saying so, so nobody mistakes it for a working processor.
+   */
+  static void withoutProcessor(Context ctx) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", "READY");
+    body.put("sagasEnabled", false);
+    body.put("streamsState", "NOT_STARTED");
+    body.put("storeQueryable", false);
+    body.put("detail", "Sagas are disabled (SAGA_ENABLED=false): no saga processor runs here.");
+    ctx.json(body);
   }
 
   void ready(Context ctx) {

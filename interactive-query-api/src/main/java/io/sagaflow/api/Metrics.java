@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sagaflow.topology.SagaCounters;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.KafkaStreams;
@@ -19,14 +20,24 @@ import org.apache.kafka.streams.KafkaStreams;
 final class Metrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final KafkaStreamsMetrics streamsMetrics;
+  private final Optional<KafkaStreamsMetrics> streamsMetrics;
   private final SagaCounters counters;
   private final Set<String> bound = ConcurrentHashMap.newKeySet();
 
-  Metrics(KafkaStreams streams, SagaCounters counters) {
+  private Metrics(Optional<KafkaStreamsMetrics> streamsMetrics, SagaCounters counters) {
     this.counters = counters;
-    this.streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(registry);
+    this.streamsMetrics = streamsMetrics;
+    streamsMetrics.ifPresent(m -> m.bindTo(registry));
+  }
+
+  /** Streams' meters and the processor's counters. */
+  static Metrics of(KafkaStreams streams, SagaCounters counters) {
+    return new Metrics(Optional.of(new KafkaStreamsMetrics(streams)), counters);
+  }
+
+  /** For an instance without a processor: nothing counts, so the scrape is empty but valid. */
+  static Metrics withoutProcessor() {
+    return new Metrics(Optional.empty(), new SagaCounters());
   }
 
   void scrape(Context ctx) {
@@ -49,7 +60,7 @@ final class Metrics implements AutoCloseable {
 
   @Override
   public void close() {
-    streamsMetrics.close();
+    streamsMetrics.ifPresent(KafkaStreamsMetrics::close);
     registry.close();
   }
 }

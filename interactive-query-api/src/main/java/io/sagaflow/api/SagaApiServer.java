@@ -83,34 +83,100 @@ public final class SagaApiServer implements AutoCloseable {
             new LocalDeadLetters(new StoreRanges(streams, SagaTopology.DEAD_LETTER_STORE)),
             mapper);
     HealthRoutes health = new HealthRoutes(streams, settings.sagasEnabled());
-    this.metrics = new Metrics(streams, counters);
+    this.metrics = Metrics.of(streams, counters);
+    this.app =
+        javalin(
+            mapper,
+            settings,
+            new SagaRoutes(
+                search::handle,
+                new StatusRoute(lookup)::handle,
+                deadLetters::handle,
+                guarded(guard, entries::start),
+                guarded(guard, entries::cancel),
+                guarded(guard, entries::operator),
+                guarded(guard, replies::reply),
+                health::ready),
+            metrics);
+  }
+
+  private SagaApiServer(ApiSettings settings) {
+    this.metrics = Metrics.withoutProcessor();
+    // No processor runs here, so there is neither state to read nor a reason to accept input:
+    // every saga route answers the same 503, so clients learn why instead of seeing 404s.
+    Handler disabled =
+        ctx -> {
+          throw EntryGuard.withoutProcessor();
+        };
+    this.app =
+        javalin(
+            new ObjectMapper(),
+            settings,
+            new SagaRoutes(
+                disabled,
+                disabled,
+                disabled,
+                disabled,
+                disabled,
+                disabled,
+                disabled,
+                HealthRoutes::withoutProcessor),
+            metrics);
+  }
+
+  /**
+   * A server for an instance that runs with sagas disabled and therefore without a processor: the
+   * same routes, every saga route answering {@code 503 sagas-disabled}, liveness {@code 200},
+   * readiness {@code 200} with {@code sagasEnabled: false}, and metrics without Streams' meters.
+   *
+   * @param settings bind address and limits; {@code sagasEnabled} must be false
+   */
+  public static SagaApiServer sagasDisabled(ApiSettings settings) {
+    if (settings.sagasEnabled()) {
+      throw new IllegalArgumentException(
+          "a server without a processor is for SAGA_ENABLED=false; settings say sagas are enabled");
+    }
+    return new SagaApiServer(settings);
+  }
+
+  /** The handlers that differ between a server over a processor and one without. */
+  private record SagaRoutes(
+      Handler search,
+      Handler status,
+      Handler deadLetters,
+      Handler start,
+      Handler cancel,
+      Handler operator,
+      Handler reply,
+      Handler ready) {}
+
+  private static Javalin javalin(
+      ObjectMapper mapper, ApiSettings settings, SagaRoutes saga, Metrics metrics) {
     ProblemRenderer problems = new ProblemRenderer(mapper, settings.maxBodyBytes());
     byte[] openapi = resource("openapi.yaml");
     UiRoutes ui = new UiRoutes();
-
-    this.app =
-        Javalin.create(
-            config -> {
-              config.jetty.host = settings.host();
-              config.jetty.port = settings.port();
-              config.http.maxRequestSize = settings.maxBodyBytes();
-              config.startup.showJavalinBanner = false;
-              RoutesConfig routes = config.routes;
-              problems.install(routes);
-              routes.get(OPENAPI, ctx -> ctx.contentType("application/yaml").result(openapi));
-              routes.get("/sagas", search::handle);
-              routes.get("/sagas/{sagaId}", new StatusRoute(lookup)::handle);
-              routes.get("/sagas/{sagaId}/dead-letters", deadLetters::handle);
-              routes.post("/sagas/{type}", guarded(guard, entries::start));
-              routes.post("/sagas/{sagaId}/cancel", guarded(guard, entries::cancel));
-              routes.post("/sagas/{sagaId}/operator", guarded(guard, entries::operator));
-              routes.post("/sagas/{sagaId}/steps/{step}/reply", guarded(guard, replies::reply));
-              routes.get("/health/live", health::live);
-              routes.get("/health/ready", health::ready);
-              routes.get("/metrics", metrics::scrape);
-              routes.get("/ui", ui::page);
-              routes.get("/ui/assets/{file}", ui::asset);
-            });
+    return Javalin.create(
+        config -> {
+          config.jetty.host = settings.host();
+          config.jetty.port = settings.port();
+          config.http.maxRequestSize = settings.maxBodyBytes();
+          config.startup.showJavalinBanner = false;
+          RoutesConfig routes = config.routes;
+          problems.install(routes);
+          routes.get(OPENAPI, ctx -> ctx.contentType("application/yaml").result(openapi));
+          routes.get("/sagas", saga.search());
+          routes.get("/sagas/{sagaId}", saga.status());
+          routes.get("/sagas/{sagaId}/dead-letters", saga.deadLetters());
+          routes.post("/sagas/{type}", saga.start());
+          routes.post("/sagas/{sagaId}/cancel", saga.cancel());
+          routes.post("/sagas/{sagaId}/operator", saga.operator());
+          routes.post("/sagas/{sagaId}/steps/{step}/reply", saga.reply());
+          routes.get("/health/live", HealthRoutes::live);
+          routes.get("/health/ready", saga.ready());
+          routes.get("/metrics", metrics::scrape);
+          routes.get("/ui", ui::page);
+          routes.get("/ui/assets/{file}", ui::asset);
+        });
   }
 
   /** Binds the port and starts answering. */

@@ -63,7 +63,7 @@ final class SagaLookup {
           "this instance was asked as the owner but partition "
               + owner.partition()
               + " now belongs to "
-              + owner.activeHost()
+              + hostPort(owner.activeHost())
               + "; ownership is moving");
     }
     return new Forwarded(forwarder.status(owner.activeHost(), sagaId));
@@ -88,10 +88,14 @@ final class SagaLookup {
                             + sagaId
                             + "' exists. Check the id returned by POST /sagas/{type}; a saga"
                             + " that was just started may take a moment to appear."));
-    String host = self.map(h -> h.host() + ":" + h.port()).orElse("local");
+    String host = self.map(SagaLookup::hostPort).orElse("local");
     return new Local(
         view.render(
             state, new SagaStatusView.Freshness(active ? "active" : "standby", host, found.lag())));
+  }
+
+  private static String hostPort(HostInfo host) {
+    return host.host() + ":" + host.port();
   }
 
   private static ApiProblem rebalancing(String why) {

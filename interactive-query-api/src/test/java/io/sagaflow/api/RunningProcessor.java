@@ -21,54 +21,109 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * One saga processor for a test class: the example saga in a real Kafka Streams instance on the
- * shared embedded broker, an in-memory schema registry spoken to over HTTP, an idempotent producer,
- * and API servers over it. The saga topics have fixed names, so one class at a time.
+ * One saga processor instance for a test class: the example saga in a real Kafka Streams instance
+ * on the shared embedded broker, an in-memory schema registry spoken to over HTTP, an idempotent
+ * producer, and API servers over it. {@link #joining} adds another instance of the same application
+ * (same application id and registry, its own state directory and API port), so a test can watch
+ * partitions move between instances. The saga topics have fixed names, so one class at a time.
  */
 final class RunningProcessor implements AutoCloseable {
   static final SagaRegistry SAGAS = SagaRegistry.of(OrderFulfilmentSaga.definition());
 
-  final SchemaRegistryServer registryServer = SchemaRegistryServer.startInMemory();
-  final SchemaRegistry schemas =
-      new SchemaRegistryClient(RegistryClientSettings.of(registryServer.url().toString()));
+  /**
+   * Partitions of the shared saga topics: enough that two instances each own several, since the
+   * topics are created once per test JVM by whichever class comes first.
+   */
+  static final int SAGA_TOPIC_PARTITIONS = 6;
+
+  final SchemaRegistryServer registryServer;
+  final SchemaRegistry schemas;
   final SagaCounters counters = new SagaCounters();
   final KafkaStreams streams;
   final KafkaProducer<String, byte[]> producer;
   final int apiPort = FreePorts.pick();
   final TestKafka kafka;
+  final String applicationId;
+  private final boolean ownsRegistry;
   private final List<SagaApiServer> servers = new ArrayList<>();
+  private boolean closed;
 
+  /** The first (or only) instance of a new application, with its own schema registry. */
   RunningProcessor(TestKafka kafka) throws Exception {
     this(kafka, false);
   }
 
   /**
+   * The first instance of a new application, with its own schema registry.
+   *
    * @param onlyNewInputs start reading the saga topics at their end instead of their beginning, so
    *     that sagas and dead letters of earlier test classes on the shared broker are not replayed
    *     into this processor's stores (search sees every saga, not one by id)
    */
   RunningProcessor(TestKafka kafka, boolean onlyNewInputs) throws Exception {
+    this(
+        kafka,
+        SchemaRegistryServer.startInMemory(),
+        true,
+        kafka.uniqueName("api-it"),
+        onlyNewInputs);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> streams.state() == KafkaStreams.State.RUNNING);
+  }
+
+  /**
+   * Starts another instance of {@code first}'s application; it joins the group in the background,
+   * so the caller waits for the rebalance it wants to see.
+   */
+  static RunningProcessor joining(RunningProcessor first) throws Exception {
+    return new RunningProcessor(
+        first.kafka, first.registryServer, false, first.applicationId, false);
+  }
+
+  private RunningProcessor(
+      TestKafka kafka,
+      SchemaRegistryServer registryServer,
+      boolean ownsRegistry,
+      String applicationId,
+      boolean onlyNewInputs)
+      throws Exception {
     this.kafka = kafka;
+    this.registryServer = registryServer;
+    this.ownsRegistry = ownsRegistry;
+    this.applicationId = applicationId;
+    this.schemas =
+        new SchemaRegistryClient(RegistryClientSettings.of(registryServer.url().toString()));
     ensureTopics(kafka);
     SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
     Path stateDir = Files.createTempDirectory("api-it-state");
     Map<String, Object> config =
         new java.util.HashMap<>(
             Map.of(
-                StreamsConfig.APPLICATION_ID_CONFIG, kafka.uniqueName("api-it"),
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1,
-                StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + apiPort));
+                StreamsConfig.APPLICATION_ID_CONFIG,
+                applicationId,
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                StreamsConfig.STATE_DIR_CONFIG,
+                stateDir.toString(),
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                1,
+                StreamsConfig.APPLICATION_SERVER_CONFIG,
+                "127.0.0.1:" + apiPort));
     if (onlyNewInputs) {
       config.put(
           StreamsConfig.mainConsumerPrefix(
@@ -83,28 +138,50 @@ final class RunningProcessor implements AutoCloseable {
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
     producer =
         new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> streams.state() == KafkaStreams.State.RUNNING);
   }
 
-  /** Creates the saga topics unless an earlier test class in this JVM already did. */
+  /** The saga topics: every core topic and every command topic of the example saga. */
+  static Set<String> sagaTopics() {
+    Set<String> topics = new TreeSet<>(SagaTopics.CORE);
+    topics.addAll(SagaTopics.commandTopics(SAGAS));
+    return topics;
+  }
+
+  /**
+   * Creates the saga topics unless an earlier test class in this JVM already did, and refuses to
+   * run on topics of another partition count (a test that counts on partitions spreading over
+   * instances would otherwise pass or fail by class order).
+   */
   private static void ensureTopics(TestKafka kafka) throws Exception {
-    java.util.Set<String> wanted = new java.util.TreeSet<>(SagaTopics.CORE);
-    wanted.addAll(SagaTopics.commandTopics(SAGAS));
-    try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
-      wanted.removeAll(admin.listTopics().names().get());
+    Set<String> wanted = sagaTopics();
+    try (Admin admin = kafka.admin()) {
+      Set<String> existing = new TreeSet<>(admin.listTopics().names().get());
+      existing.retainAll(wanted);
+      for (TopicDescription topic : admin.describeTopics(existing).allTopicNames().get().values()) {
+        if (topic.partitions().size() != SAGA_TOPIC_PARTITIONS) {
+          throw new IllegalStateException(
+              topic.name()
+                  + " has "
+                  + topic.partitions().size()
+                  + " partitions; the API tests expect "
+                  + SAGA_TOPIC_PARTITIONS);
+        }
+      }
+      wanted.removeAll(existing);
     }
     for (String topic : wanted) {
-      kafka.createTopicNamed(topic, 2, Map.of());
+      kafka.createTopicNamed(topic, SAGA_TOPIC_PARTITIONS, Map.of());
     }
+  }
+
+  /** This instance's application.server, as the other instances and the status view name it. */
+  HostInfo address() {
+    return new HostInfo("127.0.0.1", apiPort);
   }
 
   /** Settings for a server of this processor: its application.server, schemas auto-registered. */
   ApiSettings settings() {
-    return ApiSettings.defaults()
-        .withAdvertised(new HostInfo("127.0.0.1", apiPort))
-        .withAutoRegister(true);
+    return ApiSettings.defaults().withAdvertised(address()).withAutoRegister(true);
   }
 
   /** Starts an API server with {@code settings}; closed with the processor. */
@@ -115,11 +192,25 @@ final class RunningProcessor implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Closes like a deployment's clean shutdown: HTTP first, then the producer, then Kafka Streams
+   * (commit, flush, leave the group). Idempotent, so a test may close an instance early.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     servers.forEach(SagaApiServer::close);
     producer.close(Duration.ofSeconds(5));
-    streams.close(Duration.ofSeconds(30));
-    registryServer.close();
+    // Leave the group, as SagaProcessor does: a dynamic member that stays would keep its
+    // partitions, unanswered, until the session times out.
+    streams.close(
+        CloseOptions.timeout(Duration.ofSeconds(30))
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    if (ownsRegistry) {
+      registryServer.close();
+    }
   }
 }

@@ -18,12 +18,42 @@ import org.slf4j.LoggerFactory;
 final class HttpApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
-  private final KafkaProducer<String, byte[]> producer;
+  private final Optional<KafkaProducer<String, byte[]>> producer;
   private final SagaApiServer server;
 
-  private HttpApi(KafkaProducer<String, byte[]> producer, SagaApiServer server) {
+  private HttpApi(Optional<KafkaProducer<String, byte[]>> producer, SagaApiServer server) {
     this.producer = producer;
     this.server = server;
+  }
+
+  /**
+   * Serves the API of an instance with sagas disabled: no processor runs, so every saga route
+   * answers 503 sagas-disabled while health (ready, with sagasEnabled false) and metrics answer.
+   */
+  static HttpApi sagasDisabled(SagaflowConfig config) {
+    HttpConfig http = config.http();
+    ApiSettings settings =
+        new ApiSettings(
+            http.host(),
+            http.port(),
+            false,
+            http.token(),
+            Optional.empty(),
+            ApiSettings.DEFAULT_MAX_BODY_BYTES,
+            ApiSettings.DEFAULT_FORWARD_TIMEOUT,
+            config.autoRegister());
+    SagaApiServer server = SagaApiServer.sagasDisabled(settings).start();
+    LOG.info(
+        "HTTP API at http://{}:{} with sagas DISABLED: saga routes answer 503 sagas-disabled;"
+            + " /health/ready, /metrics and /openapi.yaml answer",
+        http.host(),
+        server.port());
+    return new HttpApi(Optional.empty(), server);
+  }
+
+  /** The port the server listens on. */
+  int port() {
+    return server.port();
   }
 
   /**
@@ -63,7 +93,7 @@ final class HttpApi implements AutoCloseable {
           http.host(),
           server.port(),
           http.token().isPresent() ? "; entrypoints need the bearer token" : "");
-      return new HttpApi(producer, server);
+      return new HttpApi(Optional.of(producer), server);
     } catch (RuntimeException e) {
       producer.close();
       throw e;
@@ -73,6 +103,6 @@ final class HttpApi implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-    producer.close();
+    producer.ifPresent(KafkaProducer::close);
   }
 }

@@ -8,6 +8,7 @@ import io.sagaflow.topology.SagaStreamsConfig;
 import io.sagaflow.topology.SagaTopology;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -72,7 +73,12 @@ final class SagaProcessor implements AutoCloseable {
   /** Closes cleanly: commits, flushes the stores, leaves the group. */
   @Override
   public void close() {
-    if (!streams.close(CLOSE_TIMEOUT)) {
+    // Under the classic protocol Streams stays in the group by default, so the partitions of a
+    // dynamic member that stopped would wait for the session timeout, unanswered, before moving.
+    CloseOptions options =
+        CloseOptions.timeout(CLOSE_TIMEOUT)
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+    if (!streams.close(options)) {
       LOG.warn("The saga processor did not close within {}", CLOSE_TIMEOUT);
     }
   }

@@ -15,6 +15,7 @@ import io.sagaflow.serde.SchemaRegistryClient;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The parts one instance runs, started in dependency order and closed in reverse: in embedded mode
  * the broker and the schema registry, then topics, then (when sagas are enabled) the saga
- * processor, the simulated participants and the demo workload.
+ * processor, the HTTP API, the simulated participants and the demo workload; with sagas disabled
+ * only the HTTP API, which says so.
  */
 final class SagaflowRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SagaflowRuntime.class);
@@ -38,6 +40,7 @@ final class SagaflowRuntime implements AutoCloseable {
   private SagaflowConfig effective;
   private Optional<SagaProcessor> processor = Optional.empty();
   private Optional<DemoWorkload> demo = Optional.empty();
+  private OptionalInt httpPort = OptionalInt.empty();
 
   SagaflowRuntime(SagaflowConfig config) {
     this.configured = config;
@@ -56,6 +59,10 @@ final class SagaflowRuntime implements AutoCloseable {
       }
       if (!effective.enabled()) {
         LOG.warn("{} (env={})", DISABLED_MESSAGE, effective.env().settingValue());
+        // Served all the same, so clients and probes learn why instead of meeting a closed port.
+        HttpApi api = HttpApi.sagasDisabled(effective);
+        started.push(api);
+        httpPort = OptionalInt.of(api.port());
         return this;
       }
       SchemaRegistry schemas =
@@ -71,7 +78,9 @@ final class SagaflowRuntime implements AutoCloseable {
       SagaProcessor saga = SagaProcessor.start(withServer, sagas, schemas);
       started.push(saga);
       processor = Optional.of(saga);
-      started.push(HttpApi.start(withServer, address, saga, sagas, schemas));
+      HttpApi api = HttpApi.start(withServer, address, saga, sagas, schemas);
+      started.push(api);
+      httpPort = OptionalInt.of(api.port());
       if (effective.participants().enabled()) {
         started.push(SimulatedParticipants.start(effective, schemas));
       }
@@ -107,6 +116,11 @@ final class SagaflowRuntime implements AutoCloseable {
     return effective;
   }
 
+  /** The port the HTTP API listens on, once started. */
+  OptionalInt httpPort() {
+    return httpPort;
+  }
+
   /** The demo workload, when this instance drives one. */
   Optional<DemoWorkload> demo() {
     return demo;
@@ -131,5 +145,6 @@ final class SagaflowRuntime implements AutoCloseable {
     }
     processor = Optional.empty();
     demo = Optional.empty();
+    httpPort = OptionalInt.empty();
   }
 }

@@ -11,6 +11,10 @@ import io.sagaflow.app.participants.ParticipantBehaviour;
 import io.sagaflow.engine.SagaStatus;
 import io.sagaflow.example.OrderFulfilmentSaga;
 import io.sagaflow.topology.SagaTopics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +40,7 @@ class SagaFlagIT {
       try (SagaflowRuntime runtime = new SagaflowRuntime(disabled).start()) {
         assertThat(runtime.health()).contains("Sagas are DISABLED").contains("SAGA_ENABLED=true");
         assertThat(runtime.demo()).isEmpty();
+        assertHttpSaysSagasAreDisabled(runtime.httpPort().orElseThrow());
         try (StartRequests requests = new StartRequests(disabled, cluster.schemas, 42)) {
           requests.send(sagaIds, () -> {});
         }
@@ -70,6 +75,43 @@ class SagaFlagIT {
         assertThat(watch.now().counts()).isEqualTo(expected);
       }
     }
+  }
+
+  /** What a client and a probe see over HTTP while the flag is off. */
+  private static void assertHttpSaysSagasAreDisabled(int port) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    URI base = URI.create("http://127.0.0.1:" + port);
+    HttpResponse<String> ready = send(http, HttpRequest.newBuilder(base.resolve("/health/ready")));
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"sagasEnabled\":false");
+    assertThat(send(http, HttpRequest.newBuilder(base.resolve("/health/live"))).statusCode())
+        .isEqualTo(200);
+    for (HttpRequest.Builder request :
+        List.of(
+            HttpRequest.newBuilder(base.resolve("/sagas/some-saga")),
+            HttpRequest.newBuilder(base.resolve("/sagas/order-fulfilment"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")),
+            HttpRequest.newBuilder(base.resolve("/sagas/some-saga/cancel"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"r\"}")),
+            HttpRequest.newBuilder(base.resolve("/sagas/some-saga/operator"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")),
+            HttpRequest.newBuilder(base.resolve("/sagas/some-saga/steps/reserve-inventory/reply"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")))) {
+      HttpResponse<String> response = send(http, request);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+      assertThat(response.body())
+          .contains("https://sagaflow.io/problems/sagas-disabled")
+          .contains("SAGA_ENABLED=false");
+    }
+  }
+
+  private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request)
+      throws Exception {
+    return http.send(
+        request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static List<String> groupsOf(Admin admin, String applicationId) throws Exception {

@@ -99,7 +99,7 @@ public final class BenchMain {
         full.sagasPerSecond() / empty.sagasPerSecond());
   }
 
-  private static int intArg(String[] args, String name, int defaultValue) {
+  static int intArg(String[] args, String name, int defaultValue) {
     for (String arg : args) {
       if (arg.startsWith(name + "=")) {
         try {
