@@ -67,13 +67,19 @@
     }
   }
 
+  // Sent with every call, reads included: a deployment may require the token on reads too.
+  function authorization() {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    return token ? { Authorization: 'Bearer ' + token } : {};
+  }
+
   async function api(path, options) {
     const init = options || {};
     let response;
     try {
       response = await fetch(path, {
         method: init.method || 'GET',
-        headers: Object.assign({ Accept: 'application/json' }, init.headers || {}),
+        headers: Object.assign({ Accept: 'application/json' }, authorization(), init.headers || {}),
         body: init.body,
         cache: 'no-store',
       });
@@ -101,9 +107,18 @@
 
   function entrypoint(path, payload) {
     const headers = { 'Content-Type': 'application/json' };
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    if (token) headers.Authorization = 'Bearer ' + token;
     return api(path, { method: 'POST', headers, body: JSON.stringify(payload) });
+  }
+
+  // What a failed read says: a 401 means this deployment guards reads, so point at the token field
+  // instead of only repeating the server's detail.
+  function readFailure(e) {
+    if (e.status !== 401) return e.message;
+    return sessionStorage.getItem(TOKEN_KEY)
+      ? 'The bearer token in the "Bearer token" field at the top of the page was refused: this'
+        + ' deployment requires its API token to read sagas. Check the token and enter it again.'
+      : 'This deployment requires its API token to read sagas. Enter it in the "Bearer token" field'
+        + ' at the top of the page; the page reloads as soon as you leave the field.';
   }
 
   // ---- polling -----------------------------------------------------------------------------
@@ -237,7 +252,7 @@
         page = await api(searchPath(state));
       } catch (e) {
         if (view !== current) return;
-        showProblem($('list-error'), `Could not list sagas: ${e.message}`);
+        showProblem($('list-error'), `Could not list sagas: ${readFailure(e)}`);
         refreshFailed();
         return;
       }
@@ -329,7 +344,7 @@
         const e = status.reason;
         // Right after a start the saga is not in the store yet: keep polling, it will appear.
         const hint = e.status === 404 ? ' Still looking: a saga appears shortly after its start.' : '';
-        showProblem($('detail-error'), e.message + hint);
+        showProblem($('detail-error'), readFailure(e) + hint);
         refreshFailed();
       }
       renderDeadLetters(deadLetters);
@@ -406,7 +421,7 @@
     const box = $('dead-letters');
     if (result.status === 'rejected') {
       box.replaceChildren(
-        el('p', { class: 'problem' }, `Dead letters could not be read: ${result.reason.message}`));
+        el('p', { class: 'problem' }, `Dead letters could not be read: ${readFailure(result.reason)}`));
       return;
     }
     const items = (result.value && result.value.items) || [];
@@ -431,7 +446,6 @@
     const running = saga.status === 'RUNNING';
     show($('operator-form'), stuck);
     show($('cancel-form'), running);
-    show($('token-field'), stuck || running);
     if (stuck) fillSteps(saga);
   }
 
@@ -466,6 +480,8 @@
       if (token) sessionStorage.setItem(TOKEN_KEY, token);
       else sessionStorage.removeItem(TOKEN_KEY);
     });
+    // Once per edit, not per keystroke: a read that was refused is retried with the new token.
+    $('token').addEventListener('change', () => poller.now());
     $('op-operator').value = sessionStorage.getItem(OPERATOR_KEY) || '';
     $('op-action').addEventListener('change', () => {
       $('op-step').disabled = $('op-action').value === 'FORCE_COMPENSATION';

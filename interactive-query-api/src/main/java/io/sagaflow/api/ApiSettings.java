@@ -12,6 +12,9 @@ import org.apache.kafka.streams.state.HostInfo;
  * @param port the port to bind; 0 picks a free one
  * @param sagasEnabled whether the saga entrypoints (start, cancel, operator, callback) accept input
  * @param bearerToken when present, the entrypoints require {@code Authorization: Bearer <token>}
+ * @param tokenOnReads whether the read routes ({@code GET /sagas}, {@code GET /sagas/{sagaId}},
+ *     {@code GET /sagas/{sagaId}/dead-letters}) require the bearer token too; needs {@code
+ *     bearerToken}. Health, metrics, the contract and the UI's static files stay open either way.
  * @param advertised this instance's {@code application.server}; absent on a single instance, where
  *     every saga is read locally
  * @param maxBodyBytes largest request body accepted; larger ones get 413
@@ -23,6 +26,7 @@ public record ApiSettings(
     int port,
     boolean sagasEnabled,
     Optional<String> bearerToken,
+    boolean tokenOnReads,
     Optional<HostInfo> advertised,
     long maxBodyBytes,
     Duration forwardTimeout,
@@ -52,6 +56,12 @@ public record ApiSettings(
     if (bearerToken.filter(String::isBlank).isPresent()) {
       throw new IllegalArgumentException("bearerToken must not be blank; leave it absent instead");
     }
+    // Failing here, not serving reads open: a deployment that asked for guarded reads must not get
+    // open ones because the token was forgotten.
+    if (tokenOnReads && bearerToken.isEmpty()) {
+      throw new IllegalArgumentException(
+          "tokenOnReads needs a bearerToken to check reads against; set the token first");
+    }
   }
 
   /** Sagas enabled, no token, single instance, free port on 127.0.0.1, default limits. */
@@ -61,6 +71,7 @@ public record ApiSettings(
         0,
         true,
         Optional.empty(),
+        false,
         Optional.empty(),
         DEFAULT_MAX_BODY_BYTES,
         DEFAULT_FORWARD_TIMEOUT,
@@ -73,6 +84,7 @@ public record ApiSettings(
         value,
         sagasEnabled,
         bearerToken,
+        tokenOnReads,
         advertised,
         maxBodyBytes,
         forwardTimeout,
@@ -81,7 +93,15 @@ public record ApiSettings(
 
   public ApiSettings withSagasEnabled(boolean value) {
     return new ApiSettings(
-        host, port, value, bearerToken, advertised, maxBodyBytes, forwardTimeout, autoRegister);
+        host,
+        port,
+        value,
+        bearerToken,
+        tokenOnReads,
+        advertised,
+        maxBodyBytes,
+        forwardTimeout,
+        autoRegister);
   }
 
   public ApiSettings withBearerToken(String value) {
@@ -90,6 +110,7 @@ public record ApiSettings(
         port,
         sagasEnabled,
         Optional.of(value),
+        tokenOnReads,
         advertised,
         maxBodyBytes,
         forwardTimeout,
@@ -103,6 +124,7 @@ public record ApiSettings(
         port,
         sagasEnabled,
         bearerToken,
+        tokenOnReads,
         Optional.of(value),
         maxBodyBytes,
         forwardTimeout,
@@ -111,11 +133,44 @@ public record ApiSettings(
 
   public ApiSettings withMaxBodyBytes(long value) {
     return new ApiSettings(
-        host, port, sagasEnabled, bearerToken, advertised, value, forwardTimeout, autoRegister);
+        host,
+        port,
+        sagasEnabled,
+        bearerToken,
+        tokenOnReads,
+        advertised,
+        value,
+        forwardTimeout,
+        autoRegister);
   }
 
   public ApiSettings withAutoRegister(boolean value) {
     return new ApiSettings(
-        host, port, sagasEnabled, bearerToken, advertised, maxBodyBytes, forwardTimeout, value);
+        host,
+        port,
+        sagasEnabled,
+        bearerToken,
+        tokenOnReads,
+        advertised,
+        maxBodyBytes,
+        forwardTimeout,
+        value);
+  }
+
+  /**
+   * Settings whose read routes also require the bearer token ({@code true}) or stay open ({@code
+   * false}); {@link #withBearerToken} must come first.
+   */
+  public ApiSettings withTokenOnReads(boolean value) {
+    return new ApiSettings(
+        host,
+        port,
+        sagasEnabled,
+        bearerToken,
+        value,
+        advertised,
+        maxBodyBytes,
+        forwardTimeout,
+        autoRegister);
   }
 }

@@ -50,7 +50,9 @@ final class DeadLettersRoute {
             SagaTopology.DEAD_LETTER_STORE,
             SagaTopics.DLQ,
             what,
-            "/sagas/" + URLEncoder.encode(sagaId, StandardCharsets.UTF_8) + "/dead-letters",
+            Forwarder.Read.of(
+                ctx,
+                "/sagas/" + URLEncoder.encode(sagaId, StandardCharsets.UTF_8) + "/dead-letters"),
             mine,
             body -> parse(sagaId, body));
     List<DeadLetterEntry> merged =

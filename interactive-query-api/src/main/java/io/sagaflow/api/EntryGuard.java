@@ -1,9 +1,6 @@
 package io.sagaflow.api;
 
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
 
 /**
  * The gate in front of the saga entrypoints (start, cancel, operator, callback): closed with 503
@@ -11,11 +8,11 @@ import java.util.Optional;
  */
 final class EntryGuard {
   private final boolean sagasEnabled;
-  private final Optional<byte[]> token;
+  private final BearerAuth auth;
 
-  EntryGuard(boolean sagasEnabled, Optional<String> bearerToken) {
+  EntryGuard(boolean sagasEnabled, BearerAuth auth) {
     this.sagasEnabled = sagasEnabled;
-    this.token = bearerToken.map(t -> t.getBytes(StandardCharsets.UTF_8));
+    this.auth = auth;
   }
 
   /**
@@ -41,28 +38,6 @@ final class EntryGuard {
           "This instance runs with sagas disabled (SAGA_ENABLED=false), so it accepts no start,"
               + " cancel, operator or reply input. Set SAGA_ENABLED=true to enable them.");
     }
-    if (token.isEmpty()) {
-      return;
-    }
-    String header = Optional.ofNullable(ctx.header("Authorization")).orElse("");
-    String prefix = "Bearer ";
-    boolean ok =
-        header.regionMatches(true, 0, prefix, 0, prefix.length())
-            // Constant-time comparison: the time taken must not reveal how much of a guess matched.
-            && MessageDigest.isEqual(
-                token.get(),
-                header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8));
-    if (!ok) {
-      ctx.header("WWW-Authenticate", "Bearer");
-      throw ApiProblem.of(
-          401,
-          "unauthorized",
-          "Bearer token required",
-          header.isEmpty()
-              ? "This route needs an 'Authorization: Bearer <token>' header with the API token"
-                  + " configured for this deployment."
-              : "The bearer token in the Authorization header is not the one configured for this"
-                  + " deployment.");
-    }
+    auth.require(ctx);
   }
 }

@@ -47,7 +47,7 @@ final class FanOut {
    * source topic) exactly once.
    *
    * @param what names the answer in a 503's detail
-   * @param pathAndQuery the request to repeat on the other instances, already encoded
+   * @param read the request to repeat on the other instances, with the caller's credentials
    * @param local this instance's part, given the partitions it owns
    * @param remote another instance's part, from its JSON answer
    */
@@ -55,7 +55,7 @@ final class FanOut {
       String store,
       String topic,
       String what,
-      String pathAndQuery,
+      Forwarder.Read read,
       Function<Set<Integer>, Partial<T>> local,
       Function<String, Partial<T>> remote) {
     requireRunning(what);
@@ -75,7 +75,7 @@ final class FanOut {
       parts.add(local.apply(localActive(topic)));
     }
     for (HostInfo other : others) {
-      Forwarder.Answer answer = forwarder.get(other, pathAndQuery);
+      Forwarder.Answer answer = forwarder.get(other, read);
       if (answer.status() != 200) {
         throw ApiProblem.unavailable(
             "store-unavailable",

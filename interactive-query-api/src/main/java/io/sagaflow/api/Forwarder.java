@@ -1,5 +1,6 @@
 package io.sagaflow.api;
 
+import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,10 +16,16 @@ import org.apache.kafka.streams.state.HostInfo;
  * Forwards a read to another instance (the owner of a saga, or every other instance for search and
  * dead letters): one hop, bounded by a timeout, marked with {@link #HEADER} so the receiver answers
  * from its own stores and never forwards again.
+ *
+ * <p>The caller's {@code Authorization} header travels with the read, so the receiving instance
+ * applies its own token check to the caller's credentials: a forward never grants more than the
+ * caller had, and reads keep working across instances when they require the token.
  */
 final class Forwarder {
   /** Marks a forwarded request; its value is the forwarding instance. */
   static final String HEADER = "X-Sagaflow-Forwarded";
+
+  private static final String AUTHORIZATION = "Authorization";
 
   private final HttpClient client;
   private final Duration timeout;
@@ -30,6 +37,24 @@ final class Forwarder {
     this.self = self;
   }
 
+  /**
+   * A read to repeat on another instance.
+   *
+   * @param pathAndQuery already encoded
+   * @param authorization the caller's {@code Authorization} header, when it sent one
+   */
+  record Read(String pathAndQuery, Optional<String> authorization) {
+    /** {@code pathAndQuery} with the credentials of the request {@code ctx}. */
+    static Read of(Context ctx, String pathAndQuery) {
+      return new Read(pathAndQuery, Forwarder.authorization(ctx));
+    }
+  }
+
+  /** The {@code Authorization} header of {@code ctx}, to pass on with a forwarded read. */
+  static Optional<String> authorization(Context ctx) {
+    return Optional.ofNullable(ctx.header(AUTHORIZATION));
+  }
+
   /** The owner's answer as it came. */
   record Answer(int status, String contentType, Optional<String> retryAfter, String body) {}
 
@@ -38,20 +63,23 @@ final class Forwarder {
    *
    * @throws ApiProblem 503 when the owner does not answer in time
    */
-  Answer status(HostInfo owner, String sagaId) {
-    return get(owner, "/sagas/" + URLEncoder.encode(sagaId, StandardCharsets.UTF_8));
+  Answer status(HostInfo owner, String sagaId, Optional<String> authorization) {
+    return get(
+        owner,
+        new Read("/sagas/" + URLEncoder.encode(sagaId, StandardCharsets.UTF_8), authorization));
   }
 
   /**
-   * Gets {@code pathAndQuery} (already encoded) from {@code owner}, marked as forwarded so the
-   * owner answers from its own stores only.
+   * Gets {@code read} from {@code owner}, marked as forwarded so the owner answers from its own
+   * stores only.
    *
    * @throws ApiProblem 503 when the owner does not answer in time
    */
-  Answer get(HostInfo owner, String pathAndQuery) {
-    URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery);
-    HttpRequest request =
-        HttpRequest.newBuilder(uri).timeout(timeout).header(HEADER, self).GET().build();
+  Answer get(HostInfo owner, Read read) {
+    URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + read.pathAndQuery());
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).header(HEADER, self);
+    read.authorization().ifPresent(value -> builder.header(AUTHORIZATION, value));
+    HttpRequest request = builder.GET().build();
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       return new Answer(

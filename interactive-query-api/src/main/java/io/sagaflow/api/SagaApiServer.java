@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -55,7 +56,12 @@ public final class SagaApiServer implements AutoCloseable {
     DataCodec codec = new DataCodec(schemas, settings.autoRegister());
     SagaInputs inputs = new SagaInputs(producer, schemas, settings.autoRegister());
     JsonBodies bodies = new JsonBodies(mapper, settings.maxBodyBytes());
-    EntryGuard guard = new EntryGuard(settings.sagasEnabled(), settings.bearerToken());
+    BearerAuth auth = new BearerAuth(settings.bearerToken());
+    EntryGuard guard = new EntryGuard(settings.sagasEnabled(), auth);
+    // Reads check the token before anything else, so an unauthorised caller learns nothing, not
+    // even whether a saga exists or the store is rebalancing.
+    BearerAuth readAuth =
+        new BearerAuth(settings.tokenOnReads() ? settings.bearerToken() : Optional.empty());
     EntryRoutes entries = new EntryRoutes(registry, codec, inputs, bodies);
     ReplyRoute replies = new ReplyRoute(registry, codec, inputs, bodies);
     String self = settings.advertised().map(h -> h.host() + ":" + h.port()).orElse("local");
@@ -89,9 +95,9 @@ public final class SagaApiServer implements AutoCloseable {
             mapper,
             settings,
             new SagaRoutes(
-                search::handle,
-                new StatusRoute(lookup)::handle,
-                deadLetters::handle,
+                authorised(readAuth, search::handle),
+                authorised(readAuth, new StatusRoute(lookup)::handle),
+                authorised(readAuth, deadLetters::handle),
                 guarded(guard, entries::start),
                 guarded(guard, entries::cancel),
                 guarded(guard, entries::operator),
@@ -207,6 +213,13 @@ public final class SagaApiServer implements AutoCloseable {
   private static Handler guarded(EntryGuard guard, Handler handler) {
     return (Context ctx) -> {
       guard.check(ctx);
+      handler.handle(ctx);
+    };
+  }
+
+  private static Handler authorised(BearerAuth auth, Handler handler) {
+    return (Context ctx) -> {
+      auth.require(ctx);
       handler.handle(ctx);
     };
   }

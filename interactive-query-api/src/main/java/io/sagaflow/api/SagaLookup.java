@@ -37,7 +37,13 @@ final class SagaLookup {
 
   record Forwarded(Forwarder.Answer answer) implements Answer {}
 
-  Answer find(String sagaId, boolean alreadyForwarded) {
+  /**
+   * Where saga {@code sagaId} is read, and its status when read here.
+   *
+   * @param alreadyForwarded whether another instance sent this request, so it must not go on
+   * @param authorization the caller's {@code Authorization} header, passed on when forwarding
+   */
+  Answer find(String sagaId, boolean alreadyForwarded, Optional<String> authorization) {
     KeyQueryMetadata owner;
     try {
       owner =
@@ -66,7 +72,7 @@ final class SagaLookup {
               + hostPort(owner.activeHost())
               + "; ownership is moving");
     }
-    return new Forwarded(forwarder.status(owner.activeHost(), sagaId));
+    return new Forwarded(forwarder.status(owner.activeHost(), sagaId, authorization));
   }
 
   private Answer local(String sagaId, int partition, boolean active) {

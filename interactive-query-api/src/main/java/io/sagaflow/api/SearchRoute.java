@@ -56,7 +56,7 @@ final class SearchRoute {
             SagaTopology.INDEX_STORE,
             SagaTopics.REQUESTS,
             "Search",
-            "/sagas" + (queryString == null ? "" : "?" + queryString),
+            Forwarder.Read.of(ctx, "/sagas" + (queryString == null ? "" : "?" + queryString)),
             mine,
             this::parse);
     List<SagaIndex.Entry> merged =

@@ -14,7 +14,7 @@ final class StatusRoute {
     String sagaId = PathParams.name(ctx, "sagaId");
     // A forwarded request is answered here whatever happens: forwarding again could loop.
     boolean forwarded = ctx.header(Forwarder.HEADER) != null;
-    SagaLookup.Answer answer = lookup.find(sagaId, forwarded);
+    SagaLookup.Answer answer = lookup.find(sagaId, forwarded, Forwarder.authorization(ctx));
     if (answer instanceof SagaLookup.Local local) {
       ctx.json(local.body());
     } else {

@@ -10,15 +10,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A JDK HttpClient aimed at one server, with JSON helpers. */
+/**
+ * A JDK HttpClient aimed at one server, with JSON helpers; optionally sending the same headers
+ * (credentials) with every request, as a configured client would.
+ */
 final class Http {
   static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String[] always;
 
-  Http(int port) {
+  /**
+   * @param always header names and values sent with every request, before a request's own
+   */
+  Http(int port, String... always) {
     this.base = "http://127.0.0.1:" + port;
+    this.always = always.clone();
   }
 
   HttpResponse<String> get(String path, String... headers) {
@@ -43,6 +51,9 @@ final class Http {
   private HttpRequest.Builder request(String path, String... headers) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+    if (always.length > 0) {
+      builder.headers(always);
+    }
     if (headers.length > 0) {
       builder.headers(headers);
     }

@@ -44,6 +44,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * RunningProcessor#SAGA_TOPIC_PARTITIONS} partitions: every saga is answered by both instances (the
  * non-owner forwards once), and when one instance leaves the other takes over its partitions,
  * answering 503 with Retry-After while they move and never a wrong saga or a 404.
+ *
+ * <p>Both instances require the bearer token on reads, and the clients below send it: every
+ * forwarded status read and every search fan-out therefore also shows the caller's token reaching
+ * the other instance, which checks it itself.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,11 +55,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MultiInstanceIT {
   private static final int SAGAS = 30;
   private static final int COMPLETED = 10;
+  private static final String TOKEN = "multi-s3cret";
+  private static final String[] AUTHORIZED = {"Authorization", "Bearer " + TOKEN};
 
   private RunningProcessor first;
   private RunningProcessor second;
   private Http firstHttp;
   private Http secondHttp;
+  private Http firstAnonymous;
+  private Http secondAnonymous;
   private Participants participants;
 
   /** Saga id to the terminal status it was driven to. */
@@ -64,9 +72,11 @@ class MultiInstanceIT {
   @BeforeAll
   void startTwoInstancesAndFinishSagas(TestKafka kafka) throws Exception {
     first = new RunningProcessor(kafka);
-    firstHttp = new Http(first.server(first.settings().withPort(first.apiPort)).port());
+    firstHttp = new Http(first.server(guardedReads(first)).port(), AUTHORIZED);
+    firstAnonymous = new Http(first.apiPort);
     second = RunningProcessor.joining(first);
-    secondHttp = new Http(second.server(second.settings().withPort(second.apiPort)).port());
+    secondHttp = new Http(second.server(guardedReads(second)).port(), AUTHORIZED);
+    secondAnonymous = new Http(second.apiPort);
     awaitSettled(List.of(first, second));
     participants = new Participants(kafka, SagaTopics.commandTopics(RunningProcessor.SAGAS));
 
@@ -89,6 +99,14 @@ class MultiInstanceIT {
     SagaFlows flows = new SagaFlows(firstHttp, participants);
     // Terminal statuses: nothing (no timer) changes these sagas while the tests read them.
     expected.forEach(flows::awaitStatus);
+  }
+
+  private static ApiSettings guardedReads(RunningProcessor instance) {
+    return instance
+        .settings()
+        .withPort(instance.apiPort)
+        .withBearerToken(TOKEN)
+        .withTokenOnReads(true);
   }
 
   @AfterAll
@@ -191,6 +209,38 @@ class MultiInstanceIT {
 
   @Test
   @Order(4)
+  void shouldAnswerForwardedReadsWithTheTokenAnd401WithoutIt() {
+    String ownedByFirst = ownedBy(first.address());
+    String ownedBySecond = ownedBy(second.address());
+
+    // With the token, a read the receiving instance must forward reaches the owner and answers
+    HttpResponse<String> forwarded = secondHttp.get("/sagas/" + ownedByFirst);
+    assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(200);
+    assertThat(Http.json(forwarded).at("/freshness/instance").asText())
+        .isEqualTo(hostPort(first.address()));
+    HttpResponse<String> letters = firstHttp.get("/sagas/" + ownedBySecond + "/dead-letters");
+    assertThat(letters.statusCode()).as(letters.body()).isEqualTo(200);
+
+    // Without it, neither instance answers any read, whoever owns the saga
+    for (Http instance : List.of(firstAnonymous, secondAnonymous)) {
+      for (String read :
+          List.of(
+              "/sagas/" + ownedByFirst,
+              "/sagas/" + ownedBySecond,
+              "/sagas/" + ownedByFirst + "/dead-letters",
+              "/sagas?type=order-fulfilment")) {
+        assertProblem(instance.get(read), 401, "unauthorized");
+      }
+    }
+    // Nor does the forwarding marker stand in for the token
+    assertProblem(
+        firstAnonymous.get("/sagas/" + ownedByFirst, Forwarder.HEADER, hostPort(second.address())),
+        401,
+        "unauthorized");
+  }
+
+  @Test
+  @Order(5)
   void shouldNotForwardARequestThatWasAlreadyForwarded() {
     String sagaId = ownedBy(first.address());
     KeyQueryMetadata metadata = metadata(sagaId);
@@ -207,7 +257,7 @@ class MultiInstanceIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void shouldAnswer503WhilePartitionsMoveAndEverySagaLocallyOnceTheyHaveMoved() throws Exception {
     // Some of the sagas must move, or nothing below could fail.
     assertThat(ownedBy(second.address())).isNotNull();

@@ -5,23 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.sagaflow.serde.InMemorySchemaRegistry;
-import io.sagaflow.topology.SagaCounters;
-import io.sagaflow.topology.SagaStreamsConfig;
-import io.sagaflow.topology.SagaTopology;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,41 +22,21 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NotRunningProcessorTest {
-  private KafkaStreams streams;
+  private IdleProcessor processor;
   private SagaApiServer server;
   private Http http;
 
   @BeforeAll
   void start() throws Exception {
-    InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
-    SagaCounters counters = new SagaCounters();
-    SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
-    Properties props =
-        SagaStreamsConfig.create(
-            Map.of(
-                StreamsConfig.APPLICATION_ID_CONFIG, "api-not-running",
-                // Never started, so never contacted.
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9",
-                StreamsConfig.STATE_DIR_CONFIG,
-                    Files.createTempDirectory("api-not-running").toString()),
-            settings.deadLetters());
-    streams = new KafkaStreams(SagaTopology.build(RunningProcessor.SAGAS, settings), props);
-    server =
-        new SagaApiServer(
-                streams,
-                RunningProcessor.SAGAS,
-                schemas,
-                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()),
-                counters,
-                ApiSettings.defaults())
-            .start();
+    processor = new IdleProcessor("api-not-running");
+    server = processor.server(ApiSettings.defaults()).start();
     http = new Http(server.port());
   }
 
   @AfterAll
   void stop() {
     server.close();
-    streams.close();
+    processor.close();
   }
 
   @Test

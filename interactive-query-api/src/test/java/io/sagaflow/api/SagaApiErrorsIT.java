@@ -2,11 +2,14 @@ package io.sagaflow.api;
 
 import static io.sagaflow.api.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sagaflow.embedded.kafka.FreePorts;
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every error answer of the API, each a complete problem document, plus the gates on the saga
- * entrypoints (the sagas flag, the bearer token), health and metrics, against a running processor.
+ * entrypoints (the sagas flag, the bearer token), the bearer token on reads when configured, health
+ * and metrics, against a running processor.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -29,6 +33,7 @@ class SagaApiErrorsIT {
   private Http disabled;
   private Http guarded;
   private Http orphan;
+  private int readsGuardedPort;
 
   @BeforeAll
   void startProcessor(TestKafka kafka) throws Exception {
@@ -44,6 +49,8 @@ class SagaApiErrorsIT {
                 .port());
     disabled = new Http(processor.server(settings.withSagasEnabled(false)).port());
     guarded = new Http(processor.server(settings.withBearerToken(TOKEN)).port());
+    readsGuardedPort =
+        processor.server(settings.withBearerToken(TOKEN).withTokenOnReads(true)).port();
   }
 
   @AfterAll
@@ -222,6 +229,40 @@ class SagaApiErrorsIT {
     HttpResponse<String> allowed =
         guarded.post(START, SagaFlows.ORDER.formatted("t"), "Authorization", "Bearer " + TOKEN);
     assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(202);
+  }
+
+  @Test
+  void shouldRequireTheBearerTokenOnReadsWhenConfigured() {
+    Http withToken = new Http(readsGuardedPort, "Authorization", "Bearer " + TOKEN);
+    Http anonymous = new Http(readsGuardedPort);
+    Http wrongToken = new Http(readsGuardedPort, "Authorization", "Bearer " + TOKEN + "x");
+    String sagaId = new SagaFlows(withToken, null).start("reads-guarded");
+    String status = "/sagas/" + sagaId;
+
+    // With the token, the saga reads as on an open server
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> read = withToken.get(status);
+              assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+              assertThat(Http.json(read).get("sagaId").asText()).isEqualTo(sagaId);
+            });
+    HttpResponse<String> search = withToken.get("/sagas?type=order-fulfilment&limit=500");
+    assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+    HttpResponse<String> letters = withToken.get(status + "/dead-letters");
+    assertThat(letters.statusCode()).as(letters.body()).isEqualTo(200);
+    assertThat(Http.json(letters).get("sagaId").asText()).isEqualTo(sagaId);
+
+    // Without it, or with another, every read route answers 401 and reveals nothing of the saga
+    for (String read : List.of(status, status + "/dead-letters", "/sagas?limit=1")) {
+      HttpResponse<String> missing = anonymous.get(read);
+      assertThat(assertProblem(missing, 401, "unauthorized")).doesNotContain(sagaId);
+      assertThat(missing.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+      assertProblem(wrongToken.get(read), 401, "unauthorized");
+    }
+    // The server without the setting still reads openly
+    assertThat(guarded.get(status).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -5,19 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sagaflow.serde.InMemorySchemaRegistry;
-import io.sagaflow.topology.SagaCounters;
-import io.sagaflow.topology.SagaStreamsConfig;
-import io.sagaflow.topology.SagaTopology;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,27 +77,8 @@ class SagasDisabledServerTest {
 
   @Test
   void shouldRegisterTheSameRoutesAsAServerOverAProcessor() throws Exception {
-    InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
-    SagaCounters counters = new SagaCounters();
-    SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
-    Properties props =
-        SagaStreamsConfig.create(
-            Map.of(
-                StreamsConfig.APPLICATION_ID_CONFIG, "api-routes",
-                // Never started, so never contacted.
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9",
-                StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("api-routes").toString()),
-            settings.deadLetters());
-    try (KafkaStreams streams =
-            new KafkaStreams(SagaTopology.build(RunningProcessor.SAGAS, settings), props);
-        SagaApiServer overProcessor =
-            new SagaApiServer(
-                streams,
-                RunningProcessor.SAGAS,
-                schemas,
-                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()),
-                counters,
-                ApiSettings.defaults())) {
+    try (IdleProcessor processor = new IdleProcessor("api-routes");
+        SagaApiServer overProcessor = processor.server(ApiSettings.defaults())) {
       assertThat(server.routes()).containsExactlyElementsOf(overProcessor.routes());
     }
   }

@@ -38,6 +38,7 @@ final class HttpApi implements AutoCloseable {
             http.port(),
             false,
             http.token(),
+            http.tokenOnReads(),
             Optional.empty(),
             ApiSettings.DEFAULT_MAX_BODY_BYTES,
             ApiSettings.DEFAULT_FORWARD_TIMEOUT,
@@ -78,6 +79,7 @@ final class HttpApi implements AutoCloseable {
             address.port(),
             config.enabled(),
             http.token(),
+            http.tokenOnReads(),
             Optional.of(address),
             ApiSettings.DEFAULT_MAX_BODY_BYTES,
             ApiSettings.DEFAULT_FORWARD_TIMEOUT,
@@ -92,7 +94,9 @@ final class HttpApi implements AutoCloseable {
               + " /health/ready, /metrics, status UI at /ui){}",
           http.host(),
           server.port(),
-          http.token().isPresent() ? "; entrypoints need the bearer token" : "");
+          http.tokenOnReads()
+              ? "; entrypoints and reads need the bearer token"
+              : http.token().isPresent() ? "; entrypoints need the bearer token" : "");
       return new HttpApi(Optional.of(producer), server);
     } catch (RuntimeException e) {
       producer.close();

@@ -193,6 +193,18 @@ class SagaflowCliIT {
                 + " whole number.");
   }
 
+  @Test
+  void shouldExitWithUsageCodeWhenReadsShouldNeedATokenThatIsNotSet() throws Exception {
+    Process process = runJar("--set", "saga.http.token.on.reads=true");
+    OutputCollector output = new OutputCollector(process.getInputStream());
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    output.join();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output.text())
+        .contains("Configuration error: saga.http.token.on.reads=true needs saga.http.token");
+  }
+
   private static Process runJar(String... args) throws java.io.IOException {
     return SagaflowJar.run(args);
   }

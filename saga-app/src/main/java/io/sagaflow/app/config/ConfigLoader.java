@@ -49,7 +49,8 @@ public final class ConfigLoader {
           "saga.demo.run.id",
           "saga.http.host",
           "saga.http.port",
-          "saga.http.token");
+          "saga.http.token",
+          "saga.http.token.on.reads");
 
   // Variables of Kafka's own shell scripts, not client settings.
   private static final Set<String> KAFKA_SCRIPT_VARIABLES =
@@ -164,12 +165,25 @@ public final class ConfigLoader {
         autoRegister,
         participants(raw, read, preview),
         demo(raw, read, preview),
-        new HttpConfig(
-            read.optional("saga.http.host").orElse("127.0.0.1"),
-            read.integer("saga.http.port", 0, 65535),
-            read.optional("saga.http.token")),
+        http(read),
         kafka,
         raw);
+  }
+
+  private static HttpConfig http(RawSettings read) {
+    Optional<String> token = read.optional("saga.http.token");
+    boolean tokenOnReads = read.bool("saga.http.token.on.reads", false);
+    // Refused rather than ignored: reads the operator believes guarded must not be served open.
+    if (tokenOnReads && token.isEmpty()) {
+      throw new ConfigException(
+          "saga.http.token.on.reads=true needs saga.http.token, the token reads are checked"
+              + " against: set SAGA_HTTP_TOKEN as well, or set SAGA_HTTP_TOKEN_ON_READS=false.");
+    }
+    return new HttpConfig(
+        read.optional("saga.http.host").orElse("127.0.0.1"),
+        read.integer("saga.http.port", 0, 65535),
+        token,
+        tokenOnReads);
   }
 
   private static ParticipantsConfig participants(

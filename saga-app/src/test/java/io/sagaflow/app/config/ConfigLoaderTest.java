@@ -171,4 +171,47 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_HTTP_PORT", "70000"), Map.of()))
         .hasMessage("Invalid value 70000 for saga.http.port: expected 0 to 65535.");
   }
+
+  @Test
+  void shouldLeaveReadsOpenByDefaultAndRequireTheTokenOnReadsWhenAsked() {
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).http().tokenOnReads()).isFalse();
+
+    SagaflowConfig guarded =
+        ConfigLoader.load(
+            Map.of("SAGA_HTTP_TOKEN", "s3cret", "SAGA_HTTP_TOKEN_ON_READS", "true"), Map.of());
+
+    assertThat(guarded.http().tokenOnReads()).isTrue();
+    assertThat(guarded.http().token()).contains("s3cret");
+    // Whether reads are guarded is no secret: the effective configuration shows it.
+    assertThat(guarded.describe())
+        .contains("saga.http.token.on.reads=true")
+        .contains("saga.http.token=[redacted]");
+    assertThat(
+            ConfigLoader.load(
+                    Map.of("SAGA_HTTP_TOKEN", "s3cret"), Map.of("saga.http.token.on.reads", "TRUE"))
+                .http()
+                .tokenOnReads())
+        .isTrue();
+  }
+
+  @Test
+  void shouldRejectAnInvalidTokenOnReadsValueNamingTheSetting() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("SAGA_HTTP_TOKEN", "s3cret", "SAGA_HTTP_TOKEN_ON_READS", "yes"),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid value 'yes' for saga.http.token.on.reads: expected true or false.");
+  }
+
+  @Test
+  void shouldRejectTokenOnReadsWithoutATokenNamingBothSettings() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("SAGA_HTTP_TOKEN_ON_READS", "true"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("saga.http.token.on.reads=true")
+        .hasMessageContaining("saga.http.token,")
+        .hasMessageContaining("SAGA_HTTP_TOKEN ");
+  }
 }
