@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.topology.SagaTopics;
-import io.sagaflow.topology.SagaTopology;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,7 +74,7 @@ class MultiInstanceIT {
     second = RunningProcessor.joining(first);
     secondHttp = new Http(second.server(guardedReads(second)).port(), AUTHORIZED);
     secondAnonymous = new Http(second.apiPort);
-    awaitSettled(List.of(first, second));
+    RunningProcessor.awaitSettled(List.of(first, second));
     participants = new Participants(kafka, SagaTopics.commandTopics(RunningProcessor.SAGAS));
 
     // Starts go through either instance: entrypoints write to Kafka, never forward. Each saga is
@@ -152,7 +149,8 @@ class MultiInstanceIT {
         assertThat(view.get("sagaId").asText()).isEqualTo(saga.getKey());
         assertThat(view.get("status").asText()).isEqualTo(saga.getValue());
         assertThat(view.at("/freshness/servedBy").asText()).isEqualTo("active");
-        assertThat(view.at("/freshness/instance").asText()).isEqualTo(hostPort(owner));
+        assertThat(view.at("/freshness/instance").asText())
+            .isEqualTo(RunningProcessor.hostPort(owner));
       }
     }
   }
@@ -217,7 +215,7 @@ class MultiInstanceIT {
     HttpResponse<String> forwarded = secondHttp.get("/sagas/" + ownedByFirst);
     assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(200);
     assertThat(Http.json(forwarded).at("/freshness/instance").asText())
-        .isEqualTo(hostPort(first.address()));
+        .isEqualTo(RunningProcessor.hostPort(first.address()));
     HttpResponse<String> letters = firstHttp.get("/sagas/" + ownedBySecond + "/dead-letters");
     assertThat(letters.statusCode()).as(letters.body()).isEqualTo(200);
 
@@ -234,7 +232,10 @@ class MultiInstanceIT {
     }
     // Nor does the forwarding marker stand in for the token
     assertProblem(
-        firstAnonymous.get("/sagas/" + ownedByFirst, Forwarder.HEADER, hostPort(second.address())),
+        firstAnonymous.get(
+            "/sagas/" + ownedByFirst,
+            Forwarder.HEADER,
+            RunningProcessor.hostPort(second.address())),
         401,
         "unauthorized");
   }
@@ -248,11 +249,14 @@ class MultiInstanceIT {
     assertThat(metadata.standbyHosts()).isEmpty();
 
     HttpResponse<String> response =
-        secondHttp.get("/sagas/" + sagaId, Forwarder.HEADER, hostPort(first.address()));
+        secondHttp.get(
+            "/sagas/" + sagaId, Forwarder.HEADER, RunningProcessor.hostPort(first.address()));
 
     // Forwarding again would have reached the owner and answered 200.
     String detail = assertProblem(response, 503, "store-unavailable");
-    assertThat(detail).contains(hostPort(first.address())).contains("ownership is moving");
+    assertThat(detail)
+        .contains(RunningProcessor.hostPort(first.address()))
+        .contains("ownership is moving");
     assertThat(response.headers().firstValue("Retry-After")).contains("1");
   }
 
@@ -288,7 +292,7 @@ class MultiInstanceIT {
                   JsonNode view = Http.json(response);
                   assertThat(view.get("status").asText()).isEqualTo(saga.getValue());
                   assertThat(view.at("/freshness/instance").asText())
-                      .isEqualTo(hostPort(first.address()));
+                      .isEqualTo(RunningProcessor.hostPort(first.address()));
                 }
               });
     } finally {
@@ -329,40 +333,8 @@ class MultiInstanceIT {
     }
   }
 
-  /**
-   * Waits until both instances run and, as each of them sees it, both own some of the partitions
-   * and together all: only then do forwarded reads have a stable target.
-   */
-  private static void awaitSettled(List<RunningProcessor> instances) {
-    Set<HostInfo> hosts =
-        instances.stream().map(RunningProcessor::address).collect(Collectors.toSet());
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> instances.stream().allMatch(instance -> settled(instance, hosts)));
-  }
-
-  private static boolean settled(RunningProcessor instance, Set<HostInfo> hosts) {
-    if (instance.streams.state() != KafkaStreams.State.RUNNING) {
-      return false;
-    }
-    Map<HostInfo, Long> owned =
-        instance.streams.metadataForAllStreamsClients().stream()
-            .collect(
-                Collectors.toMap(
-                    StreamsMetadata::hostInfo,
-                    m ->
-                        m.topicPartitions().stream()
-                            .filter(tp -> tp.topic().equals(SagaTopics.REQUESTS))
-                            .count()));
-    return owned.keySet().equals(hosts)
-        && owned.values().stream().allMatch(n -> n > 0)
-        && owned.values().stream().mapToLong(Long::longValue).sum()
-            == RunningProcessor.SAGA_TOPIC_PARTITIONS;
-  }
-
   private KeyQueryMetadata metadata(String sagaId) {
-    return first.streams.queryMetadataForKey(
-        SagaTopology.STATE_STORE, sagaId, Serdes.String().serializer());
+    return first.metadata(sagaId);
   }
 
   private HostInfo owner(String sagaId) {
@@ -374,10 +346,6 @@ class MultiInstanceIT {
         .filter(id -> owner(id).equals(host))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no saga is owned by " + host));
-  }
-
-  private static String hostPort(HostInfo host) {
-    return host.host() + ":" + host.port();
   }
 
   private static String shipment() {

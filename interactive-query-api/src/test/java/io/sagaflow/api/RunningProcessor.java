@@ -23,15 +23,19 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -59,12 +63,13 @@ final class RunningProcessor implements AutoCloseable {
   final TestKafka kafka;
   final String applicationId;
   private final boolean ownsRegistry;
+  private final Map<String, Object> extraConfig;
   private final List<SagaApiServer> servers = new ArrayList<>();
   private boolean closed;
 
   /** The first (or only) instance of a new application, with its own schema registry. */
   RunningProcessor(TestKafka kafka) throws Exception {
-    this(kafka, false);
+    this(kafka, Map.of());
   }
 
   /**
@@ -77,10 +82,21 @@ final class RunningProcessor implements AutoCloseable {
   RunningProcessor(TestKafka kafka, boolean onlyNewInputs) throws Exception {
     this(
         kafka,
-        SchemaRegistryServer.startInMemory(),
-        true,
-        kafka.uniqueName("api-it"),
-        onlyNewInputs);
+        onlyNewInputs
+            ? Map.of(
+                StreamsConfig.mainConsumerPrefix(
+                    org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG),
+                "latest")
+            : Map.of());
+  }
+
+  /**
+   * The first instance of a new application, with its own schema registry and {@code extraConfig}
+   * on top of the Streams settings; instances {@link #joining} it get the same.
+   */
+  RunningProcessor(TestKafka kafka, Map<String, Object> extraConfig) throws Exception {
+    this(
+        kafka, SchemaRegistryServer.startInMemory(), true, kafka.uniqueName("api-it"), extraConfig);
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> streams.state() == KafkaStreams.State.RUNNING);
@@ -92,7 +108,7 @@ final class RunningProcessor implements AutoCloseable {
    */
   static RunningProcessor joining(RunningProcessor first) throws Exception {
     return new RunningProcessor(
-        first.kafka, first.registryServer, false, first.applicationId, false);
+        first.kafka, first.registryServer, false, first.applicationId, first.extraConfig);
   }
 
   private RunningProcessor(
@@ -100,12 +116,13 @@ final class RunningProcessor implements AutoCloseable {
       SchemaRegistryServer registryServer,
       boolean ownsRegistry,
       String applicationId,
-      boolean onlyNewInputs)
+      Map<String, Object> extraConfig)
       throws Exception {
     this.kafka = kafka;
     this.registryServer = registryServer;
     this.ownsRegistry = ownsRegistry;
     this.applicationId = applicationId;
+    this.extraConfig = Map.copyOf(extraConfig);
     this.schemas =
         new SchemaRegistryClient(RegistryClientSettings.of(registryServer.url().toString()));
     ensureTopics(kafka);
@@ -124,12 +141,7 @@ final class RunningProcessor implements AutoCloseable {
                 1,
                 StreamsConfig.APPLICATION_SERVER_CONFIG,
                 "127.0.0.1:" + apiPort));
-    if (onlyNewInputs) {
-      config.put(
-          StreamsConfig.mainConsumerPrefix(
-              org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG),
-          "latest");
-    }
+    config.putAll(extraConfig);
     Properties props = SagaStreamsConfig.create(config, settings.deadLetters());
     streams = new KafkaStreams(SagaTopology.build(SAGAS, settings), props);
     streams.start();
@@ -175,6 +187,48 @@ final class RunningProcessor implements AutoCloseable {
   }
 
   /** This instance's application.server, as the other instances and the status view name it. */
+  /**
+   * Waits until all {@code instances} run and, as each of them sees it, each owns some of the
+   * partitions and together they own all: only then do forwarded reads have a stable target.
+   */
+  static void awaitSettled(List<RunningProcessor> instances) {
+    Set<HostInfo> hosts =
+        instances.stream().map(RunningProcessor::address).collect(Collectors.toSet());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> instances.stream().allMatch(instance -> settled(instance, hosts)));
+  }
+
+  private static boolean settled(RunningProcessor instance, Set<HostInfo> hosts) {
+    if (instance.streams.state() != KafkaStreams.State.RUNNING) {
+      return false;
+    }
+    Map<HostInfo, Long> owned =
+        instance.streams.metadataForAllStreamsClients().stream()
+            .collect(
+                Collectors.toMap(
+                    StreamsMetadata::hostInfo,
+                    m ->
+                        m.topicPartitions().stream()
+                            .filter(tp -> tp.topic().equals(SagaTopics.REQUESTS))
+                            .count()));
+    return owned.keySet().equals(hosts)
+        && owned.values().stream().allMatch(n -> n > 0)
+        && owned.values().stream().mapToLong(Long::longValue).sum()
+            == RunningProcessor.SAGA_TOPIC_PARTITIONS;
+  }
+
+  /** Where this instance's Streams metadata places {@code sagaId}: active and standby hosts. */
+  KeyQueryMetadata metadata(String sagaId) {
+    return streams.queryMetadataForKey(
+        SagaTopology.STATE_STORE, sagaId, Serdes.String().serializer());
+  }
+
+  /** {@code host:port}, as the API names an instance in {@code freshness.instance}. */
+  static String hostPort(HostInfo host) {
+    return host.host() + ":" + host.port();
+  }
+
   HostInfo address() {
     return new HostInfo("127.0.0.1", apiPort);
   }
