@@ -2,8 +2,10 @@
 // Drives Debian's Chromium through playwright-core; prints "UI-SMOKE ..." lines the IT asserts on,
 // and exits 0 only when every check of the requested steps passed.
 //
-//   node ui-smoke.mjs --base-url http://127.0.0.1:PORT --screenshots DIR --steps detail[,list]
+//   node ui-smoke.mjs --base-url http://127.0.0.1:PORT --screenshots DIR
+//     --steps detail[,list][,operator]
 //     --completed-key K --completed-body JSON --compensated-key K --compensated-body JSON
+//     --stuck-key K --stuck-body JSON --stuck-step STEP
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,11 +33,14 @@ const { values: opts } = parseArgs({
     'completed-body': { type: 'string' },
     'compensated-key': { type: 'string' },
     'compensated-body': { type: 'string' },
+    'stuck-key': { type: 'string' },
+    'stuck-body': { type: 'string' },
+    'stuck-step': { type: 'string' },
     'timeout-ms': { type: 'string', default: '60000' },
   },
 });
 for (const required of ['base-url', 'screenshots', 'completed-key', 'completed-body',
-  'compensated-key', 'compensated-body']) {
+  'compensated-key', 'compensated-body', 'stuck-key', 'stuck-body', 'stuck-step']) {
   if (!opts[required]) fail(`missing --${required}`);
 }
 const BASE = new URL(opts['base-url']);
@@ -44,8 +49,9 @@ const SHOTS = opts.screenshots;
 const ORDERS = {
   COMPLETED: { key: opts['completed-key'], body: opts['completed-body'] },
   COMPENSATED: { key: opts['compensated-key'], body: opts['compensated-body'] },
+  STUCK: { key: opts['stuck-key'], body: opts['stuck-body'] },
 };
-const STEPS = { detail: detailStep, list: listStep };
+const STEPS = { detail: detailStep, list: listStep, operator: operatorStep };
 const requested = opts.steps.split(',');
 for (const step of requested) {
   if (!STEPS[step]) fail(`unknown step '${step}'; known: ${Object.keys(STEPS).join(', ')}`);
@@ -166,6 +172,61 @@ async function listStep() {
   log('list', `listed=${completed}+${compensated}`, 'filter=COMPENSATED', 'row-link=detail');
 }
 
+/**
+ * The operator form against the real engine: hidden for a COMPLETED saga, shown once a saga is
+ * STUCK, and a RETRY_STEP sent from it resumes the saga, which the page then shows ending.
+ */
+async function operatorStep() {
+  const completed = await start(ORDERS.COMPLETED);
+  await page.goto(new URL(`/ui#/sagas/${encodeURIComponent(completed)}`, BASE).href);
+  await expectStatus(completed, 'COMPLETED');
+  const form = page.locator('#operator-form');
+  check(await form.isHidden(), 'the operator form is shown for a COMPLETED saga');
+  log('operator', completed, 'COMPLETED', 'operator-form=hidden');
+
+  const stuck = await start(ORDERS.STUCK);
+  const step = opts['stuck-step'];
+  await page.goto(new URL(`/ui#/sagas/${encodeURIComponent(stuck)}`, BASE).href);
+  // The pivot's three unanswered attempts take about 30 s of step timeouts before STUCK.
+  await expectStatus(stuck, 'STUCK');
+  await form.waitFor({ state: 'visible' });
+  const stepSelect = form.getByLabel('Step', { exact: true });
+  // The form offers the step that parked the saga without the operator having to find it.
+  const preselected = await stepSelect.inputValue();
+  check(preselected === step, `the operator form preselects '${preselected}', expected '${step}'`);
+  const stepStatus = await page.locator(`#timeline [data-step="${step}"]`).getAttribute('data-status');
+  check(stepStatus === 'FAILED', `step ${step} shows ${stepStatus}, expected FAILED`);
+  await page.screenshot({ path: path.join(SHOTS, 'stuck.png'), fullPage: true });
+  log('operator', stuck, 'STUCK', 'operator-form=visible', `step=${preselected}`,
+    `step-status=${stepStatus}`);
+
+  const operator = 'Ada Smoke';
+  const reason = `ui-smoke: ${step} answered on retry`;
+  await form.getByLabel('Action', { exact: true }).selectOption('RETRY_STEP');
+  await stepSelect.selectOption(step);
+  await form.getByLabel('Operator', { exact: true }).fill(operator);
+  await form.getByLabel('Reason', { exact: true }).fill(reason);
+  await form.getByRole('button', { name: 'Send operator action' }).click();
+  const result = page.locator('#op-result');
+  await page.waitForFunction(() => document.getElementById('op-result').dataset.state,
+    null, { timeout: TIMEOUT, polling: 100 });
+  check(await result.getAttribute('data-state') === 'ok',
+    `the operator action was not accepted: ${await result.innerText()}`);
+
+  // STUCK is no longer an end worth waiting for: only the saga's outcome after the action counts.
+  const shown = await waitForStatus(stuck, TERMINAL.filter((s) => s !== 'STUCK'));
+  check(shown === 'COMPLETED', `saga ${stuck} shows ${shown} after RETRY_STEP, expected COMPLETED`);
+  check(await form.isHidden(), 'the operator form is still shown after the saga left STUCK');
+  const resumed = page.locator('#history li[data-to="RUNNING"]',
+    { hasText: `operator RETRY_STEP: by ${operator}: ${reason}` });
+  await resumed.waitFor({ state: 'visible' });
+  check(await resumed.locator('.badge').first().innerText() === 'STUCK',
+    'the operator transition into RUNNING does not come from STUCK');
+  await page.screenshot({ path: path.join(SHOTS, 'after-operator.png'), fullPage: true });
+  log('operator', stuck, 'RETRY_STEP', step, 'accepted', '->', shown, 'operator-form=hidden',
+    'history=STUCK>RUNNING');
+}
+
 // ---- helpers -----------------------------------------------------------------------------
 
 async function start(order) {
@@ -182,6 +243,12 @@ async function start(order) {
 
 /** Waits until the detail view shows an end status, then requires it to be {@code expected}. */
 async function expectStatus(sagaId, expected) {
+  const shown = await waitForStatus(sagaId, TERMINAL);
+  check(shown === expected, `saga ${sagaId} shows ${shown}, expected ${expected}`);
+}
+
+/** Waits until the detail view of {@code sagaId} shows one of {@code ends}, and returns it. */
+async function waitForStatus(sagaId, ends) {
   // Only a rendered answer for this saga counts: the page may still hold the previous one.
   const handle = await page.waitForFunction(
     ({ id, ends }) => {
@@ -190,9 +257,8 @@ async function expectStatus(sagaId, expected) {
       const shown = document.getElementById('saga-status').textContent;
       return ends.includes(shown) ? shown : false;
     },
-    { id: sagaId, ends: TERMINAL }, { timeout: TIMEOUT, polling: 250 });
-  const shown = await handle.jsonValue();
-  check(shown === expected, `saga ${sagaId} shows ${shown}, expected ${expected}`);
+    { id: sagaId, ends }, { timeout: TIMEOUT, polling: 250 });
+  return handle.jsonValue();
 }
 
 /** The "updated at" indicator is live, and personal data from the order is not on screen. */

@@ -8,6 +8,9 @@ import io.sagaflow.api.SagaIds;
 import io.sagaflow.app.config.ParticipantsConfig;
 import io.sagaflow.app.demo.OutcomePrediction;
 import io.sagaflow.app.participants.ParticipantBehaviour;
+import io.sagaflow.app.participants.Verdict;
+import io.sagaflow.engine.CommandKind;
+import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.SagaStatus;
 import io.sagaflow.example.OrderFulfilmentSaga;
 import java.io.BufferedReader;
@@ -27,8 +30,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,9 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The status UI in a real browser against the packaged app: {@code sagaflow run} on its embedded
  * broker with seeded simulated participants, driven by {@code src/test/browser/ui-smoke.mjs}
- * (playwright-core and Debian's Chromium). Two orders whose outcome the seed predicts, one
- * COMPLETED and one COMPENSATED, are started over the API and followed in the UI. Screenshots go to
- * {@code target/ui-smoke/}.
+ * (playwright-core and Debian's Chromium). Three orders whose outcome the seed predicts, one
+ * COMPLETED, one COMPENSATED and one STUCK, are started over the API and followed in the UI; the
+ * STUCK one is resumed with an operator action from its detail page. Screenshots go to {@code
+ * target/ui-smoke/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UiBrowserIT {
@@ -51,18 +57,64 @@ class UiBrowserIT {
   private static final long SEED = 7;
   // Half the authorizations are declined, so both outcomes are among the first few keys.
   private static final double PAYMENT_FAILURE_RATE = 0.5;
+  // The only STUCK that comes quickly: an unanswered pivot parks the saga after its 3 attempts of
+  // 10 s (rule 9). A step after the pivot needs 20 attempts with backoff up to 30 s, minutes, and
+  // no setting shortens retry policies, so the retriable-failure rate stays 0.
+  private static final double SILENCE_RATE = 0.3;
+  private static final ParticipantsConfig PARTICIPANTS =
+      new ParticipantsConfig(true, SEED, Duration.ZERO, PAYMENT_FAILURE_RATE, 0, SILENCE_RATE);
+  private static final List<ParticipantBehaviour> BEHAVIOURS =
+      ParticipantBehaviour.orderFulfilment(PARTICIPANTS);
+  private static final String RESERVE = "reserve-inventory";
+  private static final String AUTHORIZE = "authorize-payment";
+  private static final String PIVOT = "capture-payment";
+  private static final String SHIP = "book-shipment";
+  private static final String CONFIRM = "send-confirmation";
+  private static final int PIVOT_ATTEMPTS = 3;
 
   private Process app;
   private OutputCollector appOutput;
   private URI base;
   private Order completed;
   private Order compensated;
+  private Order stuck;
 
   @BeforeAll
   void startSagaflow(@TempDir Path dataDir) throws Exception {
     requireBrowserTools();
-    completed = predictedOrder(SagaStatus.COMPLETED);
-    compensated = predictedOrder(SagaStatus.COMPENSATED);
+    // Each pick also needs every command on its way answered at once, so no step waits 10 s for a
+    // timeout the browser's bounded waits would have to cover.
+    completed =
+        predictedOrder(
+            SagaStatus.COMPLETED,
+            id ->
+                firstAttempt(id, RESERVE) == Verdict.SUCCEED
+                    && firstAttempt(id, AUTHORIZE) == Verdict.SUCCEED
+                    && firstAttempt(id, PIVOT) == Verdict.SUCCEED
+                    && firstAttempt(id, SHIP) == Verdict.SUCCEED
+                    && firstAttempt(id, CONFIRM) == Verdict.SUCCEED);
+    compensated =
+        predictedOrder(
+            SagaStatus.COMPENSATED,
+            id ->
+                firstAttempt(id, RESERVE) == Verdict.SUCCEED
+                    && firstAttempt(id, AUTHORIZE) == Verdict.BUSINESS_FAILURE);
+    // STUCK because the pivot went unanswered on every attempt; the operator's RETRY_STEP is the
+    // pivot's next attempt, which the seed answers, and then both parallel steps succeed at once,
+    // so
+    // the saga ends COMPLETED. (SKIP_STEP would leave no capture id, which SendConfirmation
+    // requires.)
+    stuck =
+        predictedOrder(
+            SagaStatus.STUCK,
+            id ->
+                firstAttempt(id, RESERVE) == Verdict.SUCCEED
+                    && firstAttempt(id, AUTHORIZE) == Verdict.SUCCEED
+                    && IntStream.rangeClosed(1, PIVOT_ATTEMPTS)
+                        .allMatch(a -> verdict(id, PIVOT, a) == Verdict.SILENCE)
+                    && verdict(id, PIVOT, PIVOT_ATTEMPTS + 1) == Verdict.SUCCEED
+                    && firstAttempt(id, SHIP) == Verdict.SUCCEED
+                    && firstAttempt(id, CONFIRM) == Verdict.SUCCEED);
 
     app =
         SagaflowJar.run(
@@ -73,6 +125,8 @@ class UiBrowserIT {
             Long.toString(SEED),
             "--payment-failure-rate",
             Double.toString(PAYMENT_FAILURE_RATE),
+            "--silence-rate",
+            Double.toString(SILENCE_RATE),
             "--set",
             "saga.http.port=0");
     appOutput = new OutputCollector(app.getInputStream());
@@ -139,22 +193,68 @@ class UiBrowserIT {
     assertThat(SCREENSHOTS.resolve("list-compensated.png")).isNotEmptyFile();
   }
 
-  /** The first key of the form {@code ui-smoke-N} whose saga the seed says ends in {@code end}. */
-  private static Order predictedOrder(SagaStatus end) {
+  @Test
+  void shouldResumeAStuckSagaWithAnOperatorActionFromItsDetailView() throws Exception {
+    // Given an order the seed parks STUCK on its unanswered pivot, and the COMPLETED one
+    // When the browser waits in its detail view for STUCK and sends RETRY_STEP of the pivot
+    Smoke smoke = runSmoke("operator");
+
+    // Then the form was offered only while STUCK, and the saga went on to COMPLETED with the
+    // operator's transition in its history
+    assertThat(smoke.exitCode()).as(smoke.output()).isZero();
+    assertThat(smoke.output())
+        .contains("UI-SMOKE operator " + completed.sagaId() + " COMPLETED operator-form=hidden")
+        .contains(
+            "UI-SMOKE operator "
+                + stuck.sagaId()
+                + " STUCK operator-form=visible step="
+                + PIVOT
+                + " step-status=FAILED")
+        .contains(
+            "UI-SMOKE operator "
+                + stuck.sagaId()
+                + " RETRY_STEP "
+                + PIVOT
+                + " accepted -> COMPLETED operator-form=hidden history=STUCK>RUNNING")
+        .contains("UI-SMOKE OK operator");
+    assertThat(SCREENSHOTS.resolve("stuck.png")).isNotEmptyFile();
+    assertThat(SCREENSHOTS.resolve("after-operator.png")).isNotEmptyFile();
+  }
+
+  /**
+   * The first key of the form {@code ui-smoke-N} whose saga the seed says ends in {@code end} and
+   * whose commands get the verdicts {@code path} asks for.
+   */
+  private static Order predictedOrder(SagaStatus end, Predicate<String> path) {
     OutcomePrediction prediction =
-        new OutcomePrediction(
-            OrderFulfilmentSaga.definition(),
-            ParticipantBehaviour.orderFulfilment(
-                new ParticipantsConfig(true, SEED, Duration.ZERO, PAYMENT_FAILURE_RATE, 0, 0)));
-    for (int n = 1; n <= 100; n++) {
+        new OutcomePrediction(OrderFulfilmentSaga.definition(), BEHAVIOURS);
+    for (int n = 1; n <= 5000; n++) {
       String key = "ui-smoke-" + n;
       String sagaId = SagaIds.forStart(TYPE, Optional.of(key));
-      if (prediction.outcome(sagaId) == end) {
+      if (prediction.outcome(sagaId) == end && path.test(sagaId)) {
         return new Order(key, sagaId, orderBody(key));
       }
     }
     throw new IllegalStateException(
-        "No key among ui-smoke-1..100 ends " + end + " with seed " + SEED);
+        "No key among ui-smoke-1..5000 ends " + end + " the expected way with seed " + SEED);
+  }
+
+  private static Verdict firstAttempt(String sagaId, String step) {
+    return verdict(sagaId, step, 1);
+  }
+
+  /** What the simulated participant answers to {@code attempt} of {@code step}'s action. */
+  private static Verdict verdict(String sagaId, String step, int attempt) {
+    String topic =
+        OrderFulfilmentSaga.definition().steps().stream()
+            .filter(s -> s.name().equals(step))
+            .findFirst()
+            .orElseThrow()
+            .commandTopic();
+    ParticipantBehaviour participant =
+        BEHAVIOURS.stream().filter(p -> p.topic().equals(topic)).findFirst().orElseThrow();
+    return participant.decide(
+        step, CommandKind.ACTION, Ids.commandId(sagaId, step, attempt, CommandKind.ACTION));
   }
 
   private static String orderBody(String key) {
@@ -187,6 +287,12 @@ class UiBrowserIT {
             compensated.key(),
             "--compensated-body",
             compensated.body(),
+            "--stuck-key",
+            stuck.key(),
+            "--stuck-body",
+            stuck.body(),
+            "--stuck-step",
+            PIVOT,
             "--timeout-ms",
             "60000");
     Process node =
