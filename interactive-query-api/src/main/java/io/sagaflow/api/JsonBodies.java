@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.util.Optional;
 
 /** Reads a bounded JSON request body, answering 413 and 400 problems a client can act on. */
@@ -31,7 +32,7 @@ final class JsonBodies {
           "invalid-json",
           "Malformed JSON",
           "The request body is not valid JSON: " + e.getOriginalMessage() + ".");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw ApiProblem.badRequest("The request body could not be read: " + e.getMessage());
     }
     if (node == null || !node.isObject()) {
@@ -57,8 +58,17 @@ final class JsonBodies {
     if (declared > maxBytes) {
       throw tooLarge(declared);
     }
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body;
+    try {
+      body =
+          ctx.req()
+              .getInputStream()
+              .readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+    } catch (IOException e) {
+      throw ApiProblem.badRequest("The request body could not be read: " + e.getMessage());
+    }
     if (body.length > maxBytes) {
+      // Chunked, so no declared length: the size is only known to be over the limit.
       throw tooLarge(body.length);
     }
     return body;

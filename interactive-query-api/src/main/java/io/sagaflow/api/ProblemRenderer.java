@@ -6,6 +6,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.sagaflow.serde.SchemaRegistryException;
+import java.io.EOFException;
+import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * stack trace and answered without it.
  */
 final class ProblemRenderer {
+  /** How much of an unread body is dropped before answering a problem; beyond it, close. */
+  private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
+
   private static final Logger LOG = LoggerFactory.getLogger(ProblemRenderer.class);
 
   private final ObjectMapper mapper;
@@ -84,6 +89,7 @@ final class ProblemRenderer {
   }
 
   void render(Context ctx, ApiProblem problem) {
+    discardUnreadBody(ctx);
     problem.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", Integer.toString(s)));
     String body;
     try {
@@ -92,5 +98,21 @@ final class ProblemRenderer {
       throw new IllegalStateException("A problem document must always serialize", e);
     }
     ctx.status(problem.status()).contentType(Problem.MEDIA_TYPE).result(body);
+  }
+
+  /**
+   * Reads and drops what the client may still be sending (up to {@link #DISCARD_LIMIT}). A problem
+   * is often answered before the body is read (too large, no token, sagas disabled); answering with
+   * request bytes unread makes the server close the connection, and a client still writing can then
+   * see the reset instead of the answer ("header parser received no bytes").
+   */
+  private static void discardUnreadBody(Context ctx) {
+    try {
+      ctx.req().getInputStream().skipNBytes(DISCARD_LIMIT);
+    } catch (EOFException e) {
+      // Everything the client sent is read: the usual case.
+    } catch (IOException | RuntimeException e) {
+      // The client went away or the body was already consumed; the answer goes out regardless.
+    }
   }
 }
