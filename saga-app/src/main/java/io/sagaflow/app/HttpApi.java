@@ -90,7 +90,7 @@ final class HttpApi implements AutoCloseable {
                   processor.streams(), sagas, schemas, producer, processor.counters(), settings)
               .start();
       LOG.info(
-          "HTTP API at http://{}:{} (GET /sagas/{{sagaId}}, POST /sagas/{{type}}, /openapi.yaml,"
+          "HTTP API at http://{}:{} (GET /sagas, GET /sagas/{sagaId}, POST /sagas/{type}, /openapi.yaml,"
               + " /health/ready, /metrics, status UI at /ui){}",
           http.host(),
           server.port(),
