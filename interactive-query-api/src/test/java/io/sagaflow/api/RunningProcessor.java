@@ -238,6 +238,15 @@ final class RunningProcessor implements AutoCloseable {
     return ApiSettings.defaults().withAdvertised(address()).withAutoRegister(true);
   }
 
+  /**
+   * Starts an API server over this processor that advertises an address of its own, which the
+   * processor's metadata never names: it has to ask the owner over HTTP for every read.
+   */
+  SagaApiServer serverElsewhere() {
+    int port = FreePorts.pick();
+    return server(settings().withPort(port).withAdvertised(new HostInfo("127.0.0.1", port)));
+  }
+
   /** Starts an API server with {@code settings}; closed with the processor. */
   SagaApiServer server(ApiSettings settings) {
     SagaApiServer server =

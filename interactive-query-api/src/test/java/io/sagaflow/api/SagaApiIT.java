@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sagaflow.embedded.kafka.FreePorts;
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.topology.SagaTopics;
@@ -12,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,16 +40,7 @@ class SagaApiIT {
     flows = new SagaFlows(http, participants);
     // A server that believes it is another instance: the processor's metadata names the first
     // server as owner of every saga, so this one must forward.
-    int otherPort = FreePorts.pick();
-    elsewhere =
-        new Http(
-            processor
-                .server(
-                    processor
-                        .settings()
-                        .withPort(otherPort)
-                        .withAdvertised(new HostInfo("127.0.0.1", otherPort)))
-                .port());
+    elsewhere = new Http(processor.serverElsewhere().port());
   }
 
   @AfterAll

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sagaflow.embedded.kafka.FreePorts;
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.topology.SagaTopics;
@@ -21,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,16 +50,7 @@ class SagaSearchIT {
         new Participants(kafka, new ArrayList<>(SagaTopics.commandTopics(RunningProcessor.SAGAS)));
     flows = new SagaFlows(http, participants);
     // Not in the processor's metadata: it must ask the owner of every partition over HTTP.
-    int otherPort = FreePorts.pick();
-    elsewhere =
-        new Http(
-            processor
-                .server(
-                    processor
-                        .settings()
-                        .withPort(otherPort)
-                        .withAdvertised(new HostInfo("127.0.0.1", otherPort)))
-                .port());
+    elsewhere = new Http(processor.serverElsewhere().port());
   }
 
   @AfterAll
