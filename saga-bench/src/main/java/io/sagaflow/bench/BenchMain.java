@@ -15,7 +15,8 @@ import java.util.Locale;
  * the measured ones, and each saga phase gets a fresh embedded broker so earlier phases' records do
  * not leak into later ones. Prints a Markdown report for docs/benchmarks.md.
  *
- * <p>Arguments (all optional): {@code sagas=5000 limitRecords=300000 preload=1000000}.
+ * <p>Arguments (all optional): {@code sagas=5000 limitRecords=300000 preload=1000000 threads=1};
+ * {@code threads} is the saga processor's stream threads (the limit always runs one).
  */
 public final class BenchMain {
   private static final int PARTITIONS = 4;
@@ -27,18 +28,19 @@ public final class BenchMain {
     int sagas = intArg(args, "sagas", 5000);
     int limitRecords = intArg(args, "limitRecords", 300_000);
     int preload = intArg(args, "preload", 1_000_000);
+    int threads = intArg(args, "threads", 1);
     Path work = Files.createTempDirectory("sagaflow-bench-");
 
     System.out.println("Warming up (results discarded) ...");
     limit(work, "warmup-limit", limitRecords / 5);
-    saga(work, "warmup-saga", Math.max(200, sagas / 10), 0.1, 0);
+    saga(work, "warmup-saga", Math.max(200, sagas / 10), 0.1, 0, threads);
 
     System.out.println("Measuring ...");
     double limit = limit(work, "limit", limitRecords);
     List<SagaRun.Result> results = new ArrayList<>();
-    results.add(saga(work, "no-failures", sagas, 0.0, 0));
-    results.add(saga(work, "payment-failures-10pct", sagas, 0.1, 0));
-    results.add(saga(work, "finished-sagas-in-store", sagas, 0.0, preload));
+    results.add(saga(work, "no-failures", sagas, 0.0, 0, threads));
+    results.add(saga(work, "payment-failures-10pct", sagas, 0.1, 0, threads));
+    results.add(saga(work, "finished-sagas-in-store", sagas, 0.0, preload, threads));
     print(limit, limitRecords, results);
   }
 
@@ -51,8 +53,15 @@ public final class BenchMain {
   }
 
   private static SagaRun.Result saga(
-      Path work, String label, int sagas, double paymentFailureRate, int preload) throws Exception {
-    System.out.printf(Locale.ROOT, "  %s: %,d sagas, %,d preloaded%n", label, sagas, preload);
+      Path work, String label, int sagas, double paymentFailureRate, int preload, int threads)
+      throws Exception {
+    System.out.printf(
+        Locale.ROOT,
+        "  %s: %,d sagas, %,d preloaded, %d stream thread(s)%n",
+        label,
+        sagas,
+        preload,
+        threads);
     try (EmbeddedKafkaBroker broker =
             EmbeddedKafkaBroker.builder().dataDir(work.resolve(label)).build().start();
         SchemaRegistryServer registry =
@@ -62,7 +71,8 @@ public final class BenchMain {
       SchemaRegistryClient client =
           new SchemaRegistryClient(
               RegistryClientSettings.of("http://127.0.0.1:" + registry.port()));
-      return new SagaRun(broker, topics, client).run(label, sagas, paymentFailureRate, preload);
+      return new SagaRun(broker, topics, client, threads)
+          .run(label, sagas, paymentFailureRate, preload);
     }
   }
 

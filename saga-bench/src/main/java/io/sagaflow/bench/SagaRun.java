@@ -37,11 +37,14 @@ final class SagaRun {
   private final EmbeddedKafkaBroker broker;
   private final BenchTopics topics;
   private final SchemaRegistry schemas;
+  private final int streamThreads;
 
-  SagaRun(EmbeddedKafkaBroker broker, BenchTopics topics, SchemaRegistry schemas) {
+  SagaRun(
+      EmbeddedKafkaBroker broker, BenchTopics topics, SchemaRegistry schemas, int streamThreads) {
     this.broker = broker;
     this.topics = topics;
     this.schemas = schemas;
+    this.streamThreads = streamThreads;
   }
 
   // The participants are a resource only for their lifetime: they answer commands while it lasts.
@@ -71,7 +74,7 @@ final class SagaRun {
     Properties props = SagaStreamsConfig.create(Map.of(), settings.deadLetters());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
     props.put(StreamsConfig.STATE_DIR_CONFIG, topics.stateDir(label).toString());
 
