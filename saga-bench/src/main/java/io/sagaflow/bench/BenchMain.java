@@ -15,8 +15,10 @@ import java.util.Locale;
  * the measured ones, and each saga phase gets a fresh embedded broker so earlier phases' records do
  * not leak into later ones. Prints a Markdown report for docs/benchmarks.md.
  *
- * <p>Arguments (all optional): {@code sagas=5000 limitRecords=300000 preload=1000000 threads=1};
- * {@code threads} is the saga processor's stream threads (the limit always runs one).
+ * <p>Arguments (all optional): {@code sagas=5000 limitRecords=300000 preload=1000000 threads=1
+ * warmups=3}; {@code threads} is the saga processor's stream threads (the limit always runs one),
+ * {@code warmups} the number of unmeasured rounds (half a limit phase and a full saga phase each)
+ * first.
  */
 public final class BenchMain {
   private static final int PARTITIONS = 4;
@@ -29,11 +31,18 @@ public final class BenchMain {
     int limitRecords = intArg(args, "limitRecords", 300_000);
     int preload = intArg(args, "preload", 1_000_000);
     int threads = intArg(args, "threads", 1);
+    int warmups = intArg(args, "warmups", 3);
     Path work = Files.createTempDirectory("sagaflow-bench-");
 
+    // A phase's own start-up (a fresh broker, group joins, restores) keeps the JIT busy for a
+    // while,
+    // and on two cores a compiling JIT takes CPU from the phase: warm-up rounds the size of the
+    // measured phases let it finish first (each phase prints its JIT share).
     System.out.println("Warming up (results discarded) ...");
-    limit(work, "warmup-limit", limitRecords / 5);
-    saga(work, "warmup-saga", Math.max(200, sagas / 10), 0.1, 0, threads);
+    for (int round = 1; round <= warmups; round++) {
+      limit(work, "warmup" + round + "-limit", limitRecords / 2);
+      saga(work, "warmup" + round + "-saga", sagas, 0.1, 0, threads);
+    }
 
     System.out.println("Measuring ...");
     double limit = limit(work, "limit", limitRecords);

@@ -55,9 +55,11 @@ final class PassThroughLimit {
 
     try (KafkaStreams streams = new KafkaStreams(topology, props)) {
       long start = System.nanoTime();
+      CpuBreakdown cpu = CpuBreakdown.start(CpuBreakdown.limitRoles("bench-" + label));
       streams.start();
       CommittedCounter.awaitCount(broker.bootstrapServers(), out, records, Duration.ofMinutes(10));
       double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf("  %s %s%n", label, cpu.describe());
       streams.close(Duration.ofSeconds(30));
       return records / seconds;
     }

@@ -93,12 +93,14 @@ final class SagaRun {
           Duration.ofMinutes(2));
       long start = System.nanoTime();
       ThreadCpu streamThread = ThreadCpu.start(appId + "-");
+      CpuBreakdown cpu = CpuBreakdown.start(CpuBreakdown.sagaRoles(appId));
       List<String> ids = IntStream.range(0, sagas).mapToObj(i -> label + "-" + i).toList();
       try (StartRequests starts = new StartRequests(config, schemas, 42)) {
         starts.send(ids, () -> {});
       }
       readEvents(stats, sagas, Duration.ofMinutes(15));
       double seconds = (System.nanoTime() - start) / 1e9;
+      String cpuUse = cpu.describe();
       long inputs =
           counters.snapshot().entrySet().stream()
               .filter(e -> e.getKey().startsWith("input."))
@@ -125,6 +127,7 @@ final class SagaRun {
           seconds,
           100 * streamThread.usedNanos() / 1e9 / seconds,
           StreamsTimings.describe(streams));
+      System.out.printf("  %s %s%n", label, cpuUse);
       streams.close(Duration.ofSeconds(30));
       return result;
     }
