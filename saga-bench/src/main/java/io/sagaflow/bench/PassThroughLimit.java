@@ -2,6 +2,7 @@ package io.sagaflow.bench;
 
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -29,6 +30,12 @@ final class PassThroughLimit {
 
   /** Records per second processed end to end (committed on the output topic). */
   double run(String label, int records, int partitions) throws Exception {
+    return run(label, records, partitions, Map.of());
+  }
+
+  /** The same with extra Streams/client settings (for instance the saga processor's tuning). */
+  double run(String label, int records, int partitions, Map<String, String> tuning)
+      throws Exception {
     String in = topics.create(label + "-in", partitions);
     String out = topics.create(label + "-out", partitions);
     BenchProducer.fill(broker.bootstrapServers(), in, records, 50);
@@ -41,6 +48,7 @@ final class PassThroughLimit {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
     props.put(StreamsConfig.STATE_DIR_CONFIG, topics.stateDir(label).toString());
     props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    props.putAll(tuning);
 
     Topology topology = new Topology();
     topology.addSource(

@@ -28,6 +28,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class AvroDeserializer<T> implements Deserializer<T> {
 
   private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+  // A decoder per thread, re-pointed at each record's bytes instead of allocated per record.
+  private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
   private SchemaRegistry registry;
   private Optional<Class<? extends SpecificRecord>> target;
   private boolean specific;
@@ -86,7 +88,12 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     BinaryDecoder decoder =
         DecoderFactory.get()
             .binaryDecoder(
-                bytes, WireFormat.HEADER_LENGTH, bytes.length - WireFormat.HEADER_LENGTH, null);
+                bytes,
+                WireFormat.HEADER_LENGTH,
+                bytes.length - WireFormat.HEADER_LENGTH,
+                DECODERS.get());
+    // Taken out while in use, so a read that nests another on this thread gets its own.
+    DECODERS.remove();
     Object value;
     try {
       value = reader.read(null, decoder);
@@ -97,6 +104,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     } catch (IOException | RuntimeException e) {
       throw new AvroDeserializationException(
           topic, id, "Avro body unreadable: " + e.getMessage(), e);
+    } finally {
+      DECODERS.set(decoder);
     }
     @SuppressWarnings(
         "unchecked") // The reader schema was chosen for T; checked below for specific.

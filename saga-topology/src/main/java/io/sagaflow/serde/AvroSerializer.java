@@ -23,7 +23,15 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
 
+  // One buffer and encoder per thread: Kafka Streams shares a sink's serializer between its stream
+  // threads, and a fresh stream and unbuffered encoder per record cost more than the encoding.
+  private static final ThreadLocal<Buffer> BUFFERS = new ThreadLocal<>();
+  private static final int MAX_KEPT_BUFFER = 1 << 20;
+
   private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+  // Schema ids never change once assigned, so the subject and registry lookup run once per
+  // topic and schema (Avro caches a schema's hash, so the key is cheap).
+  private final Map<TopicSchema, Integer> ids = new ConcurrentHashMap<>();
   private SchemaRegistry registry;
   private AvroSerdeConfig config;
   private boolean isKey;
@@ -54,14 +62,26 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
       throw new IllegalStateException("AvroSerializer used before configure()");
     }
     Schema schema = data.getSchema();
-    String subject = config.subjectNameStrategy().subject(topic, isKey, schema);
+    TopicSchema key = new TopicSchema(topic, schema);
+    Integer known = ids.get(key);
+    String subject =
+        known == null ? config.subjectNameStrategy().subject(topic, isKey, schema) : "";
     try {
-      int id =
-          config.autoRegisterSchemas()
-              ? registry.register(subject, schema)
-              : registry.idOf(subject, schema);
-      return WireFormat.frame(id, encode(schema, data));
+      int id;
+      if (known != null) {
+        id = known;
+      } else {
+        id =
+            config.autoRegisterSchemas()
+                ? registry.register(subject, schema)
+                : registry.idOf(subject, schema);
+        ids.put(key, id);
+      }
+      return encode(id, schema, data);
     } catch (IOException | RuntimeException e) {
+      if (subject.isEmpty()) {
+        subject = config.subjectNameStrategy().subject(topic, isKey, schema);
+      }
       String advice =
           config.autoRegisterSchemas()
               ? ""
@@ -81,13 +101,38 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
     }
   }
 
-  private byte[] encode(Schema schema, T data) throws IOException {
+  private byte[] encode(int id, Schema schema, T data) throws IOException {
     DatumWriter<Object> writer = writers.computeIfAbsent(schema, s -> writerFor(s, data));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    writer.write(data, encoder);
-    encoder.flush();
-    return out.toByteArray();
+    Buffer buffer = BUFFERS.get();
+    // Taken out while in use, so a write that nests another on this thread gets its own.
+    BUFFERS.remove();
+    if (buffer == null) {
+      buffer = new Buffer();
+    }
+    buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
+    buffer.out.reset();
+    buffer.out.write(WireFormat.MAGIC_BYTE);
+    buffer.out.write(id >>> 24);
+    buffer.out.write(id >>> 16);
+    buffer.out.write(id >>> 8);
+    buffer.out.write(id);
+    writer.write(data, buffer.encoder);
+    buffer.encoder.flush();
+    byte[] framed = buffer.out.toByteArray();
+    // Kept only after a complete write (a failed one may leave bytes in the encoder), and not when
+    // a huge record grew it: the thread would hold that memory for good.
+    if (buffer.out.size() <= MAX_KEPT_BUFFER) {
+      BUFFERS.set(buffer);
+    }
+    return framed;
+  }
+
+  private record TopicSchema(String topic, Schema schema) {}
+
+  /** A thread's reusable output: a growing byte array and the buffered encoder writing into it. */
+  private static final class Buffer {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    BinaryEncoder encoder;
   }
 
   private static DatumWriter<Object> writerFor(Schema schema, Object data) {

@@ -3,6 +3,7 @@ package io.sagaflow.topology;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -28,6 +29,14 @@ public final class SagaStreamsConfig {
     // waits fetch.max.wait.ms (500 ms by default) before answering.
     props.putIfAbsent(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "20");
+    // Outputs of a transaction are invisible to read_committed consumers until the commit, so the
+    // producer may hold them until then: the commit's flush sends one request with every
+    // partition's batch, instead of many small requests the broker pays for one by one.
+    producerDefault(
+        props,
+        ProducerConfig.LINGER_MS_CONFIG,
+        String.valueOf(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)));
+    producerDefault(props, ProducerConfig.BATCH_SIZE_CONFIG, "65536");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
     // errors.dead.letter.queue.topic.name stays unset on purpose: our handlers address the
@@ -45,5 +54,12 @@ public final class SagaStreamsConfig {
         BoundedMemoryRocksDbConfig.class.getName());
     props.put(DeadLetters.CONFIG, deadLetters);
     return props;
+  }
+
+  /** Sets a producer setting unless the caller set it, with or without the producer prefix. */
+  private static void producerDefault(Properties props, String name, String value) {
+    if (!props.containsKey(name) && !props.containsKey(StreamsConfig.producerPrefix(name))) {
+      props.put(StreamsConfig.producerPrefix(name), value);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.sagaflow.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import java.util.stream.Stream;
@@ -61,6 +62,36 @@ class AvroSerdeRoundTripTest {
     assertThat(specific).isEqualTo(sample);
     assertThat(generic).isInstanceOf(GenericRecord.class);
     assertThat(((GenericRecord) generic).getSchema()).isEqualTo(sample.getSchema());
+  }
+
+  @Test
+  void shouldWriteWholeRecordsAfterAFailedWriteOnTheSameThread() throws Exception {
+    AvroSerde<SpecificRecord> serde =
+        AvroSerde.anySpecific(registry, AvroSerdeConfig.recordName().withAutoRegister(true));
+    SpecificRecord sample = ContractSamples.orderData();
+    // The same record with its last required string field nulled: the writer fails midway,
+    // after earlier fields are already in the thread's reused encoder.
+    SpecificRecord broken =
+        (SpecificRecord) ContractModel.SPECIFIC.deepCopy(sample.getSchema(), sample);
+    org.apache.avro.Schema.Field required =
+        sample.getSchema().getFields().stream()
+            .filter(f -> f.schema().getType() == org.apache.avro.Schema.Type.STRING)
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    assertThat(required.pos()).isPositive();
+    broken.put(required.pos(), null);
+
+    assertThatThrownBy(() -> serde.serializer().serialize("saga.test", broken))
+        .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
+    byte[] after = serde.serializer().serialize("saga.test", sample);
+    byte[][] elsewhere = new byte[1][];
+    Thread fresh =
+        new Thread(() -> elsewhere[0] = serde.serializer().serialize("saga.test", sample));
+    fresh.start();
+    fresh.join();
+
+    assertThat(after).isEqualTo(elsewhere[0]);
+    assertThat(serde.deserializer().deserialize("saga.test", after)).isEqualTo(sample);
   }
 
   @Test

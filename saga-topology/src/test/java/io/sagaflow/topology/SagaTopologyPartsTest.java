@@ -105,4 +105,19 @@ class SagaTopologyPartsTest {
     assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
         .isEqualTo(BoundedMemoryRocksDbConfig.class.getName());
   }
+
+  @Test
+  void shouldLetTheProducerLingerUntilTheCommitUnlessTheCallerSetsItsOwn() {
+    Properties defaults =
+        SagaStreamsConfig.create(Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "250"), letters);
+    Properties plain = SagaStreamsConfig.create(Map.of("linger.ms", "7"), letters);
+    Properties prefixed = SagaStreamsConfig.create(Map.of("producer.batch.size", "1024"), letters);
+
+    assertThat(defaults.get("producer.linger.ms")).isEqualTo("250");
+    assertThat(defaults.get("producer.batch.size")).isEqualTo("65536");
+    assertThat(plain.get("linger.ms")).isEqualTo("7");
+    assertThat(plain).doesNotContainKey("producer.linger.ms");
+    assertThat(prefixed.get("producer.batch.size")).isEqualTo("1024");
+    assertThat(prefixed.get("producer.linger.ms")).isEqualTo("100");
+  }
 }
