@@ -35,11 +35,11 @@ public final class BenchMain {
 
   /** Runs every phase and prints the report. */
   public static void main(String[] args) throws Exception {
-    int sagas = intArg(args, "sagas", 5000);
+    int sagas = intArg(args, "sagas", 20_000);
     int limitRecords = intArg(args, "limitRecords", 300_000);
     int preload = intArg(args, "preload", 1_000_000);
     int threads = intArg(args, "threads", 1);
-    int warmups = intArg(args, "warmups", 3);
+    int warmups = intArg(args, "warmups", 2);
     Path work = Files.createTempDirectory("sagaflow-bench-");
 
     // A phase's own start-up (a fresh broker, group joins, restores) keeps the JIT busy for a
