@@ -23,8 +23,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * the measured ones, and each saga phase gets a fresh embedded broker so earlier phases' records do
  * not leak into later ones. Prints a Markdown report for docs/benchmarks.md.
  *
- * <p>Arguments (all optional): {@code sagas=5000 limitRecords=300000 preload=1000000 threads=1
- * warmups=3}; {@code threads} is the saga processor's stream threads (the limit always runs one),
+ * <p>Arguments (all optional): {@code sagas=20000 limitRecords=300000 preload=1000000 threads=1
+ * warmups=2}; {@code threads} is the saga processor's stream threads (the limit always runs one),
  * {@code warmups} the number of unmeasured rounds (half a limit phase and a full saga phase each)
  * first.
  */
