@@ -121,7 +121,7 @@ final class SagaRun {
               BoundedMemoryRocksDbConfig.boundBytes());
       System.out.printf(
           java.util.Locale.ROOT,
-          "  %s stream thread: %.1f s CPU in %.1f s wall (%.0f%% busy); %s%n",
+          "  %s stream threads and their producers: %.1f s CPU in %.1f s wall (%.0f%% of a core); %s%n",
           label,
           streamThread.usedNanos() / 1e9,
           seconds,

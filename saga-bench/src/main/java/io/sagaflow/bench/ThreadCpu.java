@@ -4,8 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * CPU time of the threads whose names contain a marker, to tell a busy stream thread from a waiting
- * one: CPU seconds spent during a phase divided by the phase's wall-clock seconds.
+ * CPU time of a Streams application's stream threads (and their producers' network threads) whose
+ * names contain a marker, to tell a busy stream thread from a waiting one: CPU seconds spent during
+ * a phase divided by the phase's wall-clock seconds.
  */
 final class ThreadCpu {
   private final String marker;
@@ -29,7 +30,8 @@ final class ThreadCpu {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long sum = 0;
     for (Thread thread : Thread.getAllStackTraces().keySet()) {
-      if (thread.getName().contains(marker)) {
+      // The stream threads and their producers' network threads, not other clients of the app.
+      if (thread.getName().contains(marker) && thread.getName().contains("-StreamThread-")) {
         long cpu = threads.getThreadCpuTime(thread.getId());
         if (cpu > 0) {
           sum += cpu;
