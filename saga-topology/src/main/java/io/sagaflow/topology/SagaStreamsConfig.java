@@ -12,6 +12,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * explicit names for every internal resource, dead-letter handlers, bounded RocksDB memory.
  */
 public final class SagaStreamsConfig {
+  private static final long COMMIT_INTERVAL_MS = 100;
+  private static final long MAX_LINGER_MS = 1000;
+
   private SagaStreamsConfig() {}
 
   /**
@@ -21,7 +24,7 @@ public final class SagaStreamsConfig {
   public static Properties create(Map<String, ?> base, DeadLetters deadLetters) {
     Properties props = new Properties();
     props.putAll(base);
-    props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(COMMIT_INTERVAL_MS));
     // Requests and replies of one saga share a task; their relative timestamp order does not matter
     // to the engine, so a task never idles waiting for the other input to catch up.
     props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
@@ -32,10 +35,7 @@ public final class SagaStreamsConfig {
     // Outputs of a transaction are invisible to read_committed consumers until the commit, so the
     // producer may hold them until then: the commit's flush sends one request with every
     // partition's batch, instead of many small requests the broker pays for one by one.
-    producerDefault(
-        props,
-        ProducerConfig.LINGER_MS_CONFIG,
-        String.valueOf(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)));
+    producerDefault(props, ProducerConfig.LINGER_MS_CONFIG, lingerFor(props));
     producerDefault(props, ProducerConfig.BATCH_SIZE_CONFIG, "65536");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
@@ -54,6 +54,20 @@ public final class SagaStreamsConfig {
         BoundedMemoryRocksDbConfig.class.getName());
     props.put(DeadLetters.CONFIG, deadLetters);
     return props;
+  }
+
+  /**
+   * The commit interval, capped at a second: a longer linger gains nothing more and would soon
+   * collide with the producer's rule that delivery.timeout.ms cover linger.ms plus
+   * request.timeout.ms. An unreadable interval is left for Kafka Streams to reject by name.
+   */
+  private static String lingerFor(Properties props) {
+    String interval = String.valueOf(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).strip();
+    try {
+      return String.valueOf(Math.max(0, Math.min(MAX_LINGER_MS, Long.parseLong(interval))));
+    } catch (NumberFormatException e) {
+      return String.valueOf(COMMIT_INTERVAL_MS);
+    }
   }
 
   /** Sets a producer setting unless the caller set it, with or without the producer prefix. */

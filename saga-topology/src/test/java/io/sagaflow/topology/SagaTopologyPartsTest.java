@@ -120,4 +120,13 @@ class SagaTopologyPartsTest {
     assertThat(prefixed.get("producer.batch.size")).isEqualTo("1024");
     assertThat(prefixed.get("producer.linger.ms")).isEqualTo("100");
   }
+
+  @Test
+  void shouldCapTheLingerAtASecondForLongCommitIntervals() {
+    Properties props =
+        SagaStreamsConfig.create(
+            Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "300000"), letters);
+
+    assertThat(props.get("producer.linger.ms")).isEqualTo("1000");
+  }
 }
