@@ -40,10 +40,13 @@ final class CpuBreakdown {
     return new CpuBreakdown(roles);
   }
 
+  /** The role of the Streams application's stream threads and their producers' network threads. */
+  static final String PROCESSOR = "processor";
+
   /** Roles of a saga phase whose Kafka Streams application id is {@code appId}. */
   static List<Role> sagaRoles(String appId) {
     return List.of(
-        new Role("processor", n -> n.contains(appId + "-") && n.contains("-StreamThread-")),
+        processorRole(appId),
         new Role("participants", n -> n.startsWith("participant-") || participantClient(n, appId)),
         new Role("broker", CpuBreakdown::broker),
         new Role("registry", n -> n.contains("schema-registry")),
@@ -55,9 +58,13 @@ final class CpuBreakdown {
   /** Roles of the pass-through phase. */
   static List<Role> limitRoles(String appId) {
     return List.of(
-        new Role("processor", n -> n.contains(appId + "-") && n.contains("-StreamThread-")),
+        processorRole(appId),
         new Role("broker", CpuBreakdown::broker),
         new Role("bench client", n -> n.equals("main") || n.contains("counter-")));
+  }
+
+  private static Role processorRole(String appId) {
+    return new Role(PROCESSOR, n -> n.contains(appId + "-") && n.contains("-StreamThread-"));
   }
 
   private static boolean participantClient(String name, String appId) {
@@ -88,8 +95,8 @@ final class CpuBreakdown {
         || name.startsWith("raft-");
   }
 
-  /** CPU seconds per role, "other" and the total, with cores used over the phase's wall time. */
-  String describe() {
+  /** What each role used since {@link #start}. */
+  Usage measure() {
     double wall = (System.nanoTime() - startWall) / 1e9;
     Map<Long, Long> now = threadCpu();
     Map<Long, String> names = threadNames();
@@ -119,24 +126,38 @@ final class CpuBreakdown {
       }
     }
     byRole.merge("ended threads, other JVM", rest, Long::sum);
-    StringJoiner parts = new StringJoiner(", ");
-    byRole.forEach(
-        (role, nanos) ->
-            parts.add(
-                String.format(
-                    Locale.ROOT, "%s %.1f s (%.0f%%)", role, nanos / 1e9, pct(nanos, total))));
-    return String.format(
-        Locale.ROOT,
-        "CPU %.1f s in %.1f s wall (%.2f of %d cores): %s",
-        total / 1e9,
-        wall,
-        total / 1e9 / wall,
-        Runtime.getRuntime().availableProcessors(),
-        parts);
+    return new Usage(byRole, total, wall);
   }
 
-  private static double pct(long part, long total) {
-    return total == 0 ? 0 : 100.0 * part / total;
+  /** CPU nanoseconds per role (in the roles' order, then the JVM's own) over a phase. */
+  record Usage(Map<String, Long> byRole, long totalNanos, double wallSeconds) {
+
+    /** Seconds of CPU of one role. */
+    double seconds(String role) {
+      return byRole.getOrDefault(role, 0L) / 1e9;
+    }
+
+    /** CPU seconds per role with their shares, and the cores used over the phase's wall time. */
+    String describe() {
+      StringJoiner parts = new StringJoiner(", ");
+      byRole.forEach(
+          (role, nanos) ->
+              parts.add(
+                  String.format(
+                      Locale.ROOT,
+                      "%s %.1f s (%.0f%%)",
+                      role,
+                      nanos / 1e9,
+                      totalNanos == 0 ? 0 : 100.0 * nanos / totalNanos)));
+      return String.format(
+          Locale.ROOT,
+          "CPU %.1f s in %.1f s wall (%.2f of %d cores): %s",
+          totalNanos / 1e9,
+          wallSeconds,
+          totalNanos / 1e9 / wallSeconds,
+          Runtime.getRuntime().availableProcessors(),
+          parts);
+    }
   }
 
   private static Map<Long, Long> threadCpu() {

@@ -67,7 +67,7 @@ final class PassThroughLimit {
       streams.start();
       CommittedCounter.awaitCount(broker.bootstrapServers(), out, records, Duration.ofMinutes(10));
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("  %s %s%n", label, cpu.describe());
+      System.out.printf("  %s %s%n", label, cpu.measure().describe());
       streams.close(Duration.ofSeconds(30));
       return records / seconds;
     }

@@ -92,7 +92,6 @@ final class SagaRun {
               .toList(),
           Duration.ofMinutes(2));
       long start = System.nanoTime();
-      ThreadCpu streamThread = ThreadCpu.start(appId + "-");
       CpuBreakdown cpu = CpuBreakdown.start(CpuBreakdown.sagaRoles(appId));
       List<String> ids = IntStream.range(0, sagas).mapToObj(i -> label + "-" + i).toList();
       try (StartRequests starts = new StartRequests(config, schemas, 42)) {
@@ -100,7 +99,7 @@ final class SagaRun {
       }
       readEvents(stats, sagas, Duration.ofMinutes(15));
       double seconds = (System.nanoTime() - start) / 1e9;
-      String cpuUse = cpu.describe();
+      CpuBreakdown.Usage cpuUse = cpu.measure();
       long inputs =
           counters.snapshot().entrySet().stream()
               .filter(e -> e.getKey().startsWith("input."))
@@ -123,11 +122,11 @@ final class SagaRun {
           java.util.Locale.ROOT,
           "  %s stream threads and their producers: %.1f s CPU in %.1f s wall (%.0f%% of a core); %s%n",
           label,
-          streamThread.usedNanos() / 1e9,
+          cpuUse.seconds(CpuBreakdown.PROCESSOR),
           seconds,
-          100 * streamThread.usedNanos() / 1e9 / seconds,
+          100 * cpuUse.seconds(CpuBreakdown.PROCESSOR) / seconds,
           StreamsTimings.describe(streams));
-      System.out.printf("  %s %s%n", label, cpuUse);
+      System.out.printf("  %s %s%n", label, cpuUse.describe());
       streams.close(Duration.ofSeconds(30));
       return result;
     }
