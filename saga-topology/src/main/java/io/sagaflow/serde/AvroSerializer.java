@@ -62,26 +62,10 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
       throw new IllegalStateException("AvroSerializer used before configure()");
     }
     Schema schema = data.getSchema();
-    TopicSchema key = new TopicSchema(topic, schema);
-    Integer known = ids.get(key);
-    String subject =
-        known == null ? config.subjectNameStrategy().subject(topic, isKey, schema) : "";
     try {
-      int id;
-      if (known != null) {
-        id = known;
-      } else {
-        id =
-            config.autoRegisterSchemas()
-                ? registry.register(subject, schema)
-                : registry.idOf(subject, schema);
-        ids.put(key, id);
-      }
-      return encode(id, schema, data);
+      return encode(idOf(topic, schema), schema, data);
     } catch (IOException | RuntimeException e) {
-      if (subject.isEmpty()) {
-        subject = config.subjectNameStrategy().subject(topic, isKey, schema);
-      }
+      String subject = config.subjectNameStrategy().subject(topic, isKey, schema);
       String advice =
           config.autoRegisterSchemas()
               ? ""
@@ -99,6 +83,21 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
               + advice,
           e);
     }
+  }
+
+  private int idOf(String topic, Schema schema) {
+    TopicSchema key = new TopicSchema(topic, schema);
+    Integer known = ids.get(key);
+    if (known != null) {
+      return known;
+    }
+    String subject = config.subjectNameStrategy().subject(topic, isKey, schema);
+    int id =
+        config.autoRegisterSchemas()
+            ? registry.register(subject, schema)
+            : registry.idOf(subject, schema);
+    ids.put(key, id);
+    return id;
   }
 
   private byte[] encode(int id, Schema schema, T data) throws IOException {
