@@ -2,16 +2,28 @@
 
 SAGAFLOW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SAGAFLOW_JAR="$SAGAFLOW_ROOT/saga-app/target/sagaflow.jar"
+# The example saga modules, as plugin jars: the stock runtime loads them like a user's own sagas.
+SAGAFLOW_EXAMPLE_PLUGINS="$SAGAFLOW_ROOT/target/example-plugins"
+SAGAFLOW_EXAMPLES=(examples/order-fulfilment examples/money-transfer)
 
-# Builds the executable jar when it is missing or older than any source or pom.
+# Builds the executable jar and the example plugins when missing or older than any source or pom,
+# then lays the example plugin jars out in $SAGAFLOW_EXAMPLE_PLUGINS.
 sagaflow_build_jar() {
-  if [ -f "$SAGAFLOW_JAR" ] && [ -z "$(find "$SAGAFLOW_ROOT" \( -path '*/target' -o -path '*/.*' -o -path '*/node_modules' \) -prune -o \
+  if [ -f "$SAGAFLOW_JAR" ] && [ -d "$SAGAFLOW_EXAMPLE_PLUGINS" ] && [ -z "$(find "$SAGAFLOW_ROOT" \( -path '*/target' -o -path '*/.*' -o -path '*/node_modules' \) -prune -o \
       \( -name '*.java' -o -name 'pom.xml' -o -name '*.properties' -o -name '*.avsc' -o -name '*.html' -o -name '*.js' -o -name '*.css' \) \
       -newer "$SAGAFLOW_JAR" -print -quit)" ]; then
     return 0
   fi
-  echo "Building $SAGAFLOW_JAR ..." >&2
-  (cd "$SAGAFLOW_ROOT" && mvn -B -q -DskipTests package -pl saga-app -am) >&2
+  echo "Building $SAGAFLOW_JAR and the example plugins ..." >&2
+  local modules
+  modules="saga-app,$(IFS=,; echo "${SAGAFLOW_EXAMPLES[*]}")"
+  (cd "$SAGAFLOW_ROOT" && mvn -B -q -DskipTests package -pl "$modules" -am) >&2
+  rm -rf "$SAGAFLOW_EXAMPLE_PLUGINS"
+  mkdir -p "$SAGAFLOW_EXAMPLE_PLUGINS"
+  local example
+  for example in "${SAGAFLOW_EXAMPLES[@]}"; do
+    cp "$SAGAFLOW_ROOT/$example"/target/example-*.jar "$SAGAFLOW_EXAMPLE_PLUGINS/"
+  done
 }
 
 # daemon_start NAME READY_FILE -- COMMAND...

@@ -22,8 +22,13 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class JsonRecordReader {
   private final List<String> errors = new ArrayList<>();
+  private final SpecificData model;
 
-  private JsonRecordReader() {}
+  // The type's own loader: a saga module loaded as a plugin holds its nested record classes, which
+  // the default model (Avro's own loader) cannot find.
+  private JsonRecordReader(ClassLoader classes) {
+    this.model = new SpecificData(classes);
+  }
 
   /**
    * The record of {@code type} that {@code json} describes.
@@ -31,7 +36,7 @@ final class JsonRecordReader {
    * @throws ApiProblem 400 listing every mismatch
    */
   static <T extends SpecificRecord> T read(JsonNode json, Class<T> type, String what) {
-    JsonRecordReader reader = new JsonRecordReader();
+    JsonRecordReader reader = new JsonRecordReader(type.getClassLoader());
     Object value = reader.value(json, SpecificData.get().getSchema(type), "");
     if (!reader.errors.isEmpty()) {
       throw ApiProblem.of(
@@ -83,7 +88,7 @@ final class JsonRecordReader {
     if (!json.isObject()) {
       return fail(pointer, "expected an object (" + schema.getName() + ")");
     }
-    SpecificRecord record = (SpecificRecord) SpecificData.get().newRecord(null, schema);
+    SpecificRecord record = (SpecificRecord) model.newRecord(null, schema);
     for (Schema.Field field : schema.getFields()) {
       String at = pointer + "/" + field.name();
       JsonNode node = json.get(field.name());
@@ -95,7 +100,7 @@ final class JsonRecordReader {
           record.put(field.pos(), value);
         }
       } else if (field.hasDefaultValue()) {
-        record.put(field.pos(), SpecificData.get().deepCopy(field.schema(), defaultOf(field)));
+        record.put(field.pos(), model.deepCopy(field.schema(), defaultOf(field)));
       } else {
         fail(at, "is required");
       }
@@ -109,8 +114,8 @@ final class JsonRecordReader {
     return record;
   }
 
-  private static Object defaultOf(Schema.Field field) {
-    return SpecificData.get().getDefaultValue(field);
+  private Object defaultOf(Schema.Field field) {
+    return model.getDefaultValue(field);
   }
 
   private Object union(JsonNode json, Schema schema, String pointer) {
@@ -151,7 +156,7 @@ final class JsonRecordReader {
     if (!json.isTextual() || !schema.hasEnumSymbol(json.textValue())) {
       return fail(pointer, "expected one of " + schema.getEnumSymbols());
     }
-    return SpecificData.get().createEnum(json.textValue(), schema);
+    return model.createEnum(json.textValue(), schema);
   }
 
   private Object decimal(JsonNode json, LogicalTypes.Decimal decimal, String pointer) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sagaflow.contract.OperatorAction;
 import io.sagaflow.contract.OperatorCommand;
-import io.sagaflow.contract.OrderFulfilmentData;
+import io.sagaflow.examples.order.OrderFulfilmentData;
 import java.math.BigDecimal;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import io.sagaflow.embedded.kafka.FreePorts;
 import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import io.sagaflow.engine.SagaRegistry;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import io.sagaflow.serde.RegistryClientSettings;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.serde.SchemaRegistryClient;

@@ -109,7 +109,7 @@ class SagaApiErrorsIT {
     String detail = assertProblem(open.post(START, body), 400, "invalid-body");
 
     assertThat(detail)
-        .contains("io.sagaflow.contract.OrderFulfilmentData")
+        .contains("io.sagaflow.examples.order.OrderFulfilmentData")
         .contains("/customerId is required")
         .contains("/customerEmail expected a string")
         .contains("/lines/0/quantity expected an integer")

@@ -9,15 +9,17 @@ import picocli.CommandLine.Option;
  * saga.demo.*} or {@code saga.participants.*} setting.
  */
 final class DemoOptions {
-  @Option(names = "--orders", description = "Orders the demo starts (saga.demo.orders).")
-  Integer orders;
+  @Option(
+      names = "--sagas",
+      description = "Sagas the demo starts per saga type that has demo data (saga.demo.sagas).")
+  Integer sagas;
 
   @Option(
-      names = "--payment-failure-rate",
+      names = "--decline-rate",
       description =
-          "Share of payment authorizations declined, 0 to 1"
-              + " (saga.participants.payment.failure.rate).")
-  String paymentFailureRate;
+          "Share of the actions of each participant's declinable step refused for a business"
+              + " reason, 0 to 1 (saga.participants.decline.rate).")
+  String declineRate;
 
   @Option(
       names = "--retriable-failure-rate",
@@ -42,19 +44,31 @@ final class DemoOptions {
   String runId;
 
   @Option(
+      names = "--disable-participant",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "A simulated participant not to run, by name; repeatable or comma-separated"
+              + " (saga.participants.disabled).")
+  java.util.List<String> disabledParticipants;
+
+  @Option(
       names = "--no-demo",
       description = "Do not drive the demo workload (saga.demo.enabled=false).")
   boolean noDemo;
 
   Map<String, String> overrides() {
     Map<String, String> result = new LinkedHashMap<>();
-    put(result, "saga.demo.orders", orders);
-    put(result, "saga.participants.payment.failure.rate", paymentFailureRate);
+    put(result, "saga.demo.sagas", sagas);
+    put(result, "saga.participants.decline.rate", declineRate);
     put(result, "saga.participants.retriable.failure.rate", retriableFailureRate);
     put(result, "saga.participants.silence.rate", silenceRate);
     put(result, "saga.participants.latency.ms", latencyMs);
     put(result, "saga.participants.seed", seed);
     put(result, "saga.demo.run.id", runId);
+    if (disabledParticipants != null && !disabledParticipants.isEmpty()) {
+      result.put("saga.participants.disabled", String.join(",", disabledParticipants));
+    }
     if (noDemo) {
       result.put("saga.demo.enabled", "false");
     }

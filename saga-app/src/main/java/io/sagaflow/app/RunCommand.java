@@ -3,6 +3,7 @@ package io.sagaflow.app;
 import io.sagaflow.app.config.ConfigLoader;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.demo.DemoWorkload;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -55,11 +56,13 @@ final class RunCommand implements Callable<Integer> {
   private int runUntilDone(SagaflowConfig config, ShutdownLatch shutdown)
       throws InterruptedException {
     try (SagaflowRuntime runtime = new SagaflowRuntime(config).start()) {
-      LOG.info(
-          "Sagaflow is running (Kafka at {}, schema registry at {}). {}",
-          runtime.config().kafka().get("bootstrap.servers"),
-          runtime.config().schemaRegistryUrl().orElse("-"),
+      Addresses addresses = runtime.addresses();
+      Path file = addresses.writeTo(runtime.config().dataDir());
+      System.out.print(addresses.block());
+      System.out.println("  (also in " + file + ")");
+      System.out.println(
           exitWhenDone ? "Exiting when done, as asked (--exit)." : "Press Ctrl-C to stop.");
+      System.out.flush();
       StatusReporter reporter = StatusReporter.start(runtime, System.out);
       try {
         return waitUntilDone(runtime.demo(), config, shutdown);

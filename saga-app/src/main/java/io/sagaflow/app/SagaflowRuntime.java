@@ -3,12 +3,12 @@ package io.sagaflow.app;
 import io.sagaflow.app.config.RunMode;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.demo.DemoWorkload;
+import io.sagaflow.app.modules.ModuleLoader;
+import io.sagaflow.app.modules.SagaModules;
 import io.sagaflow.app.participants.SimulatedParticipants;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.embedded.kafka.FreePorts;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
-import io.sagaflow.engine.SagaRegistry;
-import io.sagaflow.example.OrderFulfilmentSaga;
 import io.sagaflow.serde.RegistryClientSettings;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.serde.SchemaRegistryClient;
@@ -35,7 +35,7 @@ final class SagaflowRuntime implements AutoCloseable {
           + " topics. Set SAGA_ENABLED=true (or --enabled true) and restart to process them.";
 
   private final SagaflowConfig configured;
-  private final SagaRegistry sagas = SagaRegistry.of(OrderFulfilmentSaga.definition());
+  private SagaModules modules;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private SagaflowConfig effective;
   private Optional<SagaProcessor> processor = Optional.empty();
@@ -47,15 +47,26 @@ final class SagaflowRuntime implements AutoCloseable {
     this.effective = config;
   }
 
+  /** A runtime for {@code modules} handed over by a library user, not loaded from a path. */
+  SagaflowRuntime(SagaflowConfig config, SagaModules modules) {
+    this(config);
+    this.modules = modules;
+  }
+
   /** Starts every part; on failure closes what was started and rethrows. */
   SagaflowRuntime start() {
     try {
+      // Before anything starts: a bad plugin should stop start-up in a second, not after a broker.
+      if (modules == null) {
+        modules = ModuleLoader.load(configured.pluginPath());
+      }
+      LOG.info("Saga modules:\n{}", modules.describe());
       if (configured.mode() == RunMode.EMBEDDED) {
         startEmbedded();
       }
       LOG.info("Effective configuration:\n{}", effective.describe());
       if (effective.createTopics()) {
-        TopicProvisioner.ensure(effective, SagaflowTopics.all(sagas));
+        TopicProvisioner.ensure(effective, SagaflowTopics.all(modules.registry()));
       }
       if (!effective.enabled()) {
         LOG.warn("{} (env={})", DISABLED_MESSAGE, effective.env().settingValue());
@@ -75,17 +86,17 @@ final class SagaflowRuntime implements AutoCloseable {
               effective.http().port() == 0 ? FreePorts.pick() : effective.http().port());
       SagaflowConfig withServer =
           effective.withKafkaSetting("application.server", address.host() + ":" + address.port());
-      SagaProcessor saga = SagaProcessor.start(withServer, sagas, schemas);
+      SagaProcessor saga = SagaProcessor.start(withServer, modules.registry(), schemas);
       started.push(saga);
       processor = Optional.of(saga);
-      HttpApi api = HttpApi.start(withServer, address, saga, sagas, schemas);
+      HttpApi api = HttpApi.start(withServer, address, saga, modules.registry(), schemas);
       started.push(api);
       httpPort = OptionalInt.of(api.port());
       if (effective.participants().enabled()) {
-        started.push(SimulatedParticipants.start(effective, schemas));
+        started.push(SimulatedParticipants.start(effective, schemas, modules));
       }
       if (effective.demo().enabled()) {
-        DemoWorkload workload = DemoWorkload.start(effective, schemas);
+        DemoWorkload workload = DemoWorkload.start(effective, schemas, modules);
         started.push(workload);
         demo = Optional.of(workload);
       }
@@ -119,6 +130,14 @@ final class SagaflowRuntime implements AutoCloseable {
   /** The port the HTTP API listens on, once started. */
   OptionalInt httpPort() {
     return httpPort;
+  }
+
+  /** Where this instance can be reached, once started. */
+  Addresses addresses() {
+    return new Addresses(
+        effective.kafka().get("bootstrap.servers"),
+        effective.schemaRegistryUrl().orElse("-"),
+        "http://" + effective.http().host() + ":" + httpPort.orElseThrow());
   }
 
   /** The demo workload, when this instance drives one. */

@@ -33,6 +33,14 @@ final class SettingsOptions {
       description = "Kafka cluster address (kafka.bootstrap.servers); implies nothing about mode.")
   String bootstrapServers;
 
+  @Option(
+      names = "--plugin-path",
+      paramLabel = "DIR",
+      description =
+          "Directory of saga module jars to load, each jar (or sub-directory of jars) one plugin"
+              + " (saga.plugin.path).")
+  Path pluginPath;
+
   Map<String, String> overrides() {
     Map<String, String> result = new LinkedHashMap<>(settings);
     putIfSet(result, "saga.env", env);
@@ -40,6 +48,7 @@ final class SettingsOptions {
     putIfSet(result, "saga.mode", mode);
     putIfSet(result, "saga.data.dir", dataDir == null ? null : dataDir.toString());
     putIfSet(result, "kafka.bootstrap.servers", bootstrapServers);
+    putIfSet(result, "saga.plugin.path", pluginPath == null ? null : pluginPath.toString());
     return result;
   }
 

@@ -2,7 +2,6 @@ package io.sagaflow.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sagaflow.app.demo.DemoOrders;
 import io.sagaflow.app.demo.DemoWorkload;
 import io.sagaflow.app.demo.SagaProgress;
 import io.sagaflow.app.participants.ParticipantBehaviour;
@@ -30,10 +29,10 @@ class DemoWorkloadIT {
       Map<String, String> demo =
           Map.of(
               "saga.demo.enabled", "true",
-              "saga.demo.orders", Integer.toString(ORDERS),
+              "saga.demo.sagas", Integer.toString(ORDERS),
               "saga.demo.run.id", "it-demo",
               "saga.participants.seed", Long.toString(SEED),
-              "saga.participants.payment.failure.rate", "0.1",
+              "saga.participants.decline.rate", "0.1",
               "saga.participants.latency.ms", "0");
       try (SagaflowRuntime runtime = new SagaflowRuntime(cluster.config(dataDir, demo)).start()) {
         DemoWorkload workload = runtime.demo().orElseThrow();
@@ -44,7 +43,9 @@ class DemoWorkloadIT {
             .isTrue();
 
         // Then exactly the orders whose first authorization the seed declines are compensated
-        int declined = declinedAuthorizations(runtime, DemoOrders.sagaIds("it-demo", ORDERS));
+        int declined =
+            declinedAuthorizations(
+                runtime, io.sagaflow.app.demo.DemoWorkload.sagaIds("it-demo-order", ORDERS));
         SagaProgress.Snapshot end = workload.snapshot();
         assertThat(declined).isBetween(ORDERS / 20, ORDERS / 5);
         assertThat(end.count(SagaStatus.COMPENSATED)).isEqualTo(declined);
@@ -61,8 +62,7 @@ class DemoWorkloadIT {
 
   /** Counted straight from the payment participant's verdicts, not from the demo's prediction. */
   private static int declinedAuthorizations(SagaflowRuntime runtime, List<String> sagaIds) {
-    ParticipantBehaviour payment =
-        ParticipantBehaviour.orderFulfilment(runtime.config().participants()).get(1);
+    ParticipantBehaviour payment = TestModules.behaviours(runtime.config().participants()).get(1);
     assertThat(payment.name()).isEqualTo("payment");
     int declined = 0;
     for (String sagaId : sagaIds) {

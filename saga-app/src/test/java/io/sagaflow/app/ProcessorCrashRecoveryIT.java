@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sagaflow.app.config.SagaflowConfig;
-import io.sagaflow.app.demo.DemoOrders;
 import io.sagaflow.app.demo.OutcomePrediction;
 import io.sagaflow.app.demo.StartRequests;
-import io.sagaflow.app.participants.ParticipantBehaviour;
 import io.sagaflow.app.participants.SimulatedParticipants;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.engine.SagaStatus;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.topology.SagaTopics;
 import java.io.IOException;
@@ -51,23 +49,23 @@ class ProcessorCrashRecoveryIT {
       SagaflowConfig config =
           cluster.config(
               work.resolve("participants"),
-              Map.of(
-                  "saga.participants.latency.ms",
-                  "5",
-                  "saga.participants.payment.failure.rate",
-                  "0.1"));
-      List<String> sagaIds = DemoOrders.sagaIds("it-crash", ORDERS);
+              Map.of("saga.participants.latency.ms", "5", "saga.participants.decline.rate", "0.1"));
+      List<String> sagaIds = io.sagaflow.app.demo.DemoWorkload.sagaIds("it-crash", ORDERS);
       TopicProvisioner.ensure(
           config, SagaflowTopics.all(SagaRegistry.of(OrderFulfilmentSaga.definition())));
 
       // Given a processor in its own JVM, participants here, and 400 orders sent
       Process first = startProcessor(cluster, work.resolve("first"));
       try (SimulatedParticipants participants =
-              SimulatedParticipants.start(config, cluster.schemas);
+              SimulatedParticipants.start(config, cluster.schemas, TestModules.onClassPath());
           SagaCluster.Watch watch = cluster.watch(config, "it-crash-", ORDERS)) {
         try (StartRequests requests =
-            new StartRequests(config, cluster.schemas, config.participants().seed())) {
-          requests.send(sagaIds, () -> {});
+            new StartRequests(
+                config,
+                cluster.schemas,
+                config.participants().seed(),
+                TestModules.onClassPath().classLoader())) {
+          requests.send(TestModules.orders(), sagaIds, () -> {});
         }
 
         // When the processor is killed mid-run, without a clean close
@@ -90,7 +88,7 @@ class ProcessorCrashRecoveryIT {
           Map<SagaStatus, Integer> expected =
               new OutcomePrediction(
                       OrderFulfilmentSaga.definition(),
-                      ParticipantBehaviour.orderFulfilment(config.participants()))
+                      TestModules.behaviours(config.participants()))
                   .counts(sagaIds);
           assertThat(watch.now().counts()).isEqualTo(expected);
           assertThat(expected.get(SagaStatus.COMPENSATED)).isPositive();
@@ -123,6 +121,8 @@ class ProcessorCrashRecoveryIT {
             "-jar",
             JAR.toString(),
             "run",
+            "--plugin-path",
+            SagaflowJar.EXAMPLE_PLUGINS.toString(),
             "--mode",
             "external",
             "--env",

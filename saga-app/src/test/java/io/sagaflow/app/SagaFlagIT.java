@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sagaflow.app.config.SagaflowConfig;
-import io.sagaflow.app.demo.DemoOrders;
 import io.sagaflow.app.demo.OutcomePrediction;
 import io.sagaflow.app.demo.StartRequests;
-import io.sagaflow.app.participants.ParticipantBehaviour;
 import io.sagaflow.engine.SagaStatus;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import io.sagaflow.topology.SagaTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +31,7 @@ class SagaFlagIT {
   void shouldLeaveInputsInTheirTopicsWhileDisabledAndProcessThemAllOnceEnabled(
       @TempDir Path dataDir) throws Exception {
     try (SagaCluster cluster = SagaCluster.start(dataDir)) {
-      List<String> sagaIds = DemoOrders.sagaIds("it-flag", ORDERS);
+      List<String> sagaIds = io.sagaflow.app.demo.DemoWorkload.sagaIds("it-flag", ORDERS);
       SagaflowConfig disabled = cluster.config(dataDir, Map.of("saga.enabled", "false"));
 
       // Given the app running with the flag off, and start requests arriving meanwhile
@@ -41,8 +39,10 @@ class SagaFlagIT {
         assertThat(runtime.health()).contains("Sagas are DISABLED").contains("SAGA_ENABLED=true");
         assertThat(runtime.demo()).isEmpty();
         assertHttpSaysSagasAreDisabled(runtime.httpPort().orElseThrow());
-        try (StartRequests requests = new StartRequests(disabled, cluster.schemas, 42)) {
-          requests.send(sagaIds, () -> {});
+        try (StartRequests requests =
+            new StartRequests(
+                disabled, cluster.schemas, 42, TestModules.onClassPath().classLoader())) {
+          requests.send(TestModules.orders(), sagaIds, () -> {});
         }
 
         // Then it consumes nothing: no consumer group, no events, the requests wait in their topic
@@ -69,7 +69,7 @@ class SagaFlagIT {
         Map<SagaStatus, Integer> expected =
             new OutcomePrediction(
                     OrderFulfilmentSaga.definition(),
-                    ParticipantBehaviour.orderFulfilment(enabled.participants()))
+                    TestModules.behaviours(enabled.participants()))
                 .counts(sagaIds);
         assertThat(watch.now().started()).isEqualTo(ORDERS);
         assertThat(watch.now().counts()).isEqualTo(expected);

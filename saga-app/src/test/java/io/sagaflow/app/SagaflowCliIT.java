@@ -27,8 +27,23 @@ class SagaflowCliIT {
     // When it reports that it runs, and then gets SIGTERM (what Ctrl-C / kill send)
     await()
         .atMost(Duration.ofSeconds(90))
-        .until(() -> output.text().contains("Sagaflow is running") || !process.isAlive());
-    assertThat(output.text()).contains("Sagaflow is running").contains("saga.env=preview");
+        .until(() -> output.text().contains("Press Ctrl-C to stop.") || !process.isAlive());
+    assertThat(output.text())
+        .contains("Sagaflow is up:")
+        .containsPattern("HTTP API +http://127\\.0\\.0\\.1:\\d+")
+        .containsPattern("Status page +http://127\\.0\\.0\\.1:\\d+/ui")
+        .contains("saga.env=preview")
+        .contains("order-fulfilment v1")
+        .contains("money-transfer v1");
+    // The same addresses, for scripts, in a file under the data directory
+    java.util.Properties addresses = new java.util.Properties();
+    try (java.io.Reader in =
+        java.nio.file.Files.newBufferedReader(dataDir.resolve("addresses.properties"))) {
+      addresses.load(in);
+    }
+    assertThat(addresses.getProperty("kafka.bootstrap.servers")).startsWith("127.0.0.1:");
+    assertThat(addresses.getProperty("status.page.url")).matches("http://127\\.0\\.0\\.1:\\d+/ui");
+    assertThat(output.text()).contains(addresses.getProperty("http.api.url"));
     // Process.destroy() would also close our end of its output pipe; the handle only signals.
     assertThat(process.toHandle().destroy()).isTrue();
 
@@ -114,7 +129,7 @@ class SagaflowCliIT {
   @Test
   void shouldRunTheDemoToItsSummaryAndExitWhenAskedTo(@TempDir Path dataDir) throws Exception {
     // Given the README's run command, with a small workload and --exit
-    Process process = runJar("--data-dir", dataDir.toString(), "--orders", "50", "--exit");
+    Process process = runJar("--data-dir", dataDir.toString(), "--sagas", "50", "--exit");
     OutputCollector output = new OutputCollector(process.getInputStream());
 
     // Then it prints progress and the summary, and exits by itself with success
@@ -124,7 +139,7 @@ class SagaflowCliIT {
     assertThat(output.text())
         .contains("health  sagas ENABLED")
         .contains("progress  sent 50/50")
-        .containsPattern("Demo demo-\\w+ finished in [0-9.]+ s: 50 orders, \\d+ completed")
+        .containsPattern("Demo demo-\\w+ finished in [0-9.]+ s: 50 sagas, \\d+ completed")
         .contains(": matches.")
         .contains("Sagaflow stopped cleanly");
   }

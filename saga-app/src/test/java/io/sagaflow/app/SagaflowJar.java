@@ -9,11 +9,25 @@ import java.util.List;
 final class SagaflowJar {
   static final Path JAR = Path.of("target", "sagaflow.jar");
 
+  /** The example plugin jars, copied here before the integration tests (see the pom). */
+  static final Path EXAMPLE_PLUGINS = Path.of("target", "example-plugins");
+
   private SagaflowJar() {}
 
-  /** {@code java -jar sagaflow.jar run ARGS}, output and errors on one stream. */
+  /**
+   * {@code java -jar sagaflow.jar run --plugin-path target/example-plugins ARGS}, as {@code
+   * scripts/run} starts it, output and errors on one stream.
+   */
   static Process run(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toString(), "run"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBin(),
+                "-jar",
+                JAR.toString(),
+                "run",
+                "--plugin-path",
+                EXAMPLE_PLUGINS.toString()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }

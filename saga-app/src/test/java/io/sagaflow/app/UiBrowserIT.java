@@ -12,7 +12,7 @@ import io.sagaflow.app.participants.Verdict;
 import io.sagaflow.engine.CommandKind;
 import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.SagaStatus;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -56,15 +57,14 @@ class UiBrowserIT {
   private static final String TYPE = "order-fulfilment";
   private static final long SEED = 7;
   // Half the authorizations are declined, so both outcomes are among the first few keys.
-  private static final double PAYMENT_FAILURE_RATE = 0.5;
+  private static final double DECLINE_RATE = 0.5;
   // The only STUCK that comes quickly: an unanswered pivot parks the saga after its 3 attempts of
   // 10 s (rule 9). A step after the pivot needs 20 attempts with backoff up to 30 s, minutes, and
   // no setting shortens retry policies, so the retriable-failure rate stays 0.
   private static final double SILENCE_RATE = 0.3;
   private static final ParticipantsConfig PARTICIPANTS =
-      new ParticipantsConfig(true, SEED, Duration.ZERO, PAYMENT_FAILURE_RATE, 0, SILENCE_RATE);
-  private static final List<ParticipantBehaviour> BEHAVIOURS =
-      ParticipantBehaviour.orderFulfilment(PARTICIPANTS);
+      new ParticipantsConfig(true, SEED, Duration.ZERO, DECLINE_RATE, 0, SILENCE_RATE, Set.of());
+  private static final List<ParticipantBehaviour> BEHAVIOURS = TestModules.behaviours(PARTICIPANTS);
   private static final String RESERVE = "reserve-inventory";
   private static final String AUTHORIZE = "authorize-payment";
   private static final String PIVOT = "capture-payment";
@@ -123,8 +123,8 @@ class UiBrowserIT {
             "--no-demo",
             "--seed",
             Long.toString(SEED),
-            "--payment-failure-rate",
-            Double.toString(PAYMENT_FAILURE_RATE),
+            "--decline-rate",
+            Double.toString(DECLINE_RATE),
             "--silence-rate",
             Double.toString(SILENCE_RATE),
             "--set",

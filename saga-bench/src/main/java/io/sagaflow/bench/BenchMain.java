@@ -99,7 +99,7 @@ public final class BenchMain {
   }
 
   private static SagaRun.Result saga(
-      Path work, String label, int sagas, double paymentFailureRate, int preload, int threads)
+      Path work, String label, int sagas, double declineRate, int preload, int threads)
       throws Exception {
     System.out.printf(
         Locale.ROOT,
@@ -117,8 +117,7 @@ public final class BenchMain {
       SchemaRegistryClient client =
           new SchemaRegistryClient(
               RegistryClientSettings.of("http://127.0.0.1:" + registry.port()));
-      return new SagaRun(broker, topics, client, threads)
-          .run(label, sagas, paymentFailureRate, preload);
+      return new SagaRun(broker, topics, client, threads).run(label, sagas, declineRate, preload);
     }
   }
 

@@ -1,7 +1,7 @@
 package io.sagaflow.bench;
 
 import io.sagaflow.engine.SagaRegistry;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import io.sagaflow.topology.SagaTopics;
 
 /** Creates the saga topics of the example saga on a benchmark broker. */

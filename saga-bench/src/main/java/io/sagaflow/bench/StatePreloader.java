@@ -1,12 +1,12 @@
 package io.sagaflow.bench;
 
-import io.sagaflow.contract.OrderFulfilmentData;
-import io.sagaflow.contract.OrderLine;
-import io.sagaflow.contract.PostalAddress;
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StepStateRecord;
 import io.sagaflow.contract.TransitionRecord;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderFulfilmentData;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderLine;
+import io.sagaflow.examples.order.PostalAddress;
 import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SchemaRegistry;

@@ -33,23 +33,35 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
   private SchemaRegistry registry;
   private Optional<Class<? extends SpecificRecord>> target;
   private boolean specific;
+  private final SpecificData model;
 
   /** For instantiation by Kafka; {@link #configure} reads {@code specific.avro.reader}. */
   public AvroDeserializer() {
     this.target = Optional.empty();
+    this.model = ContractModel.SPECIFIC;
   }
 
   private AvroDeserializer(
-      SchemaRegistry registry, Optional<Class<? extends SpecificRecord>> target, boolean specific) {
+      SchemaRegistry registry,
+      Optional<Class<? extends SpecificRecord>> target,
+      boolean specific,
+      SpecificData model) {
     this.registry = registry;
     this.target = target;
     this.specific = specific;
+    this.model = model;
   }
 
   /** Reads every record into {@code type}, resolving from whatever compatible schema wrote it. */
   public static <T extends SpecificRecord> AvroDeserializer<T> specific(
       Class<T> type, SchemaRegistry registry) {
-    return new AvroDeserializer<>(registry, Optional.of(type), true);
+    ClassLoader classes = type.getClassLoader();
+    // A type from a plugin's class loader: its nested records are only visible through that loader.
+    SpecificData model =
+        classes == ContractModel.class.getClassLoader()
+            ? ContractModel.SPECIFIC
+            : ContractModel.forClassLoader(classes);
+    return new AvroDeserializer<>(registry, Optional.of(type), true, model);
   }
 
   /**
@@ -57,12 +69,22 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
    * its writer schema.
    */
   public static AvroDeserializer<SpecificRecord> anySpecific(SchemaRegistry registry) {
-    return new AvroDeserializer<>(registry, Optional.empty(), true);
+    return new AvroDeserializer<>(registry, Optional.empty(), true, ContractModel.SPECIFIC);
+  }
+
+  /**
+   * Like {@link #anySpecific(SchemaRegistry)}, finding the generated classes through {@code
+   * classes}: the loader that sees the saga modules' records when they were loaded as plugins.
+   */
+  public static AvroDeserializer<SpecificRecord> anySpecific(
+      SchemaRegistry registry, ClassLoader classes) {
+    return new AvroDeserializer<>(
+        registry, Optional.empty(), true, ContractModel.forClassLoader(classes));
   }
 
   /** Reads records as {@link org.apache.avro.generic.GenericRecord}s in their writer schema. */
   public static AvroDeserializer<Object> generic(SchemaRegistry registry) {
-    return new AvroDeserializer<>(registry, Optional.empty(), false);
+    return new AvroDeserializer<>(registry, Optional.empty(), false, ContractModel.SPECIFIC);
   }
 
   @Override
@@ -137,7 +159,6 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     if (!specific) {
       return new GenericDatumReader<>(writer, writer, GenericData.get());
     }
-    SpecificData model = ContractModel.SPECIFIC;
     Class<?> type = target.<Class<?>>map(t -> t).orElseGet(() -> model.getClass(writer));
     if (type == null) {
       throw new AvroDeserializationException(
@@ -148,6 +169,6 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
               + " on the classpath. Upgrade the schemas module, or read this topic generically.",
           null);
     }
-    return new ContractDatumReader(writer, model.getSchema(type));
+    return new ContractDatumReader(writer, model.getSchema(type), model);
   }
 }

@@ -3,6 +3,7 @@ package io.sagaflow.serde;
 import java.util.ArrayList;
 import java.util.Collection;
 import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
@@ -13,8 +14,8 @@ import org.apache.avro.specific.SpecificDatumReader;
  */
 final class ContractDatumReader extends SpecificDatumReader<Object> {
 
-  ContractDatumReader(Schema writer, Schema reader) {
-    super(writer, reader, ContractModel.SPECIFIC);
+  ContractDatumReader(Schema writer, Schema reader, SpecificData model) {
+    super(writer, reader, model);
   }
 
   @Override

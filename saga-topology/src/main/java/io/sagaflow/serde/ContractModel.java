@@ -13,12 +13,16 @@ import org.apache.avro.specific.SpecificData;
 final class ContractModel {
 
   /** Configured once here and never changed afterwards, so sharing it is safe. */
-  static final SpecificData SPECIFIC = create();
+  static final SpecificData SPECIFIC = forClassLoader(ContractModel.class.getClassLoader());
 
   private ContractModel() {}
 
-  private static SpecificData create() {
-    SpecificData model = new SpecificData(ContractModel.class.getClassLoader());
+  /**
+   * A model that finds generated classes through {@code classes}: saga modules loaded as plugins
+   * live in class loaders of their own, which the core's loader cannot see.
+   */
+  static SpecificData forClassLoader(ClassLoader classes) {
+    SpecificData model = new SpecificData(classes);
     model.addLogicalTypeConversion(new Conversions.DecimalConversion());
     model.addLogicalTypeConversion(new Conversions.UUIDConversion());
     model.addLogicalTypeConversion(new TimeConversions.DateConversion());

@@ -19,7 +19,8 @@ public final class SagaHeaders {
   public static final String CE_ID = "ce_id";
 
   /**
-   * Full Avro record name of the value, for example {@code io.sagaflow.contract.ReserveInventory}.
+   * Full Avro record name of the value, for example {@code
+   * io.sagaflow.examples.order.ReserveInventory}.
    */
   public static final String CE_TYPE = "ce_type";
 

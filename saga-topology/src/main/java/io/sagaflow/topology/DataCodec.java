@@ -21,9 +21,17 @@ public final class DataCodec {
 
   /** A codec over {@code registry}; {@code autoRegister} registers unseen schemas on write. */
   public DataCodec(SchemaRegistry registry, boolean autoRegister) {
+    this(registry, autoRegister, DataCodec.class.getClassLoader());
+  }
+
+  /**
+   * A codec that finds generated classes through {@code classes}, the loader that sees every saga
+   * module's records (plugins live in class loaders of their own).
+   */
+  public DataCodec(SchemaRegistry registry, boolean autoRegister, ClassLoader classes) {
     this.serializer =
         new AvroSerializer<>(registry, AvroSerdeConfig.recordName().withAutoRegister(autoRegister));
-    this.deserializer = AvroDeserializer.anySpecific(registry);
+    this.deserializer = AvroDeserializer.anySpecific(registry, classes);
   }
 
   /** The wire-format bytes of {@code record}. */

@@ -93,7 +93,7 @@ public final class SagaTopology {
             SINK_EVENTS,
             SINK_DLQ,
             commandSinks,
-            new DataCodec(schemas, settings.autoRegister()),
+            new DataCodec(schemas, settings.autoRegister(), SagaClassLoader.of(registry)),
             settings.deadLetters(),
             settings.counters(),
             settings.punctuationInterval(),

@@ -1,14 +1,14 @@
 package io.sagaflow.replay;
 
 import io.sagaflow.contract.CancelSaga;
-import io.sagaflow.contract.OrderFulfilmentData;
-import io.sagaflow.contract.OrderLine;
-import io.sagaflow.contract.PostalAddress;
 import io.sagaflow.contract.StartSaga;
 import io.sagaflow.contract.StepOutcome;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.engine.SagaRegistry;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderFulfilmentData;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderLine;
+import io.sagaflow.examples.order.PostalAddress;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.topology.SagaTopics;
 import io.sagaflow.topology.SagaTopology;

@@ -2,8 +2,8 @@ package io.sagaflow.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sagaflow.contract.AuthorizePayment;
-import io.sagaflow.contract.OrderFulfilmentData;
+import io.sagaflow.examples.order.AuthorizePayment;
+import io.sagaflow.examples.order.OrderFulfilmentData;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

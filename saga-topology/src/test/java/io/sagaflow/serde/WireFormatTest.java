@@ -3,7 +3,7 @@ package io.sagaflow.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaflow.contract.CancelSaga;
-import io.sagaflow.contract.InventoryReserved;
+import io.sagaflow.examples.order.InventoryReserved;
 import org.junit.jupiter.api.Test;
 
 /** The exact bytes on the wire, which non-Java participants depend on. */

@@ -3,8 +3,6 @@ package io.sagaflow.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sagaflow.contract.InventoryReserved;
-import io.sagaflow.contract.OrderFulfilmentData;
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StepStateRecord;
 import io.sagaflow.engine.CommandKind;
@@ -17,7 +15,9 @@ import io.sagaflow.engine.StepStatus;
 import io.sagaflow.engine.Timer;
 import io.sagaflow.engine.TimerKind;
 import io.sagaflow.engine.Transition;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.InventoryReserved;
+import io.sagaflow.examples.order.OrderFulfilmentData;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import io.sagaflow.serde.AvroDeserializationException;
 import io.sagaflow.serde.InMemorySchemaRegistry;
 import java.nio.ByteBuffer;
@@ -129,8 +129,8 @@ class CodecTest {
     assertThatThrownBy(() -> data.decode(bytes, OrderFulfilmentData.class))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "Expected a io.sagaflow.contract.OrderFulfilmentData but the payload holds a"
-                + " io.sagaflow.contract.InventoryReserved");
+            "Expected a io.sagaflow.examples.order.OrderFulfilmentData but the payload holds a"
+                + " io.sagaflow.examples.order.InventoryReserved");
     assertThat(data.decodeAny(bytes)).isEqualTo(new InventoryReserved("r-1"));
   }
 

@@ -1,6 +1,6 @@
 package io.sagaflow.topology;
 
-import static io.sagaflow.example.OrderFulfilmentSaga.INVENTORY;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.INVENTORY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

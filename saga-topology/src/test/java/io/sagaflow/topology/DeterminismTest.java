@@ -1,12 +1,12 @@
 package io.sagaflow.topology;
 
-import static io.sagaflow.example.OrderFulfilmentSaga.INVENTORY;
-import static io.sagaflow.example.OrderFulfilmentSaga.PAYMENT;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.INVENTORY;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.PAYMENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sagaflow.contract.InventoryReserved;
 import io.sagaflow.contract.OperatorAction;
-import io.sagaflow.contract.PaymentAuthorized;
+import io.sagaflow.examples.order.InventoryReserved;
+import io.sagaflow.examples.order.PaymentAuthorized;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

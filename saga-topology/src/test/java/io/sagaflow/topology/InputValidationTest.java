@@ -1,17 +1,17 @@
 package io.sagaflow.topology;
 
-import static io.sagaflow.example.OrderFulfilmentSaga.INVENTORY;
-import static io.sagaflow.example.OrderFulfilmentSaga.PAYMENT;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.INVENTORY;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.PAYMENT;
 import static io.sagaflow.topology.SagaDriver.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaflow.contract.DeadLetter;
-import io.sagaflow.contract.InventoryReserved;
 import io.sagaflow.contract.OperatorAction;
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StepOutcome;
 import io.sagaflow.contract.StepReply;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.InventoryReserved;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.topology.SagaDriver.Command;
 import java.nio.ByteBuffer;
@@ -207,7 +207,8 @@ class InputValidationTest {
         Optional.empty());
 
     assertRejected(
-        "VALIDATION_FAILED", "carries data that is not a readable io.sagaflow.contract.Order");
+        "VALIDATION_FAILED",
+        "carries data that is not a readable io.sagaflow.examples.order.Order");
     assertThat(saga.status("v11")).isEqualTo("ABSENT");
   }
 

@@ -1,17 +1,17 @@
 package io.sagaflow.topology;
 
-import static io.sagaflow.example.OrderFulfilmentSaga.INVENTORY;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.INVENTORY;
 import static io.sagaflow.topology.SagaDriver.header;
 import static io.sagaflow.topology.SagaDriver.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sagaflow.contract.DeadLetter;
-import io.sagaflow.contract.ReleaseInventory;
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StartSaga;
 import io.sagaflow.engine.SagaRegistry;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.ReleaseInventory;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.SchemaRegistryException;
 import java.util.List;

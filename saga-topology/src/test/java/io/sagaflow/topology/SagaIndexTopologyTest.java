@@ -1,18 +1,18 @@
 package io.sagaflow.topology;
 
-import static io.sagaflow.example.OrderFulfilmentSaga.INVENTORY;
-import static io.sagaflow.example.OrderFulfilmentSaga.NOTIFICATION;
-import static io.sagaflow.example.OrderFulfilmentSaga.PAYMENT;
-import static io.sagaflow.example.OrderFulfilmentSaga.SHIPPING;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.INVENTORY;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.NOTIFICATION;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.PAYMENT;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.SHIPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sagaflow.contract.ConfirmationSent;
-import io.sagaflow.contract.InventoryReserved;
 import io.sagaflow.contract.OperatorAction;
-import io.sagaflow.contract.PaymentAuthorized;
-import io.sagaflow.contract.PaymentCaptured;
-import io.sagaflow.contract.ShipmentBooked;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.ConfirmationSent;
+import io.sagaflow.examples.order.InventoryReserved;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.PaymentAuthorized;
+import io.sagaflow.examples.order.PaymentCaptured;
+import io.sagaflow.examples.order.ShipmentBooked;
 import io.sagaflow.topology.SagaDriver.Command;
 import java.math.BigDecimal;
 import java.time.Duration;

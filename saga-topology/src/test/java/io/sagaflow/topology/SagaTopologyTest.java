@@ -1,25 +1,25 @@
 package io.sagaflow.topology;
 
-import static io.sagaflow.example.OrderFulfilmentSaga.INVENTORY;
-import static io.sagaflow.example.OrderFulfilmentSaga.NOTIFICATION;
-import static io.sagaflow.example.OrderFulfilmentSaga.PAYMENT;
-import static io.sagaflow.example.OrderFulfilmentSaga.SHIPPING;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.INVENTORY;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.NOTIFICATION;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.PAYMENT;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.SHIPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sagaflow.contract.ConfirmationSent;
 import io.sagaflow.contract.DeadLetter;
-import io.sagaflow.contract.InventoryReserved;
 import io.sagaflow.contract.OperatorAction;
-import io.sagaflow.contract.OrderFulfilmentData;
-import io.sagaflow.contract.PaymentAuthorized;
-import io.sagaflow.contract.PaymentCaptured;
-import io.sagaflow.contract.ReleaseInventory;
-import io.sagaflow.contract.ReserveInventory;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
-import io.sagaflow.contract.ShipmentBooked;
 import io.sagaflow.contract.StepOutcome;
-import io.sagaflow.contract.VoidPaymentAuthorization;
+import io.sagaflow.examples.order.ConfirmationSent;
+import io.sagaflow.examples.order.InventoryReserved;
+import io.sagaflow.examples.order.OrderFulfilmentData;
+import io.sagaflow.examples.order.PaymentAuthorized;
+import io.sagaflow.examples.order.PaymentCaptured;
+import io.sagaflow.examples.order.ReleaseInventory;
+import io.sagaflow.examples.order.ReserveInventory;
+import io.sagaflow.examples.order.ShipmentBooked;
+import io.sagaflow.examples.order.VoidPaymentAuthorization;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.topology.SagaDriver.Command;
@@ -61,7 +61,7 @@ class SagaTopologyTest {
     assertThat(reserve.payload()).isInstanceOf(ReserveInventory.class);
     assertThat(reserve.header(SagaHeaders.CE_SUBJECT)).isEqualTo("s1");
     assertThat(reserve.header(SagaHeaders.CE_TYPE))
-        .isEqualTo("io.sagaflow.contract.ReserveInventory");
+        .isEqualTo("io.sagaflow.examples.order.ReserveInventory");
     assertThat(reserve.header(SagaHeaders.CE_SOURCE)).isEqualTo("sagaflow");
     assertThat(reserve.header(SagaHeaders.SAGA_REPLY_TOPIC)).isEqualTo(SagaTopics.REPLIES);
     assertThat(reserve.header(SagaHeaders.TRACEPARENT))

@@ -1,6 +1,6 @@
 package io.sagaflow.topology;
 
-import static io.sagaflow.example.OrderFulfilmentSaga.INVENTORY;
+import static io.sagaflow.examples.order.OrderFulfilmentSaga.INVENTORY;
 import static io.sagaflow.topology.SagaDriver.ONE_STEP_TIMEOUT;
 import static io.sagaflow.topology.SagaDriver.header;
 import static io.sagaflow.topology.SagaDriver.order;
@@ -8,13 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sagaflow.contract.DeadLetter;
-import io.sagaflow.contract.ReleaseInventory;
-import io.sagaflow.contract.ReserveInventory;
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.engine.Timer;
 import io.sagaflow.engine.TimerKind;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.OrderFulfilmentSaga;
+import io.sagaflow.examples.order.ReleaseInventory;
+import io.sagaflow.examples.order.ReserveInventory;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.serde.SchemaRegistryException;
 import java.time.Duration;

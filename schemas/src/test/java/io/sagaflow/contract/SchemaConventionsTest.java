@@ -65,16 +65,6 @@ class SchemaConventionsTest {
     assertThat(floating).as("fields that must be decimal").isEmpty();
   }
 
-  @Test
-  void shouldTagPersonalDataAndSecretsOfTheExampleSaga() {
-    Schema data = OrderFulfilmentData.getClassSchema();
-
-    assertThat(data.getField("customerEmail").getObjectProp("pii")).isEqualTo(true);
-    assertThat(data.getField("shippingAddress").getObjectProp("pii")).isEqualTo(true);
-    assertThat(data.getField("paymentToken").getObjectProp("secret")).isEqualTo(true);
-    assertThat(data.getField("amount").schema().getLogicalType().getName()).isEqualTo("decimal");
-  }
-
   private void visitAll(java.util.function.Consumer<Schema> visitor) {
     Set<String> seen = new HashSet<>();
     contract.forEach(schema -> visit(schema, visitor, seen));

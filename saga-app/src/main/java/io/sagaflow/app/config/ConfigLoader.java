@@ -40,11 +40,13 @@ public final class ConfigLoader {
           "saga.participants.enabled",
           "saga.participants.seed",
           "saga.participants.latency.ms",
-          "saga.participants.payment.failure.rate",
+          "saga.participants.decline.rate",
           "saga.participants.retriable.failure.rate",
           "saga.participants.silence.rate",
+          "saga.participants.disabled",
+          "saga.plugin.path",
           "saga.demo.enabled",
-          "saga.demo.orders",
+          "saga.demo.sagas",
           "saga.demo.timeout.seconds",
           "saga.demo.run.id",
           "saga.http.host",
@@ -166,6 +168,7 @@ public final class ConfigLoader {
         participants(raw, read, preview),
         demo(raw, read, preview),
         http(read),
+        read.optional("saga.plugin.path").map(v -> read.path("saga.plugin.path")),
         kafka,
         raw);
   }
@@ -192,15 +195,20 @@ public final class ConfigLoader {
         putBoolean(raw, read, "saga.participants.enabled", preview),
         read.longValue("saga.participants.seed", Long.MIN_VALUE, Long.MAX_VALUE),
         read.millis("saga.participants.latency.ms", 60_000),
-        read.rate("saga.participants.payment.failure.rate"),
+        read.rate("saga.participants.decline.rate"),
         read.rate("saga.participants.retriable.failure.rate"),
-        read.rate("saga.participants.silence.rate"));
+        read.rate("saga.participants.silence.rate"),
+        read.optional("saga.participants.disabled").stream()
+            .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+            .map(String::trim)
+            .filter(v -> !v.isEmpty())
+            .collect(java.util.stream.Collectors.toSet()));
   }
 
   private static DemoConfig demo(SortedMap<String, String> raw, RawSettings read, boolean preview) {
     return new DemoConfig(
         putBoolean(raw, read, "saga.demo.enabled", preview),
-        read.integer("saga.demo.orders", 0, 10_000_000),
+        read.integer("saga.demo.sagas", 0, 10_000_000),
         read.seconds("saga.demo.timeout.seconds", 1, 86_400),
         read.optional("saga.demo.run.id"));
   }

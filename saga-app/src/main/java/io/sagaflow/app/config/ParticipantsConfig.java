@@ -3,31 +3,35 @@ package io.sagaflow.app.config;
 import java.time.Duration;
 
 /**
- * How the simulated participants (inventory, payment, shipping, notification) behave. Every
- * decision is a pure function of {@code seed} and the command id, so a run is reproducible.
+ * How the saga modules' simulated participants behave. Every decision is a pure function of {@code
+ * seed} and the command id, so a run is reproducible.
  *
  * @param enabled whether this instance runs the simulated participants
  * @param seed the simulation seed, also used by the demo workload for its orders
  * @param latency how long a participant takes to reply to a command
- * @param paymentFailureRate share of {@code authorize-payment} commands declined (CARD_DECLINED)
+ * @param declineRate share of the actions of each participant's declinable step refused for a
+ *     business reason (the payment participant's authorize-payment in the order example)
  * @param retriableFailureRate share of action commands, of any participant, failing transiently
  * @param silenceRate share of action commands never answered (the step times out)
+ * @param disabled names of participants not to run, so a real service can take their place
  */
 public record ParticipantsConfig(
     boolean enabled,
     long seed,
     Duration latency,
-    double paymentFailureRate,
+    double declineRate,
     double retriableFailureRate,
-    double silenceRate) {
+    double silenceRate,
+    java.util.Set<String> disabled) {
 
   /** Rejects rates that together exceed 1, since they share one draw. */
   public ParticipantsConfig {
-    if (paymentFailureRate + retriableFailureRate + silenceRate > 1.0) {
+    disabled = java.util.Set.copyOf(disabled);
+    if (declineRate + retriableFailureRate + silenceRate > 1.0) {
       throw new ConfigException(
-          "saga.participants.payment.failure.rate + retriable.failure.rate + silence.rate must not"
+          "saga.participants.decline.rate + retriable.failure.rate + silence.rate must not"
               + " exceed 1, was "
-              + (paymentFailureRate + retriableFailureRate + silenceRate)
+              + (declineRate + retriableFailureRate + silenceRate)
               + ".");
     }
   }

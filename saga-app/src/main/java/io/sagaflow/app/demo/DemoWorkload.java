@@ -1,12 +1,17 @@
 package io.sagaflow.app.demo;
 
 import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.app.modules.SagaModules;
 import io.sagaflow.app.participants.ParticipantBehaviour;
+import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaStatus;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.module.DemoData;
 import io.sagaflow.serde.SchemaRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The seeded demo: starts N order-fulfilment sagas, follows them on {@code saga.events} and knows,
- * from the seed, how many should complete and how many should be compensated.
+ * The seeded demo: starts N sagas of each type whose module has demo data (the order and money
+ * transfer examples by default), follows them on {@code saga.events} and knows, from the seed, how
+ * many should complete and how many should be compensated.
  */
 public final class DemoWorkload implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DemoWorkload.class);
@@ -43,23 +49,42 @@ public final class DemoWorkload implements AutoCloseable {
     this.sender = sender;
   }
 
-  /** Starts following events, then sends the start requests on a thread of their own. */
-  public static DemoWorkload start(SagaflowConfig config, SchemaRegistry schemas) {
+  /**
+   * Starts following events, then sends the start requests on a thread of their own.
+   *
+   * @throws IllegalStateException when no loaded module has demo data
+   */
+  public static DemoWorkload start(
+      SagaflowConfig config, SchemaRegistry schemas, SagaModules modules) {
+    List<DemoData> demos = modules.demoData();
+    if (demos.isEmpty()) {
+      throw new IllegalStateException(
+          "The demo is on but no loaded saga module has demo data; run with --no-demo.");
+    }
     String runId = config.demo().runId().orElseGet(DemoWorkload::newRunId);
     long seed = config.participants().seed();
-    List<String> sagaIds = DemoOrders.sagaIds(runId, config.demo().orders());
-    Map<SagaStatus, Integer> expected =
-        new OutcomePrediction(
-                OrderFulfilmentSaga.definition(),
-                ParticipantBehaviour.orderFulfilment(config.participants()))
-            .counts(sagaIds);
-    SagaProgress progress = new SagaProgress(sagaIds.size(), Instant.now());
+    List<ParticipantBehaviour> participants =
+        ParticipantBehaviour.of(modules.participants(), config.participants());
+    Map<DemoData, List<String>> sagas = new LinkedHashMap<>();
+    Map<SagaStatus, Integer> expected = new EnumMap<>(SagaStatus.class);
+    List<String> allIds = new ArrayList<>();
+    for (DemoData demo : demos) {
+      List<String> ids = sagaIds(runId + "-" + demo.noun(), config.demo().sagas());
+      SagaDefinition<?> definition = modules.registry().latest(demo.sagaType()).orElseThrow();
+      new OutcomePrediction(definition, participants)
+          .counts(ids)
+          .forEach((status, count) -> expected.merge(status, count, Integer::sum));
+      sagas.put(demo, ids);
+      allIds.addAll(ids);
+    }
+    SagaProgress progress = new SagaProgress(allIds.size(), Instant.now());
     EventReader reader = EventReader.start(config, schemas, runId + "-", progress, false);
     Thread sender =
         new Thread(
             () -> {
-              try (StartRequests requests = new StartRequests(config, schemas, seed)) {
-                requests.send(sagaIds, progress::sent);
+              try (StartRequests requests =
+                  new StartRequests(config, schemas, seed, modules.classLoader())) {
+                sagas.forEach((demo, ids) -> requests.send(demo, ids, progress::sent));
               } catch (RuntimeException e) {
                 LOG.error("The demo could not send its start requests: {}", e.getMessage(), e);
               }
@@ -67,12 +92,22 @@ public final class DemoWorkload implements AutoCloseable {
             "demo-start-requests");
     sender.start();
     LOG.info(
-        "Demo run {}: {} orders, seed {}; expected from the seed: {}",
+        "Demo run {}: {} sagas ({}), seed {}; expected from the seed: {}",
         runId,
-        sagaIds.size(),
+        allIds.size(),
+        demos.stream().map(d -> config.demo().sagas() + " " + d.sagaType()).toList(),
         seed,
         expected);
     return new DemoWorkload(runId, seed, expected, progress, reader, sender);
+  }
+
+  /** The saga ids of one type in a run: {@code <prefix>-00001} to {@code <prefix>-<count>}. */
+  public static List<String> sagaIds(String prefix, int count) {
+    List<String> ids = new ArrayList<>(count);
+    for (int i = 1; i <= count; i++) {
+      ids.add(String.format(Locale.ROOT, "%s-%05d", prefix, i));
+    }
+    return ids;
   }
 
   private static String newRunId() {
@@ -127,7 +162,7 @@ public final class DemoWorkload implements AutoCloseable {
             .allMatch(status -> s.count(status) == expected.getOrDefault(status, 0));
     return String.format(
         Locale.ROOT,
-        "Demo %s %s in %.1f s: %d orders, %d completed, %d compensated, %d failed, %d stuck,"
+        "Demo %s %s in %.1f s: %d sagas, %d completed, %d compensated, %d failed, %d stuck,"
             + " %.0f sagas/s.%n  Expected from seed %d: %d completed, %d compensated, %d failed,"
             + " %d stuck: %s.",
         runId,

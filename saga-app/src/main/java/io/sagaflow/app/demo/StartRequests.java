@@ -3,7 +3,7 @@ package io.sagaflow.app.demo;
 import io.sagaflow.app.ClientProperties;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.contract.StartSaga;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.module.DemoData;
 import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SchemaRegistry;
@@ -21,7 +21,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Sends {@link StartSaga} requests for demo orders to {@code saga.requests}, keyed by saga id, with
+ * Sends {@link StartSaga} requests for demo sagas to {@code saga.requests}, keyed by saga id, with
  * the saga id as idempotency key so a resent request never starts a saga twice.
  */
 public final class StartRequests implements AutoCloseable {
@@ -29,8 +29,11 @@ public final class StartRequests implements AutoCloseable {
   private final DataCodec data;
   private final long seed;
 
-  /** A sender for orders derived from {@code seed}. */
-  public StartRequests(SagaflowConfig config, SchemaRegistry schemas, long seed) {
+  /**
+   * A sender for saga data derived from {@code seed}; {@code classes} sees the modules' records.
+   */
+  public StartRequests(
+      SagaflowConfig config, SchemaRegistry schemas, long seed, ClassLoader classes) {
     // saga.requests carries several record types, hence the record-name subject strategy.
     this.producer =
         new KafkaProducer<>(
@@ -38,7 +41,7 @@ public final class StartRequests implements AutoCloseable {
             new StringSerializer(),
             new AvroSerializer<StartSaga>(
                 schemas, AvroSerdeConfig.recordName().withAutoRegister(config.autoRegister())));
-    this.data = new DataCodec(schemas, config.autoRegister());
+    this.data = new DataCodec(schemas, config.autoRegister(), classes);
     this.seed = seed;
   }
 
@@ -48,13 +51,13 @@ public final class StartRequests implements AutoCloseable {
    *
    * @throws IllegalStateException when the broker refused one
    */
-  public void send(List<String> sagaIds, Runnable onSent) {
+  public void send(DemoData demo, List<String> sagaIds, Runnable onSent) {
     List<Future<RecordMetadata>> sends = new ArrayList<>(sagaIds.size());
     for (String sagaId : sagaIds) {
       StartSaga request =
           StartSaga.newBuilder()
-              .setSagaType(OrderFulfilmentSaga.TYPE)
-              .setData(ByteBuffer.wrap(data.encode(DemoOrders.order(sagaId, seed))))
+              .setSagaType(demo.sagaType())
+              .setData(ByteBuffer.wrap(data.encode(demo.data(sagaId, seed))))
               .setIdempotencyKey(sagaId)
               .setRequestedAt(Instant.now())
               .build();

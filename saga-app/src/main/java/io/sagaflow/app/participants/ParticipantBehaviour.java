@@ -2,7 +2,8 @@ package io.sagaflow.app.participants;
 
 import io.sagaflow.app.config.ParticipantsConfig;
 import io.sagaflow.engine.CommandKind;
-import io.sagaflow.example.OrderFulfilmentSaga;
+import io.sagaflow.module.SimulatedParticipant;
+import io.sagaflow.module.StepResults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import java.util.UUID;
  * @param businessFailureRate share of {@code declinableStep} actions refused
  * @param retriableFailureRate share of actions failing transiently
  * @param silenceRate share of actions never answered
+ * @param results the typed result of each successful command
  */
 public record ParticipantBehaviour(
     String name,
@@ -33,46 +35,34 @@ public record ParticipantBehaviour(
     String declineCode,
     double businessFailureRate,
     double retriableFailureRate,
-    double silenceRate) {
+    double silenceRate,
+    StepResults results) {
 
   /** The error code of a transient failure. */
   public static final String RETRIABLE_CODE = "TEMPORARILY_UNAVAILABLE";
 
-  /** The four participants of the order-fulfilment saga; only payment declines (on authorize). */
-  public static List<ParticipantBehaviour> orderFulfilment(ParticipantsConfig config) {
-    return List.of(
-        of(config, "inventory", OrderFulfilmentSaga.INVENTORY, Optional.empty(), "OUT_OF_STOCK"),
-        of(
-            config,
-            "payment",
-            OrderFulfilmentSaga.PAYMENT,
-            Optional.of("authorize-payment"),
-            "CARD_DECLINED"),
-        of(config, "shipping", OrderFulfilmentSaga.SHIPPING, Optional.empty(), "NO_CARRIER"),
-        of(
-            config,
-            "notification",
-            OrderFulfilmentSaga.NOTIFICATION,
-            Optional.empty(),
-            "UNDELIVERABLE"));
+  /** The behaviours of {@code participants} under {@code config}, disabled ones included. */
+  public static List<ParticipantBehaviour> of(
+      List<SimulatedParticipant> participants, ParticipantsConfig config) {
+    return participants.stream().map(p -> of(p, config)).toList();
   }
 
-  private static ParticipantBehaviour of(
-      ParticipantsConfig config,
-      String name,
-      String topic,
-      Optional<String> declinableStep,
-      String code) {
+  /** The behaviour of {@code participant} under {@code config}. */
+  public static ParticipantBehaviour of(
+      SimulatedParticipant participant, ParticipantsConfig config) {
     return new ParticipantBehaviour(
-        name,
-        topic,
+        participant.name(),
+        participant.commandTopic(),
         config.seed(),
         config.latency(),
-        declinableStep,
-        code,
-        declinableStep.isPresent() ? config.paymentFailureRate() : 0.0,
-        config.retriableFailureRate(),
-        config.silenceRate());
+        participant.declinableStep(),
+        participant.declineCode(),
+        participant.declinableStep().isPresent() ? config.declineRate() : 0.0,
+        Math.min(
+            1.0 - config.silenceRate(),
+            config.retriableFailureRate() + participant.extraRetriableFailureRate()),
+        config.silenceRate(),
+        participant.results());
   }
 
   /**

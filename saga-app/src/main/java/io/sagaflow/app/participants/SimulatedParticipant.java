@@ -139,7 +139,9 @@ final class SimulatedParticipant implements Runnable {
           reply
               .setOutcome(StepOutcome.SUCCEEDED)
               .setStepResult(
-                  StepResults.of(payload, command.commandId())
+                  behaviour
+                      .results()
+                      .resultOf(payload, command.commandId())
                       .map(r -> ByteBuffer.wrap(results.encode(r)))
                       .orElse(null));
       case BUSINESS_FAILURE ->

@@ -1,7 +1,9 @@
 package io.sagaflow.app.participants;
 
 import io.sagaflow.app.ClientProperties;
+import io.sagaflow.app.config.ConfigException;
 import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.app.modules.SagaModules;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.AvroSerdeConfig;
@@ -22,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The order-fulfilment saga's participants, inventory, payment, shipping and notification, each a
- * plain Kafka consumer and producer on its own thread. They stand in for real services in the demo,
- * the integration tests and the benchmark.
+ * The saga modules' simulated participants, each a plain Kafka consumer and producer on its own
+ * thread. They stand in for real services in the demo, the integration tests and the benchmark; one
+ * named in {@code saga.participants.disabled} is not started, so a real service can take its place.
  */
 public final class SimulatedParticipants implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedParticipants.class);
@@ -40,13 +42,34 @@ public final class SimulatedParticipants implements AutoCloseable {
     this.counters = counters;
   }
 
-  /** Starts one thread per participant, consuming with group {@code <application.id>-<name>}. */
-  public static SimulatedParticipants start(SagaflowConfig config, SchemaRegistry schemas) {
+  /**
+   * Starts one thread per enabled participant of {@code modules}, consuming with group {@code
+   * <application.id>-<name>}.
+   *
+   * @throws ConfigException when {@code saga.participants.disabled} names an unknown participant
+   */
+  public static SimulatedParticipants start(
+      SagaflowConfig config, SchemaRegistry schemas, SagaModules modules) {
+    List<ParticipantBehaviour> all =
+        ParticipantBehaviour.of(modules.participants(), config.participants());
+    java.util.Set<String> known =
+        all.stream().map(ParticipantBehaviour::name).collect(java.util.stream.Collectors.toSet());
+    for (String name : config.participants().disabled()) {
+      if (!known.contains(name)) {
+        throw new ConfigException(
+            "saga.participants.disabled names '"
+                + name
+                + "', which no loaded saga module simulates. Known participants: "
+                + new java.util.TreeSet<>(known)
+                + ".");
+      }
+    }
+    List<ParticipantBehaviour> enabled =
+        all.stream().filter(b -> !config.participants().disabled().contains(b.name())).toList();
     SagaCounters counters = new SagaCounters();
     List<SimulatedParticipant> participants = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
-    for (ParticipantBehaviour behaviour :
-        ParticipantBehaviour.orderFulfilment(config.participants())) {
+    for (ParticipantBehaviour behaviour : enabled) {
       String id = config.applicationId() + "-" + behaviour.name();
       SimulatedParticipant participant =
           new SimulatedParticipant(
@@ -61,8 +84,8 @@ public final class SimulatedParticipants implements AutoCloseable {
                   new AvroSerializer<StepReply>(
                       schemas,
                       AvroSerdeConfig.topicName().withAutoRegister(config.autoRegister()))),
-              AvroDeserializer.anySpecific(schemas),
-              new DataCodec(schemas, config.autoRegister()),
+              AvroDeserializer.anySpecific(schemas, modules.classLoader()),
+              new DataCodec(schemas, config.autoRegister(), modules.classLoader()),
               counters);
       Thread thread = new Thread(participant, "participant-" + behaviour.name());
       thread.setUncaughtExceptionHandler(
@@ -73,9 +96,7 @@ public final class SimulatedParticipants implements AutoCloseable {
     threads.forEach(Thread::start);
     LOG.info(
         "Simulated participants running: {} ({})",
-        ParticipantBehaviour.orderFulfilment(config.participants()).stream()
-            .map(ParticipantBehaviour::name)
-            .toList(),
+        enabled.stream().map(ParticipantBehaviour::name).toList(),
         config.participants());
     return new SimulatedParticipants(participants, threads, counters);
   }

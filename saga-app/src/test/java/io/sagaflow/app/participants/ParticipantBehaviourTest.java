@@ -9,11 +9,12 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ParticipantBehaviourTest {
   private static final ParticipantsConfig CONFIG =
-      new ParticipantsConfig(true, 42, Duration.ZERO, 0.1, 0.05, 0.02);
+      new ParticipantsConfig(true, 42, Duration.ZERO, 0.1, 0.05, 0.02, Set.of());
 
   @Test
   void shouldDecideTheSameForTheSameSeedAndCommandWhateverTheOrder() {
@@ -29,7 +30,8 @@ class ParticipantBehaviourTest {
 
   @Test
   void shouldDeclineOnlyAuthorizationsAtAboutTheConfiguredRate() {
-    ParticipantsConfig declinesOnly = new ParticipantsConfig(true, 7, Duration.ZERO, 0.1, 0, 0);
+    ParticipantsConfig declinesOnly =
+        new ParticipantsConfig(true, 7, Duration.ZERO, 0.1, 0, 0, Set.of());
     ParticipantBehaviour payment = payment(declinesOnly);
     Map<Verdict, Integer> authorize = new EnumMap<>(Verdict.class);
     Map<Verdict, Integer> capture = new EnumMap<>(Verdict.class);
@@ -51,7 +53,8 @@ class ParticipantBehaviourTest {
 
   @Test
   void shouldDrawDifferentSeedsIndependently() {
-    ParticipantsConfig other = new ParticipantsConfig(true, 43, Duration.ZERO, 0.1, 0.05, 0.02);
+    ParticipantsConfig other =
+        new ParticipantsConfig(true, 43, Duration.ZERO, 0.1, 0.05, 0.02, Set.of());
     long differing =
         java.util.stream.IntStream.range(0, 1000)
             .filter(i -> authorize(payment(CONFIG), "s" + i) != authorize(payment(other), "s" + i))
@@ -62,7 +65,8 @@ class ParticipantBehaviourTest {
 
   @Test
   void shouldAlwaysSucceedCompensations() {
-    ParticipantsConfig allFail = new ParticipantsConfig(true, 1, Duration.ZERO, 0, 0.5, 0.5);
+    ParticipantsConfig allFail =
+        new ParticipantsConfig(true, 1, Duration.ZERO, 0, 0.5, 0.5, Set.of());
     ParticipantBehaviour payment = payment(allFail);
 
     assertThat(
@@ -75,7 +79,7 @@ class ParticipantBehaviourTest {
   }
 
   private static ParticipantBehaviour payment(ParticipantsConfig config) {
-    return ParticipantBehaviour.orderFulfilment(config).stream()
+    return io.sagaflow.app.TestModules.behaviours(config).stream()
         .filter(p -> p.name().equals("payment"))
         .findFirst()
         .orElseThrow();
