@@ -138,8 +138,10 @@ class SagaflowCliIT {
     assertThat(process.exitValue()).as(output.text()).isZero();
     assertThat(output.text())
         .contains("health  sagas ENABLED")
-        .contains("progress  sent 50/50")
-        .containsPattern("Demo demo-\\w+ finished in [0-9.]+ s: 50 sagas, \\d+ completed")
+        .contains("progress  sent 100/100")
+        .containsPattern("Demo demo-\\w+ finished in [0-9.]+ s: 100 sagas, \\d+ completed")
+        .containsPattern("order-fulfilment: 50 sagas, \\d+ completed")
+        .containsPattern("money-transfer: 50 sagas, \\d+ completed")
         .contains(": matches.")
         .contains("Sagaflow stopped cleanly");
   }

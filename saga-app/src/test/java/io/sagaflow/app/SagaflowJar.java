@@ -19,15 +19,14 @@ final class SagaflowJar {
    * scripts/run} starts it, output and errors on one stream.
    */
   static Process run(String... args) throws IOException {
+    return runWithPlugins(EXAMPLE_PLUGINS, args);
+  }
+
+  /** {@code java -jar sagaflow.jar run --plugin-path PLUGINS ARGS}. */
+  static Process runWithPlugins(Path plugins, String... args) throws IOException {
     List<String> command =
         new ArrayList<>(
-            List.of(
-                javaBin(),
-                "-jar",
-                JAR.toString(),
-                "run",
-                "--plugin-path",
-                EXAMPLE_PLUGINS.toString()));
+            List.of(javaBin(), "-jar", JAR.toString(), "run", "--plugin-path", plugins.toString()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }

@@ -30,6 +30,7 @@ public final class DemoWorkload implements AutoCloseable {
   private final String runId;
   private final long seed;
   private final Map<SagaStatus, Integer> expected;
+  private final List<TypeExpectation> types;
   private final SagaProgress progress;
   private final EventReader reader;
   private final Thread sender;
@@ -38,12 +39,14 @@ public final class DemoWorkload implements AutoCloseable {
       String runId,
       long seed,
       Map<SagaStatus, Integer> expected,
+      List<TypeExpectation> types,
       SagaProgress progress,
       EventReader reader,
       Thread sender) {
     this.runId = runId;
     this.seed = seed;
     this.expected = expected;
+    this.types = List.copyOf(types);
     this.progress = progress;
     this.reader = reader;
     this.sender = sender;
@@ -67,13 +70,16 @@ public final class DemoWorkload implements AutoCloseable {
         ParticipantBehaviour.of(modules.participants(), config.participants());
     Map<DemoData, List<String>> sagas = new LinkedHashMap<>();
     Map<SagaStatus, Integer> expected = new EnumMap<>(SagaStatus.class);
+    List<TypeExpectation> types = new ArrayList<>();
     List<String> allIds = new ArrayList<>();
     for (DemoData demo : demos) {
-      List<String> ids = sagaIds(runId + "-" + demo.noun(), config.demo().sagas());
+      String prefix = runId + "-" + demo.noun();
+      List<String> ids = sagaIds(prefix, config.demo().sagas());
       SagaDefinition<?> definition = modules.registry().latest(demo.sagaType()).orElseThrow();
-      new OutcomePrediction(definition, participants)
-          .counts(ids)
-          .forEach((status, count) -> expected.merge(status, count, Integer::sum));
+      Map<SagaStatus, Integer> predicted =
+          new OutcomePrediction(definition, participants).counts(ids);
+      predicted.forEach((status, count) -> expected.merge(status, count, Integer::sum));
+      types.add(new TypeExpectation(demo.sagaType(), prefix + "-", ids.size(), predicted));
       sagas.put(demo, ids);
       allIds.addAll(ids);
     }
@@ -98,7 +104,7 @@ public final class DemoWorkload implements AutoCloseable {
         demos.stream().map(d -> config.demo().sagas() + " " + d.sagaType()).toList(),
         seed,
         expected);
-    return new DemoWorkload(runId, seed, expected, progress, reader, sender);
+    return new DemoWorkload(runId, seed, expected, types, progress, reader, sender);
   }
 
   /** The saga ids of one type in a run: {@code <prefix>-00001} to {@code <prefix>-<count>}. */
@@ -130,6 +136,11 @@ public final class DemoWorkload implements AutoCloseable {
     return progress.snapshot(Instant.now());
   }
 
+  /** The latest status of each saga of the run seen on {@code saga.events}, by saga id. */
+  public Map<String, SagaStatus> statuses() {
+    return progress.statuses();
+  }
+
   /** Waits until every saga is terminal or STUCK; false when {@code timeout} passed first. */
   public boolean awaitFinished(Duration timeout) throws InterruptedException {
     return progress.awaitFinished(timeout);
@@ -153,17 +164,21 @@ public final class DemoWorkload implements AutoCloseable {
         s.throughput());
   }
 
-  /** The final summary, with the seed's prediction beside the outcome. */
+  /** The final summary, per saga type and in total, with the seed's prediction beside it. */
   public String summary() {
     SagaProgress.Snapshot s = snapshot();
+    Map<String, SagaStatus> statuses = progress.statuses();
     boolean matches =
-        List.of(SagaStatus.COMPLETED, SagaStatus.COMPENSATED, SagaStatus.FAILED, SagaStatus.STUCK)
-            .stream()
-            .allMatch(status -> s.count(status) == expected.getOrDefault(status, 0));
+        TypeExpectation.OUTCOMES.stream()
+                .allMatch(status -> s.count(status) == expected.getOrDefault(status, 0))
+            && types.stream().allMatch(t -> t.matches(statuses));
+    StringBuilder perType = new StringBuilder();
+    types.forEach(
+        t -> perType.append("  ").append(t.line(statuses)).append(System.lineSeparator()));
     return String.format(
         Locale.ROOT,
         "Demo %s %s in %.1f s: %d sagas, %d completed, %d compensated, %d failed, %d stuck,"
-            + " %.0f sagas/s.%n  Expected from seed %d: %d completed, %d compensated, %d failed,"
+            + " %.0f sagas/s.%n%s  Expected from seed %d: %d completed, %d compensated, %d failed,"
             + " %d stuck: %s.",
         runId,
         s.finished() ? "finished" : "did NOT finish",
@@ -174,6 +189,7 @@ public final class DemoWorkload implements AutoCloseable {
         s.count(SagaStatus.FAILED),
         s.count(SagaStatus.STUCK),
         s.throughput(),
+        perType,
         seed,
         expected.getOrDefault(SagaStatus.COMPLETED, 0),
         expected.getOrDefault(SagaStatus.COMPENSATED, 0),

@@ -214,4 +214,17 @@ class ConfigLoaderTest {
         .hasMessageContaining("saga.http.token,")
         .hasMessageContaining("SAGA_HTTP_TOKEN ");
   }
+
+  @Test
+  void shouldReadDisabledParticipantsAndThePluginPath() {
+    SagaflowConfig config =
+        ConfigLoader.load(
+            Map.of("SAGA_PLUGIN_PATH", "/opt/sagaflow/plugins"),
+            Map.of("saga.participants.disabled", "payment, ledger,"));
+
+    assertThat(config.participants().disabled()).containsExactlyInAnyOrder("payment", "ledger");
+    assertThat(config.pluginPath()).contains(Path.of("/opt/sagaflow/plugins"));
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).pluginPath()).isEmpty();
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).participants().disabled()).isEmpty();
+  }
 }
