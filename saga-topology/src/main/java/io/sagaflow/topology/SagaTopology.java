@@ -6,6 +6,7 @@ import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StartSaga;
 import io.sagaflow.contract.StepReply;
+import io.sagaflow.engine.DefinitionResolver;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.AvroSerde;
@@ -82,6 +83,7 @@ public final class SagaTopology {
     AvroSerdeConfig recordNames =
         AvroSerdeConfig.recordName().withAutoRegister(settings.autoRegister());
 
+    DefinitionResolver definitions = new DefinitionResolver(registry);
     Map<String, String> commandSinks = new LinkedHashMap<>();
     SagaTopics.commandTopics(registry).forEach(t -> commandSinks.put(t, "sink-" + t));
     CoordinatorWiring wiring =
@@ -126,7 +128,7 @@ public final class SagaTopology {
     topology.addProcessor(
         REPLY_ROUTER, () -> new ReplyRouter(COORDINATOR, SINK_REKEY), DECODE_REPLIES);
     topology.addProcessor(
-        COORDINATOR, () -> new SagaCoordinator(registry, wiring), DECODE_REQUESTS, REPLY_ROUTER);
+        COORDINATOR, () -> new SagaCoordinator(definitions, wiring), DECODE_REQUESTS, REPLY_ROUTER);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(STATE_STORE),
