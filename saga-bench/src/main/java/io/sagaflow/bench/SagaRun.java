@@ -8,7 +8,6 @@ import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.example.OrderFulfilmentSaga;
-import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.BoundedMemoryRocksDbConfig;
 import io.sagaflow.topology.SagaCounters;
@@ -151,7 +150,7 @@ final class SagaRun {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, SagaEvent> consumer =
         new KafkaConsumer<>(
-            props, new StringDeserializer(), AvroDeserializer.specific(SagaEvent.class, schemas))) {
+            props, new StringDeserializer(), SagaTopics.EVENT_RECORDS.deserializer(schemas))) {
       consumer.subscribe(List.of(SagaTopics.EVENTS));
       while (stats.ended() < sagas) {
         if (System.nanoTime() > deadline) {
