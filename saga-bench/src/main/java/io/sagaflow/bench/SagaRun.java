@@ -11,6 +11,7 @@ import io.sagaflow.example.OrderFulfilmentSaga;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.BoundedMemoryRocksDbConfig;
 import io.sagaflow.topology.SagaCounters;
+import io.sagaflow.topology.SagaMetric;
 import io.sagaflow.topology.SagaStreamsConfig;
 import io.sagaflow.topology.SagaTopics;
 import io.sagaflow.topology.SagaTopology;
@@ -99,11 +100,7 @@ final class SagaRun {
       readEvents(stats, sagas, Duration.ofMinutes(15));
       double seconds = (System.nanoTime() - start) / 1e9;
       CpuBreakdown.Usage cpuUse = cpu.measure();
-      long inputs =
-          counters.snapshot().entrySet().stream()
-              .filter(e -> e.getKey().startsWith("input."))
-              .mapToLong(Map.Entry::getValue)
-              .sum();
+      long inputs = counters.total(SagaMetric.INPUT);
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       Result result =

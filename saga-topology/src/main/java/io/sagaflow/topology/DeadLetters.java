@@ -73,7 +73,7 @@ public final class DeadLetters {
             Instant.ofEpochMilli(context.timestamp()));
     Headers headers = new RecordHeaders(builtIn.headers().toArray());
     addFacts(headers, letter);
-    counters.increment("dead-letter." + reason.name());
+    counters.increment(SagaMetric.DEAD_LETTER, reason.name());
     return new ProducerRecord<>(
         topic, null, context.timestamp(), rawKey, serializer.serialize(topic, letter), headers);
   }
@@ -119,12 +119,12 @@ public final class DeadLetters {
 
   /** Counts a dead letter that a processor forwards itself. */
   void count(DeadLetterReason reason) {
-    counters.increment("dead-letter." + reason.name());
+    counters.increment(SagaMetric.DEAD_LETTER, reason.name());
   }
 
   /** Counts a dead letter that the dead-letter store failed to record (it stays in the topic). */
   void countUnrecorded() {
-    counters.increment("dead-letter-store.failed");
+    counters.increment(SagaMetric.DEAD_LETTER_STORE, "failed");
   }
 
   private static void put(Headers headers, String name, String value) {

@@ -86,7 +86,7 @@ final class DecisionWriter {
         .violations()
         .forEach(
             v -> {
-              wiring.counters().increment("invariant.violated." + v.name());
+              wiring.counters().increment(SagaMetric.INVARIANT_VIOLATED, v.name());
               LOG.warn("Invariant {} violated: {}", v.name(), v.message());
             });
   }

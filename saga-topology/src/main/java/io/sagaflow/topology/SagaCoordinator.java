@@ -70,7 +70,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     Optional<SagaStateRecord> stored = Optional.ofNullable(stateStore.get(sagaId));
     Decision<?> decision = decide(sagaId, stored, record, now);
-    wiring.counters().increment("input." + decision.verdict().name());
+    wiring.counters().increment(SagaMetric.INPUT, decision.verdict().name());
     rejectIfDeadLetter(sagaId, decision);
     writer.write(stored, decision, now);
   }

@@ -81,7 +81,7 @@ final class TimerFiring {
     try {
       Optional<SagaStateRecord> stored = Optional.ofNullable(stateStore.get(sagaId));
       if (stored.isEmpty()) {
-        wiring.counters().increment("timer.orphaned");
+        wiring.counters().increment(SagaMetric.TIMER, "orphaned");
         return;
       }
       SagaDefinition<?> definition =
@@ -102,13 +102,13 @@ final class TimerFiring {
     Optional<Timer> timer =
         state.pendingTimers().stream().filter(t -> t.timerId().equals(timerId)).findFirst();
     if (timer.isEmpty()) {
-      wiring.counters().increment("timer.stale");
+      wiring.counters().increment(SagaMetric.TIMER, "stale");
       return;
     }
     Decision<D> decision =
         SagaEngine.decide(
             definition, Optional.of(state), new SagaInput.TimerFired(timer.get()), now);
-    wiring.counters().increment("timer." + decision.verdict().name());
+    wiring.counters().increment(SagaMetric.TIMER, decision.verdict().name());
     if (decision.verdict() == InputVerdict.APPLIED) {
       writer.write(Optional.of(stored), decision, now);
     }
