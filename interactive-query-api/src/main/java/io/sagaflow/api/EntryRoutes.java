@@ -8,7 +8,6 @@ import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.topology.DataCodec;
-import io.sagaflow.topology.SagaTopics;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -70,7 +69,7 @@ final class EntryRoutes {
             .build();
     Map<String, String> headers = new LinkedHashMap<>();
     traceparent(ctx).ifPresent(tp -> headers.put(SagaHeaders.TRACEPARENT, tp));
-    inputs.send(SagaTopics.REQUESTS, sagaId, start, headers);
+    inputs.request(sagaId, start, headers);
     String statusUrl = "/sagas/" + sagaId;
     ctx.status(202)
         .header("Location", statusUrl)
@@ -81,7 +80,7 @@ final class EntryRoutes {
     String sagaId = PathParams.name(ctx, "sagaId");
     CancelSaga cancel =
         JsonRecordReader.read(bodies.object(ctx), CancelSaga.class, "The cancel request");
-    inputs.send(SagaTopics.REQUESTS, sagaId, cancel, Map.of());
+    inputs.request(sagaId, cancel, Map.of());
     accepted(ctx, sagaId);
   }
 
@@ -93,7 +92,7 @@ final class EntryRoutes {
       throw ApiProblem.badRequest(
           "Field 'action' must be RETRY_STEP, SKIP_STEP or FORCE_COMPENSATION.");
     }
-    inputs.send(SagaTopics.REQUESTS, sagaId, command, Map.of());
+    inputs.request(sagaId, command, Map.of());
     accepted(ctx, sagaId);
   }
 

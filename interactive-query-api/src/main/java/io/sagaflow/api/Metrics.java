@@ -6,18 +6,23 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sagaflow.topology.SagaCounters;
+import io.sagaflow.topology.SagaMetric;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prometheus metrics: Kafka Streams' own metrics through Micrometer's binder, and the processor's
- * {@link SagaCounters}. Counter names are {@code <group>.<kind>} ({@code input.DUPLICATE}, {@code
- * dead-letter.UNDECODABLE}); each becomes {@code sagaflow_<group>_total{kind="<kind>"}}, registered
- * the first time a scrape sees it, since counters appear as the processor first counts.
+ * {@link SagaCounters}, named and described by the {@link SagaMetric} catalogue: {@code
+ * input.DUPLICATE} becomes {@code sagaflow_input_total{kind="DUPLICATE"}}. Each is registered the
+ * first time a scrape sees it, since counters appear as the processor first counts.
  */
 final class Metrics implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Optional<KafkaStreamsMetrics> streamsMetrics;
@@ -49,12 +54,19 @@ final class Metrics implements AutoCloseable {
     if (!bound.add(name)) {
       return;
     }
-    int dot = name.indexOf('.');
-    String group = dot < 0 ? name : name.substring(0, dot);
-    String kind = dot < 0 ? "" : name.substring(dot + 1);
-    FunctionCounter.builder("sagaflow." + group, counters, c -> c.get(name))
-        .tag("kind", kind)
-        .description("Saga processor counter " + group + " by kind")
+    Optional<SagaMetric.Counted> parsed = SagaMetric.parse(name);
+    if (parsed.isEmpty()) {
+      LOG.warn(
+          "Counter {} is not in the SagaMetric catalogue, so /metrics does not export it; add an"
+              + " entry with its description there",
+          name);
+      return;
+    }
+    SagaMetric.Counted counted = parsed.get();
+    SagaMetric metric = counted.metric();
+    FunctionCounter.builder(metric.meterName(), counters, c -> c.get(name))
+        .tag(metric.tag(), counted.kind())
+        .description(metric.description())
         .register(registry);
   }
 

@@ -9,11 +9,9 @@ import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.engine.StepDefinition;
 import io.sagaflow.topology.DataCodec;
-import io.sagaflow.topology.SagaTopics;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -66,7 +64,7 @@ final class ReplyRoute {
             .setStepResult(
                 result(step, body).map(r -> ByteBuffer.wrap(codec.encode(r))).orElse(null))
             .build();
-    inputs.send(SagaTopics.REPLIES, sagaId, reply, Map.of());
+    inputs.reply(sagaId, reply);
     EntryRoutes.accepted(ctx, sagaId);
   }
 

@@ -2,20 +2,14 @@ package io.sagaflow.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.serde.SchemaRegistry;
-import io.sagaflow.topology.DataCodec;
 import io.sagaflow.topology.SagaCounters;
-import io.sagaflow.topology.SagaTopology;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -29,8 +23,6 @@ import org.apache.kafka.streams.KafkaStreams;
  * saga.replies); closing the server stops only the HTTP side and its metrics.
  */
 public final class SagaApiServer implements AutoCloseable {
-  private static final String OPENAPI = "/openapi.yaml";
-
   private final Javalin app;
   private final Metrics metrics;
 
@@ -53,80 +45,24 @@ public final class SagaApiServer implements AutoCloseable {
       ApiSettings settings) {
     Objects.requireNonNull(streams, "streams");
     ObjectMapper mapper = new ObjectMapper();
-    DataCodec codec = new DataCodec(schemas, settings.autoRegister());
-    SagaInputs inputs = new SagaInputs(producer, schemas, settings.autoRegister());
-    JsonBodies bodies = new JsonBodies(mapper, settings.maxBodyBytes());
-    BearerAuth auth = new BearerAuth(settings.bearerToken());
-    EntryGuard guard = new EntryGuard(settings.sagasEnabled(), auth);
-    // Reads check the token before anything else, so an unauthorised caller learns nothing, not
-    // even whether a saga exists or the store is rebalancing.
-    BearerAuth readAuth =
-        new BearerAuth(settings.tokenOnReads() ? settings.bearerToken() : Optional.empty());
-    EntryRoutes entries = new EntryRoutes(registry, codec, inputs, bodies);
-    ReplyRoute replies = new ReplyRoute(registry, codec, inputs, bodies);
-    String self = settings.advertised().map(h -> h.host() + ":" + h.port()).orElse("local");
-    SagaLookup lookup =
-        new SagaLookup(
-            streams,
-            new SagaStatusView(codec),
-            settings.advertised(),
-            new Forwarder(settings.forwardTimeout(), self));
-    FanOut fanOut =
-        new FanOut(
-            streams,
-            settings.advertised(),
-            new Forwarder(settings.forwardTimeout(), self),
-            topic -> producer.partitionsFor(topic).size());
-    SearchRoute search =
-        new SearchRoute(
-            fanOut,
-            new LocalSearch(new StoreRanges(streams, SagaTopology.INDEX_STORE)),
-            registry,
-            mapper);
-    DeadLettersRoute deadLetters =
-        new DeadLettersRoute(
-            fanOut,
-            new LocalDeadLetters(new StoreRanges(streams, SagaTopology.DEAD_LETTER_STORE)),
-            mapper);
-    HealthRoutes health = new HealthRoutes(streams, settings.sagasEnabled());
     this.metrics = Metrics.of(streams, counters);
     this.app =
         javalin(
             mapper,
             settings,
-            new SagaRoutes(
-                authorised(readAuth, search::handle),
-                authorised(readAuth, new StatusRoute(lookup)::handle),
-                authorised(readAuth, deadLetters::handle),
-                guarded(guard, entries::start),
-                guarded(guard, entries::cancel),
-                guarded(guard, entries::operator),
-                guarded(guard, replies::reply),
-                health::ready),
+            new ProcessorEndpoints(streams, registry, schemas, producer, settings, mapper),
+            RouteGates.of(settings),
             metrics);
   }
 
   private SagaApiServer(ApiSettings settings) {
     this.metrics = Metrics.withoutProcessor();
-    // No processor runs here, so there is neither state to read nor a reason to accept input:
-    // every saga route answers the same 503, so clients learn why instead of seeing 404s.
-    Handler disabled =
-        ctx -> {
-          throw EntryGuard.withoutProcessor();
-        };
     this.app =
         javalin(
             new ObjectMapper(),
             settings,
-            new SagaRoutes(
-                disabled,
-                disabled,
-                disabled,
-                disabled,
-                disabled,
-                disabled,
-                disabled,
-                HealthRoutes::withoutProcessor),
+            SagaEndpoints.withoutProcessor(),
+            RouteGates.none(),
             metrics);
   }
 
@@ -145,43 +81,22 @@ public final class SagaApiServer implements AutoCloseable {
     return new SagaApiServer(settings);
   }
 
-  /** The handlers that differ between a server over a processor and one without. */
-  private record SagaRoutes(
-      Handler search,
-      Handler status,
-      Handler deadLetters,
-      Handler start,
-      Handler cancel,
-      Handler operator,
-      Handler reply,
-      Handler ready) {}
-
   private static Javalin javalin(
-      ObjectMapper mapper, ApiSettings settings, SagaRoutes saga, Metrics metrics) {
+      ObjectMapper mapper,
+      ApiSettings settings,
+      SagaEndpoints saga,
+      RouteGates gates,
+      Metrics metrics) {
     ProblemRenderer problems = new ProblemRenderer(mapper, settings.maxBodyBytes());
-    byte[] openapi = resource("openapi.yaml");
-    UiRoutes ui = new UiRoutes();
+    RouteTable table = RouteTable.of(saga, metrics, new UiRoutes(), resource("openapi.yaml"));
     return Javalin.create(
         config -> {
           config.jetty.host = settings.host();
           config.jetty.port = settings.port();
           config.http.maxRequestSize = settings.maxBodyBytes();
           config.startup.showJavalinBanner = false;
-          RoutesConfig routes = config.routes;
-          problems.install(routes);
-          routes.get(OPENAPI, ctx -> ctx.contentType("application/yaml").result(openapi));
-          routes.get("/sagas", saga.search());
-          routes.get("/sagas/{sagaId}", saga.status());
-          routes.get("/sagas/{sagaId}/dead-letters", saga.deadLetters());
-          routes.post("/sagas/{type}", saga.start());
-          routes.post("/sagas/{sagaId}/cancel", saga.cancel());
-          routes.post("/sagas/{sagaId}/operator", saga.operator());
-          routes.post("/sagas/{sagaId}/steps/{step}/reply", saga.reply());
-          routes.get("/health/live", HealthRoutes::live);
-          routes.get("/health/ready", saga.ready());
-          routes.get("/metrics", metrics::scrape);
-          routes.get("/ui", ui::page);
-          routes.get("/ui/assets/{file}", ui::asset);
+          problems.install(config.routes);
+          table.install(config.routes, gates);
         });
   }
 
@@ -208,20 +123,6 @@ public final class SagaApiServer implements AutoCloseable {
   public void close() {
     app.stop();
     metrics.close();
-  }
-
-  private static Handler guarded(EntryGuard guard, Handler handler) {
-    return (Context ctx) -> {
-      guard.check(ctx);
-      handler.handle(ctx);
-    };
-  }
-
-  private static Handler authorised(BearerAuth auth, Handler handler) {
-    return (Context ctx) -> {
-      auth.require(ctx);
-      handler.handle(ctx);
-    };
   }
 
   private static byte[] resource(String name) {

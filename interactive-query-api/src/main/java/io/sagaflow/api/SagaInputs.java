@@ -1,9 +1,10 @@
 package io.sagaflow.api;
 
-import io.sagaflow.serde.AvroSerdeConfig;
+import io.sagaflow.contract.StepReply;
 import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.serde.SchemaRegistry;
+import io.sagaflow.topology.SagaTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -23,22 +24,32 @@ final class SagaInputs {
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
   private final Producer<String, byte[]> producer;
-  private final AvroSerializer<SpecificRecord> serializer;
+  private final AvroSerializer<SpecificRecord> requests;
+  private final AvroSerializer<StepReply> replies;
 
   SagaInputs(Producer<String, byte[]> producer, SchemaRegistry registry, boolean autoRegister) {
     this.producer = producer;
-    // Requests carry several record types on one topic: record-name subjects, as the contract says.
-    this.serializer =
-        new AvroSerializer<>(registry, AvroSerdeConfig.recordName().withAutoRegister(autoRegister));
+    this.requests = SagaTopics.REQUEST_RECORDS.serializer(registry, autoRegister);
+    this.replies = SagaTopics.REPLY_RECORDS.serializer(registry, autoRegister);
   }
 
-  /** Sends {@code value} to {@code topic} keyed by {@code sagaId} with the given headers. */
-  void send(String topic, String sagaId, SpecificRecord value, Map<String, String> headers) {
+  /** Sends a start, cancel or operator request to saga.requests. */
+  void request(String sagaId, SpecificRecord request, Map<String, String> headers) {
+    String topic = SagaTopics.REQUEST_RECORDS.name();
+    send(topic, sagaId, requests.serialize(topic, request), headers);
+  }
+
+  /** Sends a participant's reply to saga.replies. */
+  void reply(String sagaId, StepReply reply) {
+    String topic = SagaTopics.REPLY_RECORDS.name();
+    send(topic, sagaId, replies.serialize(topic, reply), Map.of());
+  }
+
+  private void send(String topic, String sagaId, byte[] bytes, Map<String, String> headers) {
     RecordHeaders kafkaHeaders = new RecordHeaders();
     headers.forEach((k, v) -> kafkaHeaders.add(k, v.getBytes(StandardCharsets.UTF_8)));
     // ce_subject names the saga for participants and tools that never decode the key.
     kafkaHeaders.add(SagaHeaders.CE_SUBJECT, sagaId.getBytes(StandardCharsets.UTF_8));
-    byte[] bytes = serializer.serialize(topic, value);
     try {
       producer
           .send(new ProducerRecord<>(topic, null, sagaId, bytes, kafkaHeaders))

@@ -9,10 +9,10 @@ import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.examples.order.OrderFulfilmentModule;
-import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.BoundedMemoryRocksDbConfig;
 import io.sagaflow.topology.SagaCounters;
+import io.sagaflow.topology.SagaMetric;
 import io.sagaflow.topology.SagaStreamsConfig;
 import io.sagaflow.topology.SagaTopics;
 import io.sagaflow.topology.SagaTopology;
@@ -104,11 +104,7 @@ final class SagaRun {
       readEvents(stats, sagas, Duration.ofMinutes(15));
       double seconds = (System.nanoTime() - start) / 1e9;
       CpuBreakdown.Usage cpuUse = cpu.measure();
-      long inputs =
-          counters.snapshot().entrySet().stream()
-              .filter(e -> e.getKey().startsWith("input."))
-              .mapToLong(Map.Entry::getValue)
-              .sum();
+      long inputs = counters.total(SagaMetric.INPUT);
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       Result result =
@@ -155,7 +151,7 @@ final class SagaRun {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, SagaEvent> consumer =
         new KafkaConsumer<>(
-            props, new StringDeserializer(), AvroDeserializer.specific(SagaEvent.class, schemas))) {
+            props, new StringDeserializer(), SagaTopics.EVENT_RECORDS.deserializer(schemas))) {
       consumer.subscribe(List.of(SagaTopics.EVENTS));
       while (stats.ended() < sagas) {
         if (System.nanoTime() > deadline) {

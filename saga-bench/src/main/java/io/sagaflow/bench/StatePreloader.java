@@ -7,10 +7,10 @@ import io.sagaflow.examples.order.OrderFulfilmentData;
 import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import io.sagaflow.examples.order.OrderLine;
 import io.sagaflow.examples.order.PostalAddress;
-import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.DataCodec;
+import io.sagaflow.topology.SagaTopics;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -45,8 +45,7 @@ final class StatePreloader {
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     DataCodec data = new DataCodec(schemas, true);
-    AvroSerializer<SagaStateRecord> serializer =
-        new AvroSerializer<>(schemas, AvroSerdeConfig.topicName().withAutoRegister(true));
+    AvroSerializer<SagaStateRecord> serializer = SagaTopics.STATE_RECORDS.serializer(schemas, true);
     SendFailures failures = new SendFailures();
     Instant at = Instant.parse("2026-01-01T00:00:00Z");
     try (KafkaProducer<String, byte[]> producer =

@@ -77,27 +77,23 @@ public final class SagaEngine {
   }
 
   /**
-   * Decides with the definition looked up in {@code registry}: by the state's type and version, or
-   * for a start by the requested version (latest when absent). An unregistered type or version is
-   * UNKNOWN_SAGA.
+   * Decides with the definition {@link DefinitionResolver} picks: the one recorded in the state, or
+   * for a start the requested version (latest when absent). An input no definition applies to is
+   * UNKNOWN_SAGA, with the resolver's reason.
    */
   public static Decision<?> decide(
       SagaRegistry registry, Optional<SagaState<?>> state, SagaInput input, Instant now) {
-    Optional<SagaDefinition<?>> def;
-    if (state.isPresent()) {
-      def = registry.find(state.get().type(), state.get().definitionVersion());
-    } else if (input instanceof SagaInput.Start<?> start) {
-      def = registry.resolve(start.type(), start.version());
-    } else {
-      return Decision.unchanged(
-          InputVerdict.UNKNOWN_SAGA,
-          input.getClass().getSimpleName() + " for a saga that does not exist");
+    return decide(new DefinitionResolver(registry), state, input, now);
+  }
+
+  /** As {@link #decide(SagaRegistry, Optional, SagaInput, Instant)}, with a resolver at hand. */
+  public static Decision<?> decide(
+      DefinitionResolver definitions, Optional<SagaState<?>> state, SagaInput input, Instant now) {
+    Resolution resolution = definitions.forInput(state.map(DefinitionResolver.Recorded::of), input);
+    if (resolution instanceof Resolution.Absent absent) {
+      return Decision.unchanged(InputVerdict.UNKNOWN_SAGA, absent.reason());
     }
-    if (def.isEmpty()) {
-      return Decision.unchanged(
-          InputVerdict.UNKNOWN_SAGA, "saga type and version of " + input + " are not registered");
-    }
-    return decideTyped(def.get(), state, input, now);
+    return decideTyped(resolution.orElseThrow(), state, input, now);
   }
 
   private static <D> Decision<D> decideTyped(

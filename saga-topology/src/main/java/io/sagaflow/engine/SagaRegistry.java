@@ -10,9 +10,8 @@ import java.util.stream.Stream;
  * The saga definitions an application knows, several versions per type. Immutable: {@link #with}
  * returns a new registry, so a running topology can never see a half-registered type.
  *
- * <p>A saga keeps the version it started with: the topology looks its definition up with {@link
- * #find(String, int)} using the type and version stored in the saga's state, and only a start
- * without a version uses {@link #latest(String)}.
+ * <p>Which definition applies to an input is {@link DefinitionResolver}'s decision, not the
+ * caller's: a registry only finds definitions by type and version.
  */
 public final class SagaRegistry {
   private final List<SagaDefinition<?>> definitions;
@@ -60,11 +59,6 @@ public final class SagaRegistry {
     return definitions.stream()
         .filter(d -> d.name().equals(type))
         .max(Comparator.comparingInt(SagaDefinition::version));
-  }
-
-  /** The named version, or the latest when {@code version} is empty. */
-  public Optional<SagaDefinition<?>> resolve(String type, Optional<Integer> version) {
-    return version.map(v -> find(type, v)).orElseGet(() -> latest(type));
   }
 
   /** Every registered definition, in registration order. */

@@ -1,6 +1,7 @@
 package io.sagaflow.replay;
 
 import io.sagaflow.contract.StartSaga;
+import io.sagaflow.engine.DefinitionResolver;
 import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaRegistry;
 import java.time.Duration;
@@ -76,8 +77,12 @@ public final class FixtureRecorder {
           && input.get().value() instanceof Payload.Avro avro
           && avro.type().equals(StartSaga.class.getName())) {
         StartSaga start = (StartSaga) codec.record(avro, "/steps/" + i + "/input/value");
-        return sagas.resolve(
-            start.getSagaType(), Optional.ofNullable(start.getDefinitionVersion()));
+        return new DefinitionResolver(sagas)
+            .forStart(
+                Optional.empty(),
+                start.getSagaType(),
+                Optional.ofNullable(start.getDefinitionVersion()))
+            .found();
       }
     }
     return Optional.empty();

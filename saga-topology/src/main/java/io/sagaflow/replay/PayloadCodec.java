@@ -3,9 +3,9 @@ package io.sagaflow.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sagaflow.serde.AvroDeserializationException;
 import io.sagaflow.serde.AvroDeserializer;
-import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SchemaRegistry;
+import io.sagaflow.topology.SagaTopics;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -28,8 +28,7 @@ public final class PayloadCodec {
   /** A codec over {@code registry}; writing registers schemas, so use a replay registry. */
   public PayloadCodec(SchemaRegistry registry) {
     this.deserializer = AvroDeserializer.anySpecific(registry);
-    this.serializer =
-        new AvroSerializer<>(registry, AvroSerdeConfig.recordName().withAutoRegister(true));
+    this.serializer = SagaTopics.NESTED_RECORDS.serializer(registry, true);
     this.json =
         new AvroJson(
             new AvroJson.NestedBytes() {

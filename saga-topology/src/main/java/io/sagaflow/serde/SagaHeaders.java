@@ -53,6 +53,18 @@ public final class SagaHeaders {
   /** On saga.dlq: the {@code DeadLetterReason} symbol. */
   public static final String SAGA_DLQ_REASON = "saga_dlq_reason";
 
+  /** On saga.dlq: the sentence an operator reads. */
+  public static final String SAGA_DLQ_DETAIL = "saga_dlq_detail";
+
+  /** On saga.dlq: the topic the failed input was read from (the timer store for a timer). */
+  public static final String SAGA_DLQ_SOURCE_TOPIC = "saga_dlq_source_topic";
+
+  /** On saga.dlq: the partition the failed input was read from, -1 for a timer. */
+  public static final String SAGA_DLQ_SOURCE_PARTITION = "saga_dlq_source_partition";
+
+  /** On saga.dlq: the offset of the failed input, -1 for a timer. */
+  public static final String SAGA_DLQ_SOURCE_OFFSET = "saga_dlq_source_offset";
+
   /** Every header above, for documentation checks. */
   public static final List<String> ALL =
       List.of(
@@ -67,7 +79,11 @@ public final class SagaHeaders {
           SAGA_KIND,
           SAGA_REPLY_TOPIC,
           TRACEPARENT,
-          SAGA_DLQ_REASON);
+          SAGA_DLQ_REASON,
+          SAGA_DLQ_DETAIL,
+          SAGA_DLQ_SOURCE_TOPIC,
+          SAGA_DLQ_SOURCE_PARTITION,
+          SAGA_DLQ_SOURCE_OFFSET);
 
   private SagaHeaders() {}
 }

@@ -1,20 +1,17 @@
 package io.sagaflow.topology;
 
 import io.sagaflow.serde.AvroDeserializer;
-import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SchemaRegistry;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Turns the Avro records nested in other records (saga data inside start requests and stored state,
- * step results inside replies) into Confluent wire-format bytes and back. Nested records use the
- * record-name subject strategy, so one type has one subject wherever it travels.
+ * step results inside replies) into Confluent wire-format bytes and back, as {@link
+ * SagaTopics#NESTED_RECORDS} says.
  */
 public final class DataCodec {
-  // Nested payloads are not on a topic of their own; the name only feeds the subject strategy,
-  // which for record names ignores it.
-  private static final String NESTED = "sagaflow.nested";
+  private static final String NESTED = SagaTopics.NESTED_RECORDS.name();
 
   private final AvroSerializer<SpecificRecord> serializer;
   private final AvroDeserializer<SpecificRecord> deserializer;
@@ -29,9 +26,8 @@ public final class DataCodec {
    * module's records (plugins live in class loaders of their own).
    */
   public DataCodec(SchemaRegistry registry, boolean autoRegister, ClassLoader classes) {
-    this.serializer =
-        new AvroSerializer<>(registry, AvroSerdeConfig.recordName().withAutoRegister(autoRegister));
-    this.deserializer = AvroDeserializer.anySpecific(registry, classes);
+    this.serializer = SagaTopics.NESTED_RECORDS.serializer(registry, autoRegister);
+    this.deserializer = SagaTopics.NESTED_RECORDS.deserializer(registry, classes);
   }
 
   /** The wire-format bytes of {@code record}. */

@@ -65,13 +65,13 @@ final class DeadLetterRecorder implements Processor<byte[], byte[], Void, Void> 
     Optional<String> sagaId =
         Optional.ofNullable(letter.get().getSagaId()).or(() -> subject(record));
     if (sagaId.isEmpty()) {
-      counters.increment("dead-letter-store.no-saga");
+      counters.increment(SagaMetric.DEAD_LETTER_STORE, "no-saga");
       return;
     }
     DeadLetterEntry entry =
         DeadLetterEntry.of(sagaId.get(), letter.get(), where.partition(), where.offset());
     store.put(entry.key(), entry.value());
-    counters.increment("dead-letter-store.recorded");
+    counters.increment(SagaMetric.DEAD_LETTER_STORE, "recorded");
     trim(sagaId.get());
   }
 
@@ -94,7 +94,7 @@ final class DeadLetterRecorder implements Processor<byte[], byte[], Void, Void> 
         where.partition(),
         where.offset(),
         why);
-    counters.increment("dead-letter-store.undecodable");
+    counters.increment(SagaMetric.DEAD_LETTER_STORE, "undecodable");
     return Optional.empty();
   }
 
@@ -112,7 +112,7 @@ final class DeadLetterRecorder implements Processor<byte[], byte[], Void, Void> 
     }
     for (Bytes old : keys.subList(0, Math.max(0, keys.size() - MAX_PER_SAGA))) {
       store.delete(old);
-      counters.increment("dead-letter-store.dropped-oldest");
+      counters.increment(SagaMetric.DEAD_LETTER_STORE, "dropped-oldest");
     }
   }
 }

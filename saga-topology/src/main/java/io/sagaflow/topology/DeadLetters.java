@@ -2,7 +2,6 @@ package io.sagaflow.topology;
 
 import io.sagaflow.contract.DeadLetter;
 import io.sagaflow.contract.DeadLetterReason;
-import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.serde.SchemaRegistry;
@@ -19,8 +18,9 @@ import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 /**
  * Builds dead-letter records: the value is a {@link DeadLetter} (reason, detail, where the input
  * came from, and the input's original key and value bytes, so it can be re-published once fixed);
- * the headers carry the same facts as plain strings plus Kafka Streams' own {@code
- * __streams.errors.*} headers, so operators can filter without decoding the value.
+ * the headers ({@code saga_dlq_*} in {@link SagaHeaders}) carry the same facts as plain strings
+ * plus Kafka Streams' own {@code __streams.errors.*} headers, so operators can filter without
+ * decoding the value.
  *
  * <p>One instance is shared by the processors and the exception handlers of an application; it is
  * handed to the handlers through the Streams config under {@link #CONFIG}.
@@ -28,21 +28,6 @@ import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 public final class DeadLetters {
   /** Streams config key under which the handlers find this instance. */
   public static final String CONFIG = "sagaflow.dead.letters";
-
-  /** Header: a {@link DeadLetterReason} name. */
-  public static final String REASON = SagaHeaders.SAGA_DLQ_REASON;
-
-  /** Header: the sentence an operator reads. */
-  public static final String DETAIL = "saga_dlq_detail";
-
-  /** Header: topic the input was read from. */
-  public static final String SOURCE_TOPIC = "saga_dlq_source_topic";
-
-  /** Header: partition the input was read from. */
-  public static final String SOURCE_PARTITION = "saga_dlq_source_partition";
-
-  /** Header: offset of the input. */
-  public static final String SOURCE_OFFSET = "saga_dlq_source_offset";
 
   private final String topic;
   private final AvroSerializer<DeadLetter> serializer;
@@ -52,8 +37,7 @@ public final class DeadLetters {
   public DeadLetters(
       String topic, SchemaRegistry registry, boolean autoRegister, SagaCounters counters) {
     this.topic = topic;
-    this.serializer =
-        new AvroSerializer<>(registry, AvroSerdeConfig.topicName().withAutoRegister(autoRegister));
+    this.serializer = SagaTopics.DEAD_LETTER_RECORDS.serializer(registry, autoRegister);
     this.counters = counters;
   }
 
@@ -89,7 +73,7 @@ public final class DeadLetters {
             Instant.ofEpochMilli(context.timestamp()));
     Headers headers = new RecordHeaders(builtIn.headers().toArray());
     addFacts(headers, letter);
-    counters.increment("dead-letter." + reason.name());
+    counters.increment(SagaMetric.DEAD_LETTER, reason.name());
     return new ProducerRecord<>(
         topic, null, context.timestamp(), rawKey, serializer.serialize(topic, letter), headers);
   }
@@ -120,11 +104,14 @@ public final class DeadLetters {
 
   /** Adds the reason, detail, source and saga id headers that describe {@code letter}. */
   void addFacts(Headers headers, DeadLetter letter) {
-    put(headers, REASON, letter.getReason().name());
-    put(headers, DETAIL, letter.getDetail());
-    put(headers, SOURCE_TOPIC, letter.getSourceTopic());
-    put(headers, SOURCE_PARTITION, Integer.toString(letter.getSourcePartition()));
-    put(headers, SOURCE_OFFSET, Long.toString(letter.getSourceOffset()));
+    put(headers, SagaHeaders.SAGA_DLQ_REASON, letter.getReason().name());
+    put(headers, SagaHeaders.SAGA_DLQ_DETAIL, letter.getDetail());
+    put(headers, SagaHeaders.SAGA_DLQ_SOURCE_TOPIC, letter.getSourceTopic());
+    put(
+        headers,
+        SagaHeaders.SAGA_DLQ_SOURCE_PARTITION,
+        Integer.toString(letter.getSourcePartition()));
+    put(headers, SagaHeaders.SAGA_DLQ_SOURCE_OFFSET, Long.toString(letter.getSourceOffset()));
     if (letter.getSagaId() != null) {
       put(headers, SagaHeaders.CE_SUBJECT, letter.getSagaId());
     }
@@ -132,12 +119,12 @@ public final class DeadLetters {
 
   /** Counts a dead letter that a processor forwards itself. */
   void count(DeadLetterReason reason) {
-    counters.increment("dead-letter." + reason.name());
+    counters.increment(SagaMetric.DEAD_LETTER, reason.name());
   }
 
   /** Counts a dead letter that the dead-letter store failed to record (it stays in the topic). */
   void countUnrecorded() {
-    counters.increment("dead-letter-store.failed");
+    counters.increment(SagaMetric.DEAD_LETTER_STORE, "failed");
   }
 
   private static void put(Headers headers, String name, String value) {

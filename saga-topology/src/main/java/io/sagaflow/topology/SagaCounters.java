@@ -7,13 +7,22 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts what the processor did with its inputs (verdicts, dead letters, violations, fired timers),
- * by name. The app binds these to its metrics registry; tests read them directly. One instance is
- * shared by every stream thread of an application, so counting is lock-free.
+ * by {@link SagaMetric} and kind, under the key {@code <metric>.<kind>}. The app binds these to its
+ * metrics registry; tests read them directly. One instance is shared by every stream thread of an
+ * application, so counting is lock-free.
  */
 public final class SagaCounters {
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
-  /** Adds one to counter {@code name}. */
+  /** Adds one to {@code metric} for {@code kind}. */
+  public void increment(SagaMetric metric, String kind) {
+    increment(metric.counterName(kind));
+  }
+
+  /**
+   * Adds one to counter {@code name}, for tallies outside the {@link SagaMetric} catalogue (the
+   * simulated participants' own); the processor counts only catalogue entries.
+   */
   public void increment(String name) {
     counters.computeIfAbsent(name, k -> new LongAdder()).increment();
   }
@@ -22,6 +31,17 @@ public final class SagaCounters {
   public long get(String name) {
     LongAdder adder = counters.get(name);
     return adder == null ? 0 : adder.sum();
+  }
+
+  /** The sum of {@code metric} over all its kinds. */
+  public long total(SagaMetric metric) {
+    long sum = 0;
+    for (Map.Entry<String, LongAdder> e : counters.entrySet()) {
+      if (SagaMetric.parse(e.getKey()).filter(c -> c.metric() == metric).isPresent()) {
+        sum += e.getValue().sum();
+      }
+    }
+    return sum;
   }
 
   /** Every counter and its value, sorted by name. */

@@ -1,15 +1,24 @@
 package io.sagaflow.topology;
 
+import io.sagaflow.contract.DeadLetter;
+import io.sagaflow.contract.SagaEvent;
+import io.sagaflow.contract.SagaStateRecord;
+import io.sagaflow.contract.StepReply;
 import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.engine.StepDefinition;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The topics the saga processor reads and writes. Input topics are keyed by saga id; participant
  * command topics come from the registered definitions.
+ *
+ * <p>The {@code *_RECORDS} constants are the typed registry: each pairs a topic with its value type
+ * and subject strategy ({@link SagaTopic}). Every serializer and deserializer of a Sagaflow record
+ * comes from one of them, so no caller chooses a subject strategy of its own.
  */
 public final class SagaTopics {
   /** Start, cancel and operator requests. */
@@ -27,7 +36,41 @@ public final class SagaTopics {
   /** The topics every deployment has, whatever sagas it runs. */
   public static final List<String> CORE = List.of(REQUESTS, REPLIES, EVENTS, DLQ);
 
+  /** saga.requests: start, cancel and operator requests, several types. */
+  public static final SagaTopic<SpecificRecord> REQUEST_RECORDS = SagaTopic.severalTypes(REQUESTS);
+
+  /** saga.replies: step replies. */
+  public static final SagaTopic<StepReply> REPLY_RECORDS =
+      SagaTopic.oneType(REPLIES, StepReply.class);
+
+  /** saga.events: lifecycle events. */
+  public static final SagaTopic<SagaEvent> EVENT_RECORDS =
+      SagaTopic.oneType(EVENTS, SagaEvent.class);
+
+  /** saga.dlq, or the configured dead-letter topic: dead letters. */
+  public static final SagaTopic<DeadLetter> DEAD_LETTER_RECORDS =
+      SagaTopic.oneType(DLQ, DeadLetter.class);
+
+  /**
+   * The saga-state store; its changelog, {@code <application.id>-saga-state-changelog}, carries one
+   * type.
+   */
+  public static final SagaTopic<SagaStateRecord> STATE_RECORDS =
+      SagaTopic.oneType(SagaTopology.STATE_STORE, SagaStateRecord.class);
+
+  /**
+   * Records nested in other records (saga data, step results, captured fixture payloads); not a
+   * topic, so record-name subjects give one type one subject wherever it travels.
+   */
+  public static final SagaTopic<SpecificRecord> NESTED_RECORDS =
+      SagaTopic.severalTypes("sagaflow.nested");
+
   private SagaTopics() {}
+
+  /** A participant's command topic: actions and compensations, several types. */
+  public static SagaTopic<SpecificRecord> commandRecords(String topic) {
+    return SagaTopic.severalTypes(topic);
+  }
 
   /** Every command and compensation topic named by any version of any registered saga. */
   public static Set<String> commandTopics(SagaRegistry registry) {

@@ -2,25 +2,19 @@ package io.sagaflow.topology;
 
 import io.sagaflow.contract.CancelSaga;
 import io.sagaflow.contract.OperatorCommand;
-import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StartSaga;
 import io.sagaflow.contract.StepReply;
+import io.sagaflow.engine.DefinitionResolver;
 import io.sagaflow.engine.SagaRegistry;
-import io.sagaflow.serde.AvroDeserializer;
-import io.sagaflow.serde.AvroSerde;
-import io.sagaflow.serde.AvroSerdeConfig;
-import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SchemaRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -77,11 +71,9 @@ public final class SagaTopology {
    */
   public static Topology build(SagaRegistry registry, Settings settings) {
     SchemaRegistry schemas = settings.schemaRegistry();
-    AvroSerdeConfig topicNames =
-        AvroSerdeConfig.topicName().withAutoRegister(settings.autoRegister());
-    AvroSerdeConfig recordNames =
-        AvroSerdeConfig.recordName().withAutoRegister(settings.autoRegister());
+    boolean autoRegister = settings.autoRegister();
 
+    DefinitionResolver definitions = new DefinitionResolver(registry);
     Map<String, String> commandSinks = new LinkedHashMap<>();
     SagaTopics.commandTopics(registry).forEach(t -> commandSinks.put(t, "sink-" + t));
     CoordinatorWiring wiring =
@@ -111,7 +103,7 @@ public final class SagaTopology {
         DECODE_REQUESTS,
         () ->
             new InputDecoder(
-                AvroDeserializer.anySpecific(schemas),
+                SagaTopics.REQUEST_RECORDS.deserializer(schemas),
                 List.of(StartSaga.class, CancelSaga.class, OperatorCommand.class),
                 COORDINATOR),
         SOURCE_REQUESTS);
@@ -119,23 +111,20 @@ public final class SagaTopology {
         DECODE_REPLIES,
         () ->
             new InputDecoder(
-                AvroDeserializer.specific(StepReply.class, schemas),
+                SagaTopics.REPLY_RECORDS.deserializer(schemas),
                 List.of(StepReply.class),
                 REPLY_ROUTER),
         SOURCE_REPLIES);
     topology.addProcessor(
         REPLY_ROUTER, () -> new ReplyRouter(COORDINATOR, SINK_REKEY), DECODE_REPLIES);
     topology.addProcessor(
-        COORDINATOR, () -> new SagaCoordinator(registry, wiring), DECODE_REQUESTS, REPLY_ROUTER);
+        COORDINATOR, () -> new SagaCoordinator(definitions, wiring), DECODE_REQUESTS, REPLY_ROUTER);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(STATE_STORE),
             Serdes.String(),
             // The store is ours alone, so its schema is always registered, whatever the setting.
-            AvroSerde.specific(
-                SagaStateRecord.class,
-                schemas,
-                AvroSerdeConfig.topicName().withAutoRegister(true))),
+            SagaTopics.STATE_RECORDS.serde(schemas, true)),
         COORDINATOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -148,27 +137,31 @@ public final class SagaTopology {
         COORDINATOR);
     addDeadLetterStore(topology, settings);
 
-    Serializer<SpecificRecord> commands = new AvroSerializer<>(schemas, recordNames);
     commandSinks.forEach(
         (topic, sink) ->
-            topology.addSink(sink, topic, new StringSerializer(), commands, COORDINATOR));
+            topology.addSink(
+                sink,
+                topic,
+                new StringSerializer(),
+                SagaTopics.commandRecords(topic).serializer(schemas, autoRegister),
+                COORDINATOR));
     topology.addSink(
         SINK_EVENTS,
         SagaTopics.EVENTS,
         new StringSerializer(),
-        new AvroSerializer<SagaEvent>(schemas, topicNames),
+        SagaTopics.EVENT_RECORDS.serializer(schemas, autoRegister),
         COORDINATOR);
     topology.addSink(
         SINK_DLQ,
         settings.deadLetters().topic(),
         new StringSerializer(),
-        new AvroSerializer<io.sagaflow.contract.DeadLetter>(schemas, topicNames),
+        SagaTopics.DEAD_LETTER_RECORDS.serializer(schemas, autoRegister),
         COORDINATOR);
     topology.addSink(
         SINK_REKEY,
         SagaTopics.REPLIES,
         new StringSerializer(),
-        new AvroSerializer<StepReply>(schemas, topicNames),
+        SagaTopics.REPLY_RECORDS.serializer(schemas, autoRegister),
         REPLY_ROUTER);
     return topology;
   }
@@ -184,8 +177,7 @@ public final class SagaTopology {
         DEAD_LETTER_RECORDER,
         () ->
             new DeadLetterRecorder(
-                AvroDeserializer.specific(
-                    io.sagaflow.contract.DeadLetter.class, settings.schemaRegistry()),
+                SagaTopics.DEAD_LETTER_RECORDS.deserializer(settings.schemaRegistry()),
                 DEAD_LETTER_STORE,
                 settings.counters()),
         SOURCE_DLQ);

@@ -5,6 +5,7 @@ import io.sagaflow.contract.StepStateRecord;
 import io.sagaflow.contract.TimerRecord;
 import io.sagaflow.contract.TransitionRecord;
 import io.sagaflow.engine.CommandKind;
+import io.sagaflow.engine.DefinitionResolver;
 import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaState;
 import io.sagaflow.engine.SagaStatus;
@@ -50,6 +51,12 @@ final class StateCodec {
         .setCreatedAt(state.createdAt())
         .setUpdatedAt(state.updatedAt())
         .build();
+  }
+
+  /** The type and version {@code record} names, to look its definition up before decoding it. */
+  static DefinitionResolver.Recorded recorded(SagaStateRecord record) {
+    return new DefinitionResolver.Recorded(
+        record.getSagaId(), record.getSagaType(), record.getDefinitionVersion());
   }
 
   <D> SagaState<D> fromRecord(SagaStateRecord record, SagaDefinition<D> definition) {

@@ -107,9 +107,9 @@ class DeadLetterHandlersTest {
     assertThat(letter.topic()).isEqualTo(SagaTopics.DLQ);
     assertThat(letter.key()).isEqualTo(KEY);
     assertThat(letter.timestamp()).isEqualTo(AT);
-    assertThat(header(letter, DeadLetters.REASON)).isEqualTo("DESERIALIZATION_FAILED");
-    assertThat(header(letter, DeadLetters.SOURCE_PARTITION)).isEqualTo("3");
-    assertThat(header(letter, DeadLetters.SOURCE_OFFSET)).isEqualTo("42");
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_REASON)).isEqualTo("DESERIALIZATION_FAILED");
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_SOURCE_PARTITION)).isEqualTo("3");
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_SOURCE_OFFSET)).isEqualTo("42");
     assertThat(header(letter, SagaHeaders.CE_SUBJECT)).isEqualTo("s-1");
     assertThat(header(letter, "__streams.errors.offset")).isEqualTo("42");
     DeadLetter value = value(letter);
@@ -215,7 +215,7 @@ class DeadLetterHandlersTest {
 
     assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
     ProducerRecord<byte[], byte[]> letter = response.deadLetterQueueRecords().get(0);
-    assertThat(header(letter, DeadLetters.REASON)).isEqualTo("PROCESSING_FAILED");
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_REASON)).isEqualTo("PROCESSING_FAILED");
     assertThat(header(letter, "__streams.errors.stacktrace")).contains("ArithmeticException");
     DeadLetter value = value(letter);
     assertThat(value.getSagaId()).isEqualTo("s-1");

@@ -41,8 +41,8 @@ class InputValidationTest {
 
   private void assertRejected(String reason, String detailPart) {
     TestRecord<byte[], byte[]> letter = onlyLetter();
-    assertThat(header(letter, DeadLetters.REASON)).isEqualTo(reason);
-    assertThat(header(letter, DeadLetters.DETAIL)).contains(detailPart);
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_REASON)).isEqualTo(reason);
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_DETAIL)).contains(detailPart);
     assertThat(saga.decodeLetter(letter).getDetail()).contains(detailPart);
   }
 
@@ -286,8 +286,9 @@ class InputValidationTest {
 
     // Then it is rejected, with no saga id to name
     TestRecord<byte[], byte[]> letter = onlyLetter();
-    assertThat(header(letter, DeadLetters.REASON)).isEqualTo("VALIDATION_FAILED");
-    assertThat(header(letter, DeadLetters.DETAIL)).contains("Inputs must be keyed by saga id");
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_REASON)).isEqualTo("VALIDATION_FAILED");
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_DETAIL))
+        .contains("Inputs must be keyed by saga id");
     assertThat(letter.headers().lastHeader(SagaHeaders.CE_SUBJECT)).isNull();
     assertThat(saga.decodeLetter(letter).getSagaId()).isNull();
   }
@@ -297,8 +298,8 @@ class InputValidationTest {
     saga.pipeRawRequest("v16".getBytes(StandardCharsets.UTF_8), null);
 
     TestRecord<byte[], byte[]> letter = onlyLetter();
-    assertThat(header(letter, DeadLetters.REASON)).isEqualTo("VALIDATION_FAILED");
-    assertThat(header(letter, DeadLetters.DETAIL))
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_REASON)).isEqualTo("VALIDATION_FAILED");
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_DETAIL))
         .contains("Empty value (a tombstone) on saga.requests");
     DeadLetter value = saga.decodeLetter(letter);
     assertThat(value.getSagaId()).isEqualTo("v16");

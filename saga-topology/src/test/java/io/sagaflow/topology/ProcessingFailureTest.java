@@ -13,6 +13,7 @@ import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import io.sagaflow.examples.order.ReleaseInventory;
 import io.sagaflow.serde.AvroDeserializer;
+import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.serde.SchemaRegistryException;
 import java.util.List;
 import java.util.Optional;
@@ -66,8 +67,8 @@ class ProcessingFailureTest {
 
     // Then the start is dead-lettered with the exception, its stack trace and the original bytes
     TestRecord<byte[], byte[]> letter = onlyLetter();
-    assertThat(header(letter, DeadLetters.REASON)).isEqualTo("PROCESSING_FAILED");
-    assertThat(header(letter, DeadLetters.DETAIL))
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_REASON)).isEqualTo("PROCESSING_FAILED");
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_DETAIL))
         .contains("java.lang.IllegalStateException: inventory client not configured");
     assertThat(header(letter, "__streams.errors.exception"))
         .isEqualTo(IllegalStateException.class.getName());
@@ -93,7 +94,7 @@ class ProcessingFailureTest {
     saga.start("p3", NOT_AVRO, Optional.empty(), order("o-3"), Optional.empty());
 
     // Then the start is dead-lettered, and no saga is left waiting for a command never sent
-    assertThat(header(onlyLetter(), DeadLetters.DETAIL))
+    assertThat(header(onlyLetter(), SagaHeaders.SAGA_DLQ_DETAIL))
         .contains("Step 'reserve' built a java.lang.String; commands must be Avro generated");
     assertThat(saga.status("p3")).isEqualTo("ABSENT");
     assertThat(saga.timerCount()).isZero();
@@ -128,7 +129,7 @@ class ProcessingFailureTest {
     saga.cancel("p4", "customer asked");
 
     // Then the cancel is dead-lettered with advice, and the saga is kept as it was
-    assertThat(header(onlyLetter(), DeadLetters.DETAIL))
+    assertThat(header(onlyLetter(), SagaHeaders.SAGA_DLQ_DETAIL))
         .contains("runs on order-fulfilment v2", "keep old versions registered");
     assertThat(saga.state("p4")).contains(v2);
   }

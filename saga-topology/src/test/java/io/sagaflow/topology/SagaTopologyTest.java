@@ -252,8 +252,8 @@ class SagaTopologyTest {
     List<TestRecord<byte[], byte[]>> letters = saga.deadLetters();
     assertThat(letters).hasSize(1);
     TestRecord<byte[], byte[]> letter = letters.get(0);
-    assertThat(header(letter, DeadLetters.REASON)).isEqualTo("DESERIALIZATION_FAILED");
-    assertThat(header(letter, DeadLetters.SOURCE_TOPIC)).isEqualTo(SagaTopics.REQUESTS);
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_REASON)).isEqualTo("DESERIALIZATION_FAILED");
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_SOURCE_TOPIC)).isEqualTo(SagaTopics.REQUESTS);
     assertThat(header(letter, "__streams.errors.topic")).isEqualTo(SagaTopics.REQUESTS);
     DeadLetter value = decodeLetter(letter);
     assertThat(DataCodec.toArray(value.getOriginalValue())).containsExactly(1, 2, 3);
@@ -274,7 +274,7 @@ class SagaTopologyTest {
 
     List<TestRecord<byte[], byte[]>> letters = saga.deadLetters();
     assertThat(letters)
-        .extracting(l -> header(l, DeadLetters.REASON))
+        .extracting(l -> header(l, SagaHeaders.SAGA_DLQ_REASON))
         .containsExactly("AFTER_END", "UNKNOWN_SAGA");
     assertThat(header(letters.get(0), SagaHeaders.CE_SUBJECT)).isEqualTo("s12");
   }

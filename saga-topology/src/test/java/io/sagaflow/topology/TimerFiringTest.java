@@ -110,8 +110,9 @@ class TimerFiringTest {
       List<TestRecord<byte[], byte[]>> letters = saga.deadLetters();
       assertThat(letters).hasSize(1);
       TestRecord<byte[], byte[]> letter = letters.get(0);
-      assertThat(header(letter, DeadLetters.REASON)).isEqualTo("PROCESSING_FAILED");
-      assertThat(header(letter, DeadLetters.SOURCE_TOPIC)).isEqualTo(SagaTopology.TIMER_STORE);
+      assertThat(header(letter, SagaHeaders.SAGA_DLQ_REASON)).isEqualTo("PROCESSING_FAILED");
+      assertThat(header(letter, SagaHeaders.SAGA_DLQ_SOURCE_TOPIC))
+          .isEqualTo(SagaTopology.TIMER_STORE);
       assertThat(header(letter, SagaHeaders.CE_SUBJECT)).isEqualTo("t3");
       DeadLetter value = saga.decodeLetter(letter);
       assertThat(value.getDetail()).contains("release factory is broken");
@@ -142,7 +143,7 @@ class TimerFiringTest {
 
       // Then the timer is dead-lettered with advice, and the saga is kept for the old version
       TestRecord<byte[], byte[]> letter = saga.deadLetters().get(0);
-      assertThat(header(letter, DeadLetters.DETAIL))
+      assertThat(header(letter, SagaHeaders.SAGA_DLQ_DETAIL))
           .contains("runs on reserving v7", "keep old versions registered");
       assertThat(saga.state("t5")).contains(v7);
     }

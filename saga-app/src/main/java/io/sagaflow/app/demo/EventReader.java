@@ -3,7 +3,6 @@ package io.sagaflow.app.demo;
 import io.sagaflow.app.ClientProperties;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.contract.SagaEvent;
-import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.SagaTopics;
 import java.time.Duration;
@@ -49,7 +48,7 @@ public final class EventReader implements AutoCloseable {
         new KafkaConsumer<>(
             ClientProperties.reader(config),
             new StringDeserializer(),
-            AvroDeserializer.specific(SagaEvent.class, schemas));
+            SagaTopics.EVENT_RECORDS.deserializer(schemas));
     List<TopicPartition> partitions =
         consumer.partitionsFor(SagaTopics.EVENTS, Duration.ofSeconds(30)).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition()))

@@ -4,8 +4,6 @@ import io.sagaflow.app.ClientProperties;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.contract.StartSaga;
 import io.sagaflow.module.DemoData;
-import io.sagaflow.serde.AvroSerdeConfig;
-import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.DataCodec;
 import io.sagaflow.topology.SagaTopics;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -25,7 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the saga id as idempotency key so a resent request never starts a saga twice.
  */
 public final class StartRequests implements AutoCloseable {
-  private final KafkaProducer<String, StartSaga> producer;
+  private final KafkaProducer<String, SpecificRecord> producer;
   private final DataCodec data;
   private final long seed;
 
@@ -34,13 +33,11 @@ public final class StartRequests implements AutoCloseable {
    */
   public StartRequests(
       SagaflowConfig config, SchemaRegistry schemas, long seed, ClassLoader classes) {
-    // saga.requests carries several record types, hence the record-name subject strategy.
     this.producer =
         new KafkaProducer<>(
             ClientProperties.producer(config, config.applicationId() + "-demo"),
             new StringSerializer(),
-            new AvroSerializer<StartSaga>(
-                schemas, AvroSerdeConfig.recordName().withAutoRegister(config.autoRegister())));
+            SagaTopics.REQUEST_RECORDS.serializer(schemas, config.autoRegister()));
     this.data = new DataCodec(schemas, config.autoRegister(), classes);
     this.seed = seed;
   }

@@ -4,13 +4,11 @@ import io.sagaflow.app.ClientProperties;
 import io.sagaflow.app.config.ConfigException;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.modules.SagaModules;
-import io.sagaflow.contract.StepReply;
 import io.sagaflow.serde.AvroDeserializer;
-import io.sagaflow.serde.AvroSerdeConfig;
-import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.DataCodec;
 import io.sagaflow.topology.SagaCounters;
+import io.sagaflow.topology.SagaTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +79,8 @@ public final class SimulatedParticipants implements AutoCloseable {
               new KafkaProducer<>(
                   ClientProperties.producer(config, id),
                   new StringSerializer(),
-                  new AvroSerializer<StepReply>(
-                      schemas,
-                      AvroSerdeConfig.topicName().withAutoRegister(config.autoRegister()))),
+                  SagaTopics.REPLY_RECORDS.serializer(schemas, config.autoRegister())),
+              // Commands of every module's types arrive here: read them through its loader.
               AvroDeserializer.anySpecific(schemas, modules.classLoader()),
               new DataCodec(schemas, config.autoRegister(), modules.classLoader()),
               counters);

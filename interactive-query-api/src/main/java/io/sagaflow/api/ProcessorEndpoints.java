@@ -1,0 +1,104 @@
+package io.sagaflow.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.serde.SchemaRegistry;
+import io.sagaflow.topology.DataCodec;
+import io.sagaflow.topology.SagaTopology;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The saga routes of an instance over a processor: reads from the local stores (forwarded or fanned
+ * out to the owning instances), inputs written to Kafka, readiness from the Streams state. Builds
+ * the route objects and their shared helpers once; access checks are the route table's.
+ */
+final class ProcessorEndpoints implements SagaEndpoints {
+  private final SearchRoute search;
+  private final StatusRoute status;
+  private final DeadLettersRoute deadLetters;
+  private final EntryRoutes entries;
+  private final ReplyRoute replies;
+  private final HealthRoutes health;
+
+  ProcessorEndpoints(
+      KafkaStreams streams,
+      SagaRegistry registry,
+      SchemaRegistry schemas,
+      Producer<String, byte[]> producer,
+      ApiSettings settings,
+      ObjectMapper mapper) {
+    DataCodec codec = new DataCodec(schemas, settings.autoRegister());
+    SagaInputs inputs = new SagaInputs(producer, schemas, settings.autoRegister());
+    JsonBodies bodies = new JsonBodies(mapper, settings.maxBodyBytes());
+    String self = settings.advertised().map(h -> h.host() + ":" + h.port()).orElse("local");
+    FanOut fanOut =
+        new FanOut(
+            streams,
+            settings.advertised(),
+            new Forwarder(settings.forwardTimeout(), self),
+            topic -> producer.partitionsFor(topic).size());
+    this.search =
+        new SearchRoute(
+            fanOut,
+            new LocalSearch(new StoreRanges(streams, SagaTopology.INDEX_STORE)),
+            registry,
+            mapper);
+    this.status =
+        new StatusRoute(
+            new SagaLookup(
+                streams,
+                new SagaStatusView(codec),
+                settings.advertised(),
+                new Forwarder(settings.forwardTimeout(), self)));
+    this.deadLetters =
+        new DeadLettersRoute(
+            fanOut,
+            new LocalDeadLetters(new StoreRanges(streams, SagaTopology.DEAD_LETTER_STORE)),
+            mapper);
+    this.entries = new EntryRoutes(registry, codec, inputs, bodies);
+    this.replies = new ReplyRoute(registry, codec, inputs, bodies);
+    this.health = new HealthRoutes(streams, settings.sagasEnabled());
+  }
+
+  @Override
+  public void search(Context ctx) {
+    search.handle(ctx);
+  }
+
+  @Override
+  public void status(Context ctx) {
+    status.handle(ctx);
+  }
+
+  @Override
+  public void deadLetters(Context ctx) {
+    deadLetters.handle(ctx);
+  }
+
+  @Override
+  public void start(Context ctx) {
+    entries.start(ctx);
+  }
+
+  @Override
+  public void cancel(Context ctx) {
+    entries.cancel(ctx);
+  }
+
+  @Override
+  public void operator(Context ctx) {
+    entries.operator(ctx);
+  }
+
+  @Override
+  public void reply(Context ctx) {
+    replies.reply(ctx);
+  }
+
+  @Override
+  public void ready(Context ctx) {
+    health.ready(ctx);
+  }
+}

@@ -1,0 +1,47 @@
+package io.sagaflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javalin.http.HandlerType;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RouteTableTest {
+  private final Metrics metrics = Metrics.withoutProcessor();
+  private final List<ApiRoute> routes =
+      RouteTable.of(SagaEndpoints.withoutProcessor(), metrics, new UiRoutes(), new byte[0])
+          .routes();
+
+  @AfterEach
+  void close() {
+    metrics.close();
+  }
+
+  @Test
+  void shouldGuardEverySagaReadWithTheReadTokenAndEverySagaInputWithTheEntryGuard() {
+    assertThat(routes)
+        .filteredOn(r -> r.path().startsWith("/sagas"))
+        .hasSize(7)
+        .allSatisfy(
+            r ->
+                assertThat(r.access())
+                    .as(r.signature())
+                    .isEqualTo(
+                        r.method().equals(HandlerType.GET)
+                            ? ApiRoute.Access.READ
+                            : ApiRoute.Access.ENTRY));
+  }
+
+  @Test
+  void shouldLeaveHealthMetricsContractAndUiOpen() {
+    assertThat(routes)
+        .filteredOn(r -> !r.path().startsWith("/sagas"))
+        .extracting(ApiRoute::access)
+        .containsOnly(ApiRoute.Access.OPEN);
+    assertThat(routes)
+        .extracting(ApiRoute::signature)
+        .contains("GET " + RouteTable.OPENAPI, "GET /health/ready", "GET /metrics")
+        .doesNotHaveDuplicates();
+  }
+}

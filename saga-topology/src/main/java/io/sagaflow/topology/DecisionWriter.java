@@ -1,0 +1,112 @@
+package io.sagaflow.topology;
+
+import io.sagaflow.contract.SagaStateRecord;
+import io.sagaflow.engine.Decision;
+import io.sagaflow.engine.Outbound;
+import io.sagaflow.engine.SagaState;
+import io.sagaflow.engine.TimerChange;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out a decision of the engine: stores the saga's next state and its {@code saga-index}
+ * entry, schedules and cancels its timers, forwards its commands and lifecycle events, and counts
+ * the invariants it reports violated. Kafka Streams commits all of it with the input's offset in
+ * one transaction.
+ *
+ * <p>Everything that can fail (encoding the state, mapping the outbound values) happens before the
+ * first write: a decision that cannot be carried out must leave no saga state behind that waits for
+ * a command which was never sent.
+ *
+ * <p>It never deletes a saga's state; whatever deletes one in future must remove its index entry
+ * through {@link SagaIndex#changes} with an absent after-entry.
+ */
+final class DecisionWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionWriter.class);
+  private static final byte[] TIMER_MARK = new byte[0];
+
+  private final ProcessorContext<String, Object> context;
+  private final CoordinatorWiring wiring;
+  private final StateCodec states;
+  private final OutboundMapper outbound;
+  private final KeyValueStore<String, SagaStateRecord> stateStore;
+  private final KeyValueStore<Bytes, byte[]> timerStore;
+  private final KeyValueStore<Bytes, byte[]> indexStore;
+
+  DecisionWriter(
+      ProcessorContext<String, Object> context, CoordinatorWiring wiring, StateCodec states) {
+    this.context = context;
+    this.wiring = wiring;
+    this.states = states;
+    this.outbound = new OutboundMapper(wiring.replyTopic());
+    this.stateStore = context.getStateStore(wiring.stateStore());
+    this.timerStore = context.getStateStore(wiring.timerStore());
+    this.indexStore = context.getStateStore(wiring.indexStore());
+  }
+
+  /** Writes {@code decision} about the saga stored as {@code stored} (empty before its start). */
+  void write(Optional<SagaStateRecord> stored, Decision<?> decision, Instant now) {
+    Optional<SagaStateRecord> next = decision.nextState().map(states::toRecord);
+    // An absent next state means "unchanged", never "deleted": the index moves only with a write.
+    List<KeyValue<Bytes, byte[]>> indexChanges =
+        next.map(
+                n ->
+                    SagaIndex.changes(
+                        stored.map(SagaIndex::entryOf), Optional.of(SagaIndex.entryOf(n))))
+            .orElse(List.of());
+    List<Forward> forwards = forwards(decision, now);
+
+    next.ifPresent(r -> stateStore.put(r.getSagaId(), r));
+    for (KeyValue<Bytes, byte[]> change : indexChanges) {
+      if (change.value == null) {
+        indexStore.delete(change.key);
+      } else {
+        indexStore.put(change.key, change.value);
+      }
+    }
+    for (TimerChange change : decision.timerChanges()) {
+      Bytes key = TimerKeys.of(change.timer());
+      if (change instanceof TimerChange.Schedule) {
+        timerStore.put(key, TIMER_MARK);
+      } else {
+        timerStore.delete(key);
+      }
+    }
+    forwards.forEach(f -> context.forward(f.record(), f.sink()));
+    decision
+        .violations()
+        .forEach(
+            v -> {
+              wiring.counters().increment(SagaMetric.INVARIANT_VIOLATED, v.name());
+              LOG.warn("Invariant {} violated: {}", v.name(), v.message());
+            });
+  }
+
+  private List<Forward> forwards(Decision<?> decision, Instant now) {
+    String traceparent = decision.nextState().flatMap(SagaState::traceparent).orElse("");
+    List<Forward> forwards = new ArrayList<>();
+    for (Outbound out : decision.outbound()) {
+      if (out instanceof Outbound.Command command) {
+        forwards.add(
+            new Forward(outbound.command(command, now), wiring.commandSink(command.topic())));
+      } else {
+        forwards.add(
+            new Forward(
+                outbound.event((Outbound.LifecycleEvent) out, traceparent), wiring.eventSink()));
+      }
+    }
+    return forwards;
+  }
+
+  /** An outbound record and the sink it goes to. */
+  private record Forward(Record<String, Object> record, String sink) {}
+}

@@ -1,0 +1,139 @@
+package io.sagaflow.topology;
+
+import io.sagaflow.contract.DeadLetter;
+import io.sagaflow.contract.DeadLetterReason;
+import io.sagaflow.contract.SagaStateRecord;
+import io.sagaflow.engine.Decision;
+import io.sagaflow.engine.DefinitionResolver;
+import io.sagaflow.engine.InputVerdict;
+import io.sagaflow.engine.SagaDefinition;
+import io.sagaflow.engine.SagaEngine;
+import io.sagaflow.engine.SagaInput;
+import io.sagaflow.engine.SagaState;
+import io.sagaflow.engine.Timer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's punctuator: scans the timer store for timers due, at most {@link
+ * CoordinatorWiring#timerBudget()} per scan so a backlog cannot stall a commit, and hands each to
+ * the engine as a {@link SagaInput.TimerFired}.
+ *
+ * <p>A timer has no source record, so the processing exception handler cannot dead-letter one that
+ * fails; this class does, and the saga stays as it was for an operator to look at. A
+ * schema-registry outage is not the timer's fault: it fails the task instead, so the timer fires
+ * again once the registry is back.
+ */
+final class TimerFiring {
+  private static final Logger LOG = LoggerFactory.getLogger(TimerFiring.class);
+
+  private final ProcessorContext<String, Object> context;
+  private final CoordinatorWiring wiring;
+  private final DefinitionResolver definitions;
+  private final StateCodec states;
+  private final DecisionWriter writer;
+  private final KeyValueStore<String, SagaStateRecord> stateStore;
+  private final KeyValueStore<Bytes, byte[]> timerStore;
+
+  TimerFiring(
+      ProcessorContext<String, Object> context,
+      CoordinatorWiring wiring,
+      DefinitionResolver definitions,
+      StateCodec states,
+      DecisionWriter writer) {
+    this.context = context;
+    this.wiring = wiring;
+    this.definitions = definitions;
+    this.states = states;
+    this.writer = writer;
+    this.stateStore = context.getStateStore(wiring.stateStore());
+    this.timerStore = context.getStateStore(wiring.timerStore());
+  }
+
+  /** Fires timers due by {@code wallClockMillis}, at most the configured budget per call. */
+  void fireDue(long wallClockMillis) {
+    Instant now = Instant.ofEpochMilli(wallClockMillis);
+    List<Bytes> due = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it =
+        timerStore.range(TimerKeys.first(), TimerKeys.dueUpTo(now))) {
+      while (it.hasNext() && due.size() < wiring.timerBudget()) {
+        due.add(it.next().key);
+      }
+    }
+    for (Bytes key : due) {
+      timerStore.delete(key);
+      fire(TimerKeys.sagaId(key), TimerKeys.timerId(key), now);
+    }
+  }
+
+  private void fire(String sagaId, UUID timerId, Instant now) {
+    try {
+      Optional<SagaStateRecord> stored = Optional.ofNullable(stateStore.get(sagaId));
+      if (stored.isEmpty()) {
+        wiring.counters().increment(SagaMetric.TIMER, "orphaned");
+        return;
+      }
+      SagaDefinition<?> definition =
+          definitions.running(StateCodec.recorded(stored.get())).orElseThrow();
+      fireOn(definition, stored.get(), timerId, now);
+    } catch (RuntimeException e) {
+      if (DeadLetterHandlers.isRegistryFailure(e)) {
+        // Failing the task aborts the transaction, which restores the timer deleted above.
+        throw e;
+      }
+      deadLetter(sagaId, timerId, now, e);
+    }
+  }
+
+  private <D> void fireOn(
+      SagaDefinition<D> definition, SagaStateRecord stored, UUID timerId, Instant now) {
+    SagaState<D> state = states.fromRecord(stored, definition);
+    Optional<Timer> timer =
+        state.pendingTimers().stream().filter(t -> t.timerId().equals(timerId)).findFirst();
+    if (timer.isEmpty()) {
+      wiring.counters().increment(SagaMetric.TIMER, "stale");
+      return;
+    }
+    Decision<D> decision =
+        SagaEngine.decide(
+            definition, Optional.of(state), new SagaInput.TimerFired(timer.get()), now);
+    wiring.counters().increment(SagaMetric.TIMER, decision.verdict().name());
+    if (decision.verdict() == InputVerdict.APPLIED) {
+      writer.write(Optional.of(stored), decision, now);
+    }
+  }
+
+  private void deadLetter(String sagaId, UUID timerId, Instant now, Exception e) {
+    LOG.error("Timer {} of saga {} failed; dead-lettering it", timerId, sagaId, e);
+    DeadLetter letter =
+        wiring
+            .deadLetters()
+            .letter(
+                DeadLetterReason.PROCESSING_FAILED,
+                "Timer " + timerId + " failed: " + e,
+                wiring.timerStore(),
+                -1,
+                -1,
+                Optional.of(sagaId),
+                null,
+                null,
+                now);
+    RecordHeaders headers = new RecordHeaders();
+    wiring.deadLetters().addFacts(headers, letter);
+    wiring.deadLetters().count(DeadLetterReason.PROCESSING_FAILED);
+    context.forward(
+        new Record<String, Object>(sagaId, letter, now.toEpochMilli(), headers),
+        wiring.deadLetterSink());
+  }
+}
