@@ -55,12 +55,27 @@ final class SagaflowRuntime implements AutoCloseable {
 
   /** Starts every part; on failure closes what was started and rethrows. */
   SagaflowRuntime start() {
+    // Before anything starts: a bad plugin should stop start-up in a second, not after a broker.
+    if (modules == null) {
+      modules = ModuleLoader.load(configured.pluginPath());
+    }
+    LOG.info("Saga modules:\n{}", modules.describe());
+    // A plugin's generated Avro classes copy nested records (Builder copies, deepCopy) through
+    // Avro's default model, which finds classes through the thread's context class loader. Every
+    // thread started from here (stream threads, HTTP, participants, demo) inherits this one, which
+    // sees the modules' classes; without it a nested record becomes a GenericData.Record.
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(modules.classLoader());
     try {
-      // Before anything starts: a bad plugin should stop start-up in a second, not after a broker.
-      if (modules == null) {
-        modules = ModuleLoader.load(configured.pluginPath());
-      }
-      LOG.info("Saga modules:\n{}", modules.describe());
+      return startParts();
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  private SagaflowRuntime startParts() {
+    try {
       if (configured.mode() == RunMode.EMBEDDED) {
         startEmbedded();
       }

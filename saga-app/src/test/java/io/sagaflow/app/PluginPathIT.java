@@ -101,9 +101,15 @@ class PluginPathIT {
     assertThat(send).containsEntry("saga_step", "send-greeting");
     reply(saga, send, "SUCCEEDED", "{\"messageId\":\"m-1\"}");
 
-    // Then the saga completes, with the results in its data and the personal data masked
+    // Then the saga completes, with the results in its data (the step results were merged into
+    // a copy of the data, nested record included) and the personal data masked
     String status = awaitStatus(saga, "COMPLETED");
-    assertThat(status).contains("slot-7").contains("m-1").doesNotContain("Ada Lovelace");
+    assertThat(status)
+        .contains("slot-7")
+        .contains("m-1")
+        .contains("\"kind\":\"email\"")
+        .doesNotContain("Ada Lovelace")
+        .doesNotContain("ada@example.org");
   }
 
   @Test
@@ -134,7 +140,10 @@ class PluginPathIT {
                 .header("Idempotency-Key", greetingId)
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
-                        "{\"greetingId\":\"" + greetingId + "\",\"name\":\"Ada Lovelace\"}"))
+                        "{\"greetingId\":\""
+                            + greetingId
+                            + "\",\"name\":\"Ada Lovelace\","
+                            + "\"channel\":{\"kind\":\"email\",\"address\":\"ada@example.org\"}}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
