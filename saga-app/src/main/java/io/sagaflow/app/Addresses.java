@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where a running instance can be reached: what a user needs to produce to it, query it and look
- * at it. Printed as one block at start-up and written to {@code <data dir>/addresses.properties}, so
+ * Where a running instance can be reached: what a user needs to produce to it, query it and look at
+ * it. Printed as one block at start-up and written to {@code <data dir>/addresses.properties}, so
  * scripts and people need not fish it out of the log.
  *
  * @param bootstrapServers the Kafka cluster

@@ -158,8 +158,8 @@ public final class Sagaflow implements AutoCloseable {
     /**
      * Validates the settings and modules and starts the processor and the HTTP API.
      *
-     * @throws io.sagaflow.app.config.ConfigException naming the setting, module, type or step
-     *     that is wrong
+     * @throws io.sagaflow.app.config.ConfigException naming the setting, module, type or step that
+     *     is wrong
      */
     public Sagaflow start() {
       SagaflowConfig config = ConfigLoader.load(environment, settings);
