@@ -15,11 +15,11 @@ import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SagaHeaders;
+import io.sagaflow.testkit.internals.ContractRecords;
 import io.sagaflow.testkit.internals.DrivenTopology;
 import io.sagaflow.topology.DataCodec;
 import io.sagaflow.topology.SagaClassLoader;
 import io.sagaflow.topology.SagaTopics;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,13 +106,7 @@ public final class SagaTestDriver implements AutoCloseable {
 
   private void start(
       String sagaType, Optional<Integer> version, String sagaId, SpecificRecord data) {
-    StartSaga request =
-        StartSaga.newBuilder()
-            .setSagaType(sagaType)
-            .setDefinitionVersion(version.orElse(null))
-            .setData(ByteBuffer.wrap(this.data.encode(data)))
-            .setRequestedAt(now())
-            .build();
+    StartSaga request = ContractRecords.startSaga(sagaType, version, this.data.encode(data), now());
     pipe(SagaTopics.REQUESTS, sagaId, request, new RecordHeaders());
   }
 
@@ -152,46 +146,38 @@ public final class SagaTestDriver implements AutoCloseable {
 
   /** The participant succeeded with {@code result} (the record the step's onSuccess reads). */
   public void success(SagaCommand command, SpecificRecord result) {
-    reply(command, StepOutcome.SUCCEEDED, null, null, Optional.of(result));
+    reply(command, StepOutcome.SUCCEEDED, Optional.empty(), Optional.of(result));
   }
 
   /** The participant succeeded without a result (compensations, steps without onSuccess). */
   public void success(SagaCommand command) {
-    reply(command, StepOutcome.SUCCEEDED, null, null, Optional.empty());
+    reply(command, StepOutcome.SUCCEEDED, Optional.empty(), Optional.empty());
   }
 
   /** The participant refused for a business reason {@code code}: never retried, compensates. */
   public void businessFailure(SagaCommand command, String code) {
-    reply(
-        command, StepOutcome.BUSINESS_FAILURE, code, "business failure " + code, Optional.empty());
+    reply(command, StepOutcome.BUSINESS_FAILURE, Optional.of(code), Optional.empty());
   }
 
   /** The participant failed transiently with {@code code}: retried per the step's policy. */
   public void retriableFailure(SagaCommand command, String code) {
-    reply(
-        command,
-        StepOutcome.RETRIABLE_FAILURE,
-        code,
-        "transient failure " + code,
-        Optional.empty());
+    reply(command, StepOutcome.RETRIABLE_FAILURE, Optional.of(code), Optional.empty());
   }
 
   private void reply(
       SagaCommand command,
       StepOutcome outcome,
-      String code,
-      String message,
+      Optional<String> code,
       Optional<SpecificRecord> result) {
     StepReply reply =
-        StepReply.newBuilder()
-            .setStep(command.step())
-            .setAttempt(command.attempt())
-            .setCommandId(command.commandId())
-            .setOutcome(outcome)
-            .setErrorCode(code)
-            .setErrorMessage(message)
-            .setStepResult(result.map(r -> ByteBuffer.wrap(data.encode(r))).orElse(null))
-            .build();
+        ContractRecords.stepReply(
+            command.step(),
+            command.attempt(),
+            command.commandId(),
+            outcome,
+            code,
+            code.map(c -> outcome + " " + c),
+            result.map(data::encode));
     Headers headers = new RecordHeaders();
     headers.add(SagaHeaders.CE_SUBJECT, command.sagaId().getBytes(StandardCharsets.UTF_8));
     pipe(SagaTopics.REPLIES, command.sagaId(), reply, headers);

@@ -15,10 +15,8 @@ import io.sagaflow.examples.order.InventoryReserved;
 import io.sagaflow.examples.order.OrderFulfilmentData;
 import io.sagaflow.examples.order.OrderFulfilmentModule;
 import io.sagaflow.examples.order.OrderFulfilmentSaga;
-import io.sagaflow.examples.order.OrderLine;
 import io.sagaflow.examples.order.PaymentAuthorized;
 import io.sagaflow.examples.order.PaymentCaptured;
-import io.sagaflow.examples.order.PostalAddress;
 import io.sagaflow.examples.order.ReleaseInventory;
 import io.sagaflow.examples.order.ReserveInventory;
 import io.sagaflow.examples.order.ShipmentBooked;
@@ -160,17 +158,7 @@ class SagaTestDriverTest {
         .hasMessageContaining("No saga to test");
   }
 
-  static OrderFulfilmentData order(String orderId) {
-    return OrderFulfilmentData.newBuilder()
-        .setOrderId(orderId)
-        .setCustomerId("c-1")
-        .setCustomerEmail("ada@example.org")
-        .setShippingAddress(
-            new PostalAddress("Ada Lovelace", "1 Analytical St", null, "London", "N1", "GB"))
-        .setLines(List.of(new OrderLine("sku-1", 2)))
-        .setAmount(new BigDecimal("42.50"))
-        .setCurrency("EUR")
-        .setPaymentToken("tok_test")
-        .build();
+  private static OrderFulfilmentData order(String orderId) {
+    return OrderSamples.order(orderId);
   }
 }
