@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sagaflow.engine.Fixtures.Cmd;
 import io.sagaflow.engine.Fixtures.Order;
 import io.sagaflow.engine.Fixtures.Reserved;
-import io.sagaflow.engine.testkit.SagaTestKit;
+import io.sagaflow.testkit.SagaTestKit;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static io.sagaflow.engine.Fixtures.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaflow.engine.Fixtures.Order;
-import io.sagaflow.engine.testkit.SagaTestKit;
+import io.sagaflow.testkit.SagaTestKit;
 import org.junit.jupiter.api.Test;
 
 class InvariantTest {

@@ -26,8 +26,8 @@ import io.sagaflow.serde.RegisteredSchema;
 import io.sagaflow.serde.RegistryFailures;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.serde.SchemaRegistry;
+import io.sagaflow.testkit.internals.ContractRecords;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -186,13 +186,7 @@ final class SagaDriver implements AutoCloseable {
       Optional<Integer> version,
       SpecificRecord data,
       Optional<String> traceparent) {
-    StartSaga request =
-        StartSaga.newBuilder()
-            .setSagaType(type)
-            .setDefinitionVersion(version.orElse(null))
-            .setData(ByteBuffer.wrap(this.data.encode(data)))
-            .setRequestedAt(now())
-            .build();
+    StartSaga request = ContractRecords.startSaga(type, version, this.data.encode(data), now());
     Headers headers = new RecordHeaders();
     traceparent.ifPresent(
         tp -> headers.add(SagaHeaders.TRACEPARENT, tp.getBytes(StandardCharsets.UTF_8)));
@@ -329,15 +323,14 @@ final class SagaDriver implements AutoCloseable {
       String key,
       String subject) {
     StepReply reply =
-        StepReply.newBuilder()
-            .setStep(command.step())
-            .setAttempt(command.attempt())
-            .setCommandId(command.commandId())
-            .setOutcome(outcome)
-            .setErrorCode(code)
-            .setErrorMessage(message)
-            .setStepResult(result.map(r -> ByteBuffer.wrap(data.encode(r))).orElse(null))
-            .build();
+        ContractRecords.stepReply(
+            command.step(),
+            command.attempt(),
+            command.commandId(),
+            outcome,
+            Optional.ofNullable(code),
+            Optional.ofNullable(message),
+            result.map(data::encode));
     Headers headers = new RecordHeaders();
     headers.add(SagaHeaders.CE_SUBJECT, subject.getBytes(StandardCharsets.UTF_8));
     replies.pipeInput(new TestRecord<>(key, reply, headers, now()));

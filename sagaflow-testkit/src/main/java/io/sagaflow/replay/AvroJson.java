@@ -37,9 +37,13 @@ final class AvroJson {
   }
 
   private final NestedBytes nested;
+  // Finds generated classes by schema name; saga modules loaded as plugins have loaders of their
+  // own.
+  private final SpecificData classes;
 
-  AvroJson(NestedBytes nested) {
+  AvroJson(NestedBytes nested, ClassLoader classes) {
     this.nested = nested;
+    this.classes = new SpecificData(classes);
   }
 
   /** The JSON of {@code record}; with {@code redact}, tagged text is masked. */
@@ -49,7 +53,7 @@ final class AvroJson {
 
   /** A record of generated class {@code type} from its JSON. */
   SpecificRecord fromJson(Class<? extends SpecificRecord> type, JsonNode json, String pointer) {
-    Schema schema = SpecificData.get().getSchema(type);
+    Schema schema = classes.getSchema(type);
     return (SpecificRecord) read(json, schema, pointer);
   }
 
@@ -157,20 +161,22 @@ final class AvroJson {
     return items;
   }
 
-  private static Object readEnum(JsonNode json, Schema schema, String pointer) {
+  private Object readEnum(JsonNode json, Schema schema, String pointer) {
     String symbol = text(json, pointer);
     if (!schema.hasEnumSymbol(symbol)) {
       throw new FixtureFormatException(
           pointer, "'" + symbol + "' is not one of " + schema.getEnumSymbols());
     }
-    return SpecificData.get().createEnum(symbol, schema);
+    return classes.createEnum(symbol, schema);
   }
 
   private Object readRecord(JsonNode json, Schema schema, String pointer) {
     if (!json.isObject()) {
       throw new FixtureFormatException(pointer, "expected an object for " + schema.getFullName());
     }
-    SpecificData model = SpecificData.getForSchema(schema);
+    Class<?> type = classes.getClass(schema);
+    // The generated class's own model knows its logical-type conversions.
+    SpecificData model = type == null ? classes : SpecificData.getForClass(type);
     SpecificRecord record = (SpecificRecord) model.newRecord(null, schema);
     for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
       String name = names.next();

@@ -36,6 +36,18 @@ public final class FixtureFiles {
    * @throws UncheckedIOException if it cannot be read
    */
   public static Fixture read(Path file) {
+    return read(file, FixtureFiles.class.getClassLoader());
+  }
+
+  /**
+   * The fixture in {@code file}, its records' generated classes found through {@code classes} (for
+   * sagas loaded as plugins: {@link io.sagaflow.topology.SagaClassLoader#of}).
+   *
+   * @throws FixtureFormatException if the file is not a valid fixture (file, line and reason in the
+   *     message)
+   * @throws UncheckedIOException if it cannot be read
+   */
+  public static Fixture read(Path file, ClassLoader classes) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -51,7 +63,7 @@ public final class FixtureFiles {
     }
     try {
       Fixture fixture = FixtureJson.fromJson(root);
-      checkValues(fixture);
+      checkValues(fixture, classes);
       return fixture;
     } catch (FixtureFormatException e) {
       throw e.in(file, lineOf(text, e.pointer()));
@@ -80,8 +92,8 @@ public final class FixtureFiles {
   }
 
   // Encodes every Avro payload once, so a value that does not fit its schema is reported here.
-  private static void checkValues(Fixture fixture) {
-    PayloadCodec codec = new PayloadCodec(new InMemorySchemaRegistry());
+  private static void checkValues(Fixture fixture, ClassLoader classes) {
+    PayloadCodec codec = new PayloadCodec(new InMemorySchemaRegistry(), classes);
     for (int i = 0; i < fixture.steps().size(); i++) {
       FixtureStep step = fixture.steps().get(i);
       String at = "/steps/" + i;

@@ -1,4 +1,4 @@
-package io.sagaflow.engine.testkit;
+package io.sagaflow.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -7,13 +7,11 @@ import io.sagaflow.contract.StepReply;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.examples.order.OrderFulfilmentData;
 import io.sagaflow.examples.order.OrderFulfilmentSaga;
-import io.sagaflow.examples.order.OrderLine;
-import io.sagaflow.examples.order.PostalAddress;
 import io.sagaflow.serde.SagaHeaders;
+import io.sagaflow.testkit.OrderSamples;
+import io.sagaflow.testkit.internals.ContractRecords;
 import io.sagaflow.topology.SagaTopics;
 import io.sagaflow.topology.SagaTopology;
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,24 +41,13 @@ final class ScenarioScript implements AutoCloseable {
   }
 
   void start(String sagaId) {
-    OrderFulfilmentData data =
-        OrderFulfilmentData.newBuilder()
-            .setOrderId("order-" + sagaId)
-            .setCustomerId("c-1")
-            .setCustomerEmail("ada@example.org")
-            .setShippingAddress(
-                new PostalAddress("Ada Lovelace", "1 Analytical St", null, "London", "N1", "GB"))
-            .setLines(List.of(new OrderLine("sku-1", 2)))
-            .setAmount(new BigDecimal("42.50"))
-            .setCurrency("EUR")
-            .setPaymentToken("tok_test")
-            .build();
+    OrderFulfilmentData data = OrderSamples.order("order-" + sagaId);
     StartSaga start =
-        StartSaga.newBuilder()
-            .setSagaType(OrderFulfilmentSaga.TYPE)
-            .setData(ByteBuffer.wrap(session.codec().frame(data)))
-            .setRequestedAt(session.wallClock())
-            .build();
+        ContractRecords.startSaga(
+            OrderFulfilmentSaga.TYPE,
+            Optional.empty(),
+            session.codec().frame(data),
+            session.wallClock());
     pipe(SagaTopics.REQUESTS, sagaId, start, List.of(header(SagaHeaders.TRACEPARENT, TRACEPARENT)));
   }
 
@@ -121,15 +108,14 @@ final class ScenarioScript implements AutoCloseable {
   void reply(
       CapturedRecord command, StepOutcome outcome, String code, Optional<SpecificRecord> result) {
     StepReply reply =
-        StepReply.newBuilder()
-            .setStep(header(command, SagaHeaders.SAGA_STEP))
-            .setAttempt(Integer.parseInt(header(command, SagaHeaders.SAGA_ATTEMPT)))
-            .setCommandId(header(command, SagaHeaders.CE_ID))
-            .setOutcome(outcome)
-            .setErrorCode(code)
-            .setErrorMessage(code == null ? null : "scripted " + code)
-            .setStepResult(result.map(r -> ByteBuffer.wrap(session.codec().frame(r))).orElse(null))
-            .build();
+        ContractRecords.stepReply(
+            header(command, SagaHeaders.SAGA_STEP),
+            Integer.parseInt(header(command, SagaHeaders.SAGA_ATTEMPT)),
+            header(command, SagaHeaders.CE_ID),
+            outcome,
+            Optional.ofNullable(code),
+            Optional.ofNullable(code).map(c -> "scripted " + c),
+            result.map(r -> session.codec().frame(r)));
     String sagaId = command.record().key().orElseThrow();
     pipe(SagaTopics.REPLIES, sagaId, reply, List.of(header(SagaHeaders.CE_SUBJECT, sagaId)));
   }

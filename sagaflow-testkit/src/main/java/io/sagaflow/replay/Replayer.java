@@ -1,6 +1,7 @@
 package io.sagaflow.replay;
 
 import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.topology.SagaClassLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ public final class Replayer {
    *     message)
    */
   public ReplayResult replay(Path file) {
-    Fixture fixture = FixtureFiles.read(file);
+    Fixture fixture = FixtureFiles.read(file, SagaClassLoader.of(sagas));
     try {
       return replay(fixture);
     } catch (FixtureFormatException e) {

@@ -1,4 +1,4 @@
-package io.sagaflow.engine.testkit;
+package io.sagaflow.testkit;
 
 import io.sagaflow.engine.Decision;
 import io.sagaflow.engine.InputVerdict;

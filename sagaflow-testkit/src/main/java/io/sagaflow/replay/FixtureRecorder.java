@@ -4,6 +4,8 @@ import io.sagaflow.contract.StartSaga;
 import io.sagaflow.engine.DefinitionResolver;
 import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.serde.InMemorySchemaRegistry;
+import io.sagaflow.topology.SagaClassLoader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +72,7 @@ public final class FixtureRecorder {
   }
 
   private Optional<SagaDefinition<?>> startedDefinition(Fixture fixture) {
-    PayloadCodec codec = new PayloadCodec(new io.sagaflow.serde.InMemorySchemaRegistry());
+    PayloadCodec codec = new PayloadCodec(new InMemorySchemaRegistry(), SagaClassLoader.of(sagas));
     for (int i = 0; i < fixture.steps().size(); i++) {
       Optional<FixtureRecord> input = fixture.steps().get(i).input();
       if (input.isPresent()

@@ -24,10 +24,23 @@ public final class PayloadCodec {
   private final AvroDeserializer<SpecificRecord> deserializer;
   private final AvroSerializer<SpecificRecord> serializer;
   private final AvroJson json;
+  private final ClassLoader classes;
 
-  /** A codec over {@code registry}; writing registers schemas, so use a replay registry. */
+  /**
+   * A codec over {@code registry} for records of Sagaflow's own class path; writing registers
+   * schemas, so use a replay registry.
+   */
   public PayloadCodec(SchemaRegistry registry) {
-    this.deserializer = AvroDeserializer.anySpecific(registry);
+    this(registry, PayloadCodec.class.getClassLoader());
+  }
+
+  /**
+   * A codec over {@code registry} that finds generated classes through {@code classes}: for sagas
+   * loaded as plugins, {@link io.sagaflow.topology.SagaClassLoader#of} of their registry.
+   */
+  public PayloadCodec(SchemaRegistry registry, ClassLoader classes) {
+    this.classes = classes;
+    this.deserializer = SagaTopics.NESTED_RECORDS.deserializer(registry, classes);
     this.serializer = SagaTopics.NESTED_RECORDS.serializer(registry, true);
     this.json =
         new AvroJson(
@@ -43,7 +56,8 @@ public final class PayloadCodec {
                     .orElseThrow(
                         () -> new FixtureFormatException(pointer, "null is not allowed here"));
               }
-            });
+            },
+            classes);
   }
 
   /**
@@ -95,16 +109,17 @@ public final class PayloadCodec {
     return json.fromJson(recordClass(avro.type(), pointer), avro.value(), pointer + "/value");
   }
 
-  private static Class<? extends SpecificRecord> recordClass(String name, String pointer) {
+  private Class<? extends SpecificRecord> recordClass(String name, String pointer) {
     Class<?> type;
     try {
-      type = Class.forName(name, false, PayloadCodec.class.getClassLoader());
+      type = Class.forName(name, false, classes);
     } catch (ClassNotFoundException e) {
       throw new FixtureFormatException(
           pointer + "/avro",
           "no generated Avro class '"
               + name
-              + "' on the classpath; is the schemas module current?");
+              + "' on the class path or in a loaded saga module; is the schemas module current,"
+              + " and is the saga's module on the class path or the plugin path?");
     }
     if (!SpecificRecord.class.isAssignableFrom(type)) {
       throw new FixtureFormatException(
