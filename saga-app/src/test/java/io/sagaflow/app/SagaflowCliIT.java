@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -208,6 +209,32 @@ class SagaflowCliIT {
         .contains(
             "Configuration error: Invalid value 'many' for saga.topics.partitions: expected a"
                 + " whole number.");
+  }
+
+  @Test
+  void shouldRefuseToStartWhenTwoPluginsDefineOneSagaTypeAndVersion(@TempDir Path dir)
+      throws Exception {
+    // Given the order example twice on the plugin path, as a careless upgrade would leave it
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Path original =
+        SagaflowJar.EXAMPLE_PLUGINS.resolve("example-order-fulfilment-0.1.0-SNAPSHOT.jar");
+    Files.copy(original, plugins.resolve("orders-old.jar"));
+    Files.copy(original, plugins.resolve("orders-new.jar"));
+
+    Process process =
+        SagaflowJar.runWithPlugins(plugins, "--data-dir", dir.resolve("data").toString());
+    OutputCollector output = new OutputCollector(process.getInputStream());
+
+    // Then it stops at once, before starting a broker, naming the type and both jars
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    output.join();
+    assertThat(process.exitValue()).as(output.text()).isEqualTo(2);
+    assertThat(output.text())
+        .contains("Configuration error: Saga type 'order-fulfilment' v1 is defined by two modules")
+        .contains("orders-old.jar")
+        .contains("orders-new.jar")
+        .doesNotContain("Embedded Kafka broker");
+    assertThat(dir.resolve("data").resolve("kafka")).doesNotExist();
   }
 
   @Test
