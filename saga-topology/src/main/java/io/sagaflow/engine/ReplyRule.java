@@ -18,7 +18,7 @@ final class ReplyRule {
           "saga '"
               + run.sagaId
               + "' ("
-              + run.def.name()
+              + run.def.type()
               + " v"
               + run.def.version()
               + ") has no step '"

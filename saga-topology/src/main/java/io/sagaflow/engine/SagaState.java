@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * @param <D> saga data type
  * @param sagaId unique id, also the Kafka key of every record of this saga
- * @param type the saga type (definition name)
+ * @param type the saga type ({@link SagaDefinition#type()})
  * @param definitionVersion the definition version the saga started with and keeps
  * @param status where the saga is in its lifecycle
  * @param data the typed saga data, updated by reply mappings
