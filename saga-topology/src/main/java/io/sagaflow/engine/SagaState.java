@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param history every status change with its cause, oldest first
  * @param traceparent W3C trace context of the start request, copied onto every command
  * @param lastError the latest failure in words (a STUCK saga's latest reason)
- * @param createdAt when the saga started
+ * @param createdAt when the processor accepted the saga's start (the time of its SAGA_STARTED
+ *     event)
  * @param updatedAt the {@code now} of the last applied input
  */
 public record SagaState<D>(
