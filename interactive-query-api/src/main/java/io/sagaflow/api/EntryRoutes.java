@@ -53,7 +53,7 @@ final class EntryRoutes {
                         "No saga type '"
                             + type
                             + "' is registered; known types: "
-                            + registry.all().stream().map(SagaDefinition::name).distinct().toList()
+                            + registry.all().stream().map(SagaDefinition::type).distinct().toList()
                             + "."));
     Optional<String> key = idempotencyKey(ctx);
     SpecificRecord data =
@@ -108,7 +108,7 @@ final class EntryRoutes {
     Class<?> type = definition.dataType();
     if (!SpecificRecord.class.isAssignableFrom(type)) {
       throw new IllegalStateException(
-          "Saga '" + definition.name() + "' has data type " + type + ", not an Avro record");
+          "Saga '" + definition.type() + "' has data type " + type + ", not an Avro record");
     }
     return (Class<? extends SpecificRecord>) type;
   }

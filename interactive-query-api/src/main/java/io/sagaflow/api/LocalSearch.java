@@ -14,7 +14,7 @@ import org.apache.kafka.common.utils.Bytes;
 /**
  * Search over this instance's partitions of {@code saga-index}: one range scan per partition,
  * status and type, each stopping once it has enough matches or reaches sagas created before {@code
- * startedAfter} (keys are newest first), then a merge of those sorted runs.
+ * createdAfter} (keys are newest first), then a merge of those sorted runs.
  */
 final class LocalSearch {
   /** Result order: newest first, then saga id bytes ascending; the order of the index keys. */
@@ -80,7 +80,7 @@ final class LocalSearch {
         SagaIndex.prefixEnd(status, type),
         kv -> {
           SagaIndex.Entry entry = SagaIndex.decode(kv.key, kv.value);
-          if (query.startedAfter().filter(t -> !entry.createdAt().isAfter(t)).isPresent()) {
+          if (query.createdAfter().filter(t -> !entry.createdAt().isAfter(t)).isPresent()) {
             return false;
           }
           if (!entry.statusSince().isAfter(stuckSince)) {

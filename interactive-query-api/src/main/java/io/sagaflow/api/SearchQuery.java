@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * @param status only sagas in this status; empty for every status (STUCK when {@code stuckFor})
  * @param type only sagas of this type; empty for every registered type
  * @param stuckFor only STUCK sagas that have been STUCK at least this long
- * @param startedAfter only sagas created strictly after this instant
+ * @param createdAfter only sagas created strictly after this instant
  * @param limit page size, 1-500
  * @param cursor where the previous page ended
  */
@@ -27,14 +27,14 @@ record SearchQuery(
     Optional<SagaStatus> status,
     Optional<String> type,
     Optional<Duration> stuckFor,
-    Optional<Instant> startedAfter,
+    Optional<Instant> createdAfter,
     int limit,
     Optional<SearchCursor> cursor) {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
   private static final int MAX_CURSOR = 512;
   private static final Set<String> PARAMETERS =
-      Set.of("status", "type", "stuckFor", "startedAfter", "limit", "cursor");
+      Set.of("status", "type", "stuckFor", "createdAfter", "limit", "cursor");
   private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
   /**
@@ -46,7 +46,7 @@ record SearchQuery(
         throw ApiProblem.badRequest(
             "Unknown query parameter '"
                 + shorten(p.getKey())
-                + "'; GET /sagas accepts status, type, stuckFor, startedAfter, limit and cursor.");
+                + "'; GET /sagas accepts status, type, stuckFor, createdAfter, limit and cursor.");
       }
       if (p.getValue().size() > 1) {
         throw ApiProblem.badRequest(
@@ -66,13 +66,13 @@ record SearchQuery(
               + status.get()
               + "; leave status out or set it to STUCK.");
     }
-    Optional<Instant> startedAfter = one(params, "startedAfter").map(SearchQuery::instant);
+    Optional<Instant> createdAfter = one(params, "createdAfter").map(SearchQuery::instant);
     int limit = one(params, "limit").map(SearchQuery::limit).orElse(DEFAULT_LIMIT);
     SearchQuery withoutCursor =
-        new SearchQuery(status, type, stuckFor, startedAfter, limit, Optional.empty());
+        new SearchQuery(status, type, stuckFor, createdAfter, limit, Optional.empty());
     Optional<SearchCursor> cursor =
         one(params, "cursor").map(c -> cursor(c, withoutCursor.filterHash()));
-    return new SearchQuery(status, type, stuckFor, startedAfter, limit, cursor);
+    return new SearchQuery(status, type, stuckFor, createdAfter, limit, cursor);
   }
 
   /** The statuses to scan: the one asked for, STUCK for {@code stuckFor}, else all of them. */
@@ -98,8 +98,8 @@ record SearchQuery(
             + type.orElse("")
             + "&stuckFor="
             + stuckFor.map(Duration::toString).orElse("")
-            + "&startedAfter="
-            + startedAfter.map(Instant::toString).orElse("");
+            + "&createdAfter="
+            + createdAfter.map(Instant::toString).orElse("");
     return SearchCursor.digest(canonical);
   }
 
@@ -153,7 +153,7 @@ record SearchQuery(
       return OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeParseException e) {
       throw ApiProblem.badRequest(
-          "Query parameter 'startedAfter' must be an ISO-8601 instant with an offset, such as"
+          "Query parameter 'createdAfter' must be an ISO-8601 instant with an offset, such as"
               + " 2026-11-25T10:00:00Z; got '"
               + shorten(value)
               + "'.");
@@ -189,7 +189,7 @@ record SearchQuery(
     if (cursor.filterHash() != filterHash) {
       throw ApiProblem.badRequest(
           "Query parameter 'cursor' belongs to a search with other filters; page with the same"
-              + " status, type, stuckFor and startedAfter, or start again without a cursor.");
+              + " status, type, stuckFor and createdAfter, or start again without a cursor.");
     }
     return cursor;
   }

@@ -34,7 +34,7 @@ final class SearchRoute {
     this.fanOut = fanOut;
     this.local = local;
     this.registeredTypes =
-        List.copyOf(new TreeSet<>(registry.all().stream().map(SagaDefinition::name).toList()));
+        List.copyOf(new TreeSet<>(registry.all().stream().map(SagaDefinition::type).toList()));
     this.mapper = mapper;
   }
 

@@ -100,17 +100,17 @@ class LocalSearchTest {
   }
 
   @Test
-  void shouldStopAtStartedAfterAndKeepOnlySagasStuckLongEnough() {
+  void shouldStopAtCreatedAfterAndKeepOnlySagasStuckLongEnough() {
     put(0, "STUCK", "order", "old", 0, 60);
     put(0, "STUCK", "order", "long", 100, 200);
     put(0, "STUCK", "order", "recent", 300, 3500);
 
-    assertThat(ids(query("startedAfter", T.plusSeconds(50).toString()), Set.of(0), 10))
+    assertThat(ids(query("createdAfter", T.plusSeconds(50).toString()), Set.of(0), 10))
         .containsExactly("recent", "long");
     assertThat(ids(query("stuckFor", "PT10M"), Set.of(0), 10)).containsExactly("long", "old");
     assertThat(
             ids(
-                query("stuckFor", "PT10M", "startedAfter", T.plusSeconds(50).toString()),
+                query("stuckFor", "PT10M", "createdAfter", T.plusSeconds(50).toString()),
                 Set.of(0),
                 10))
         .containsExactly("long");

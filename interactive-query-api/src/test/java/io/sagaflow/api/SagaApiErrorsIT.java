@@ -292,11 +292,12 @@ class SagaApiErrorsIT {
     assertSearchRejected("type=a%20b", "type", "letters, digits");
     assertSearchRejected("stuckFor=15m", "stuckFor", "ISO-8601 duration");
     assertSearchRejected("stuckFor=PT15M&status=RUNNING", "stuckFor", "status=RUNNING");
-    assertSearchRejected("startedAfter=yesterday", "startedAfter", "ISO-8601 instant");
+    assertSearchRejected("createdAfter=yesterday", "createdAfter", "ISO-8601 instant");
     assertSearchRejected("limit=0", "limit", "from 1 to 500");
     assertSearchRejected("limit=501", "limit", "from 1 to 500");
     assertSearchRejected("cursor=%21%21", "cursor", "malformed");
     assertSearchRejected("orderBy=createdAt", "orderBy", "accepts status, type");
+    assertSearchRejected("startedAfter=2026-11-25T10:00:00Z", "startedAfter", "createdAfter");
     assertSearchRejected("status=RUNNING&status=STUCK", "status", "given once");
 
     SearchQuery running =

@@ -126,7 +126,7 @@ class SagaSearchIT {
     List<String> expected = newestFirst(startRunning("page", 7));
 
     Map<String, String> filters =
-        Map.of("status", "RUNNING", "type", TYPE, "startedAfter", since, "limit", "3");
+        Map.of("status", "RUNNING", "type", TYPE, "createdAfter", since, "limit", "3");
     Pages pages = walk(http, filters);
 
     assertThat(pages.ids()).containsExactlyElementsOf(expected);
@@ -141,7 +141,7 @@ class SagaSearchIT {
     String since = mark().toString();
     JsonNode view = startRunning("summary", 1).get(0);
 
-    JsonNode page = ok(http.get(query(Map.of("startedAfter", since))));
+    JsonNode page = ok(http.get(query(Map.of("createdAfter", since))));
 
     assertThat(page.get("items")).hasSize(1);
     JsonNode item = page.get("items").get(0);
@@ -166,11 +166,11 @@ class SagaSearchIT {
     String running = startRunning("not-stuck", 1).get(0).get("sagaId").asText();
     String stuckAt = view.get("history").get(view.get("history").size() - 1).get("at").asText();
 
-    JsonNode byStatus = ok(http.get(query(Map.of("status", "STUCK", "startedAfter", since))));
+    JsonNode byStatus = ok(http.get(query(Map.of("status", "STUCK", "createdAfter", since))));
     JsonNode stuckSinceThen =
-        ok(http.get(query(Map.of("stuckFor", "PT0S", "startedAfter", since))));
-    JsonNode stuckAnHour = ok(http.get(query(Map.of("stuckFor", "PT1H", "startedAfter", since))));
-    JsonNode everything = ok(http.get(query(Map.of("startedAfter", since))));
+        ok(http.get(query(Map.of("stuckFor", "PT0S", "createdAfter", since))));
+    JsonNode stuckAnHour = ok(http.get(query(Map.of("stuckFor", "PT1H", "createdAfter", since))));
+    JsonNode everything = ok(http.get(query(Map.of("createdAfter", since))));
 
     assertThat(byStatus.get("items"))
         .extracting(i -> i.get("sagaId").asText())

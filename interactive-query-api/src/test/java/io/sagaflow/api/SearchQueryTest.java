@@ -47,13 +47,13 @@ class SearchQueryTest {
                 "status", "STUCK",
                 "type", "order-fulfilment",
                 "stuckFor", "PT15M",
-                "startedAfter", "2026-11-25T11:00:00+01:00",
+                "createdAfter", "2026-11-25T11:00:00+01:00",
                 "limit", "500"));
 
     assertThat(query.statuses()).containsExactly(SagaStatus.STUCK);
     assertThat(query.type()).contains("order-fulfilment");
     assertThat(query.stuckFor()).contains(Duration.ofMinutes(15));
-    assertThat(query.startedAfter()).contains(Instant.parse("2026-11-25T10:00:00Z"));
+    assertThat(query.createdAfter()).contains(Instant.parse("2026-11-25T10:00:00Z"));
     assertThat(query.limit()).isEqualTo(500);
   }
 
@@ -75,7 +75,7 @@ class SearchQueryTest {
     assertThat(rejected("stuckFor", "PT1M", "status", "RUNNING"))
         .contains("'stuckFor'")
         .contains("status=RUNNING");
-    assertThat(rejected("startedAfter", "yesterday")).contains("'startedAfter'").contains("Z");
+    assertThat(rejected("createdAfter", "yesterday")).contains("'createdAfter'").contains("Z");
     assertThat(rejected("limit", "0")).contains("'limit'").contains("1 to 500");
     assertThat(rejected("limit", "501")).contains("'limit'");
     assertThat(rejected("limit", "ten")).contains("'limit'");
@@ -84,6 +84,13 @@ class SearchQueryTest {
     assertThat(rejected("cursor", "x".repeat(600))).contains("'cursor'").contains("512");
     assertThat(rejected("cursor", "not base64!")).contains("'cursor'").contains("malformed");
     assertThat(rejected("cursor", "AQID")).contains("'cursor'");
+  }
+
+  @Test
+  void shouldRejectTheFormerStartedAfterAsUnknownAndNameCreatedAfter() {
+    assertThat(rejected("startedAfter", "2026-11-25T10:00:00Z"))
+        .contains("Unknown query parameter 'startedAfter'")
+        .contains("createdAfter");
   }
 
   @Test

@@ -34,7 +34,7 @@ final class CancelRule {
                 + ") was already sent; past the pivot a saga only moves forward");
       }
     }
-    StepOutcomes.startCompensation(run, "cancelled: " + cancel.reason());
+    StepTransitions.startCompensation(run, "cancelled: " + cancel.reason());
     Progress.advance(run);
     return run.applied();
   }

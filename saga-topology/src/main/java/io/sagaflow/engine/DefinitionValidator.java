@@ -14,13 +14,13 @@ final class DefinitionValidator {
   private DefinitionValidator() {}
 
   static <D> void validate(
-      String saga,
+      String sagaType,
       int version,
       List<List<StepDefinition<D>>> stages,
       Optional<Duration> deadline,
       List<Invariant<D>> invariants) {
-    require(!saga.isBlank(), "saga name must not be blank");
-    String where = "saga '" + saga + "' v" + version + ": ";
+    require(!sagaType.isBlank(), "saga type must not be blank");
+    String where = "saga '" + sagaType + "' v" + version + ": ";
     require(version >= 1, where + "version must be at least 1");
     require(!stages.isEmpty(), where + "has no steps; add at least one step(...)");
     deadline.ifPresent(

@@ -27,7 +27,7 @@ final class OperatorRule {
       if (refusal.isPresent()) {
         return Decision.unchanged(InputVerdict.REFUSED, refusal.get());
       }
-      StepOutcomes.startCompensation(run, cause);
+      StepTransitions.startCompensation(run, cause);
       Progress.advance(run);
       return run.applied();
     }

@@ -18,7 +18,7 @@ final class ReplyRule {
           "saga '"
               + run.sagaId
               + "' ("
-              + run.def.name()
+              + run.def.type()
               + " v"
               + run.def.version()
               + ") has no step '"
@@ -98,37 +98,39 @@ final class ReplyRule {
   private static <D> void applyToAction(Run<D> run, int index, Outcome outcome) {
     int attempt = run.step(index).attempt();
     if (outcome instanceof Outcome.Succeeded succeeded) {
-      StepOutcomes.actionSucceeded(run, index, succeeded.result());
+      StepTransitions.actionSucceeded(run, index, succeeded.result());
     } else if (outcome instanceof Outcome.RetriableFailure failure) {
       StepError error =
-          StepOutcomes.error(failure.code(), failure.message(), CommandKind.ACTION, attempt, run);
+          StepTransitions.error(
+              failure.code(), failure.message(), CommandKind.ACTION, attempt, run);
       boolean retriable = run.stepDef(index).effectiveRetryPolicy().isRetriable(failure.code());
-      StepOutcomes.actionAttemptFailed(run, index, error, retriable);
+      StepTransitions.actionAttemptFailed(run, index, error, retriable);
     } else {
       Outcome.BusinessFailure failure = (Outcome.BusinessFailure) outcome;
-      StepOutcomes.actionFailed(
+      StepTransitions.actionFailed(
           run,
           index,
-          StepOutcomes.error(failure.code(), failure.message(), CommandKind.ACTION, attempt, run));
+          StepTransitions.error(
+              failure.code(), failure.message(), CommandKind.ACTION, attempt, run));
     }
   }
 
   private static <D> void applyToCompensation(Run<D> run, int index, Outcome outcome) {
     int attempt = run.step(index).compensationAttempt();
     if (outcome instanceof Outcome.Succeeded) {
-      StepOutcomes.compensationSucceeded(run, index);
+      StepTransitions.compensationSucceeded(run, index);
     } else if (outcome instanceof Outcome.RetriableFailure failure) {
       StepError error =
-          StepOutcomes.error(
+          StepTransitions.error(
               failure.code(), failure.message(), CommandKind.COMPENSATION, attempt, run);
       boolean retriable = run.stepDef(index).compensationRetryPolicy().isRetriable(failure.code());
-      StepOutcomes.compensationAttemptFailed(run, index, error, retriable);
+      StepTransitions.compensationAttemptFailed(run, index, error, retriable);
     } else {
       Outcome.BusinessFailure failure = (Outcome.BusinessFailure) outcome;
-      StepOutcomes.compensationFailed(
+      StepTransitions.compensationFailed(
           run,
           index,
-          StepOutcomes.error(
+          StepTransitions.error(
               failure.code(), failure.message(), CommandKind.COMPENSATION, attempt, run));
     }
   }

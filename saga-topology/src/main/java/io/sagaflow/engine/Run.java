@@ -53,7 +53,7 @@ final class Run<D> {
     SagaState<D> initial =
         new SagaState<>(
             sagaId,
-            def.name(),
+            def.type(),
             def.version(),
             SagaStatus.RUNNING,
             data,
@@ -197,7 +197,7 @@ final class Run<D> {
       EventType type, Optional<String> step, Optional<Integer> attempt, Optional<String> reason) {
     outbound.add(
         new Outbound.LifecycleEvent(
-            sagaId, def.name(), def.version(), type, step, attempt, status, reason, now));
+            sagaId, def.type(), def.version(), type, step, attempt, status, reason, now));
   }
 
   void stepEvent(EventType type, int index, int attempt, Optional<String> reason) {
@@ -208,7 +208,7 @@ final class Run<D> {
     SagaState<D> next =
         new SagaState<>(
             sagaId,
-            def.name(),
+            def.type(),
             def.version(),
             status,
             data,

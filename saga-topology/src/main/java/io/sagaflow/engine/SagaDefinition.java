@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  * @param <D> the typed data record the saga carries
  */
 public final class SagaDefinition<D> {
-  private final String name;
+  private final String type;
   private final int version;
   private final Class<D> dataType;
   private final List<List<StepDefinition<D>>> stages;
@@ -32,7 +32,7 @@ public final class SagaDefinition<D> {
   private final List<Invariant<D>> invariants;
 
   private SagaDefinition(Builder<D> builder) {
-    this.name = builder.name;
+    this.type = builder.type;
     this.version = builder.version;
     this.dataType = builder.dataType;
     this.stages = builder.stages.stream().map(List::copyOf).toList();
@@ -54,14 +54,17 @@ public final class SagaDefinition<D> {
     this.invariants = List.copyOf(builder.invariants);
   }
 
-  /** Starts a definition of saga type {@code name}, version {@code version}, carrying {@code D}. */
-  public static <D> Builder<D> builder(String name, int version, Class<D> dataType) {
-    return new Builder<>(name, version, dataType);
+  /** Starts a definition of saga type {@code type}, version {@code version}, carrying {@code D}. */
+  public static <D> Builder<D> builder(String type, int version, Class<D> dataType) {
+    return new Builder<>(type, version, dataType);
   }
 
-  /** The saga type name; the same word in topics, events, metrics and the HTTP API. */
-  public String name() {
-    return name;
+  /**
+   * The saga type: the same word ({@code sagaType}) in the Avro records, topics, metrics, the HTTP
+   * API and the docs.
+   */
+  public String type() {
+    return type;
   }
 
   /** The version of this definition; a saga keeps the version it started with. */
@@ -116,22 +119,22 @@ public final class SagaDefinition<D> {
 
   @Override
   public String toString() {
-    return "SagaDefinition[" + name + " v" + version + ", " + steps.size() + " steps]";
+    return "SagaDefinition[" + type + " v" + version + ", " + steps.size() + " steps]";
   }
 
   /** Fluent builder; {@link #build()} validates the whole definition at once. */
   public static final class Builder<D> {
-    private final String name;
+    private final String type;
     private final int version;
     private final Class<D> dataType;
     private final List<List<StepDefinition<D>>> stages = new ArrayList<>();
     private Optional<Duration> deadline = Optional.empty();
     private final List<Invariant<D>> invariants = new ArrayList<>();
 
-    private Builder(String name, int version, Class<D> dataType) {
-      this.name = Objects.requireNonNull(name, "saga name");
+    private Builder(String type, int version, Class<D> dataType) {
+      this.type = Objects.requireNonNull(type, "saga type");
       this.version = version;
-      this.dataType = Objects.requireNonNull(dataType, "dataType of saga " + name);
+      this.dataType = Objects.requireNonNull(dataType, "dataType of saga " + type);
     }
 
     /** Appends a step that runs after everything before it has succeeded. */
@@ -155,7 +158,7 @@ public final class SagaDefinition<D> {
       DefinitionValidator.require(
           branches.size() >= 2,
           "saga '"
-              + name
+              + type
               + "': parallel group "
               + branches.stream().map(StepDefinition::name).toList()
               + " needs at least two steps; use step(...) for a single step");
@@ -181,7 +184,7 @@ public final class SagaDefinition<D> {
      * @throws IllegalArgumentException naming the offending step and what to change
      */
     public SagaDefinition<D> build() {
-      DefinitionValidator.validate(name, version, stages, deadline, invariants);
+      DefinitionValidator.validate(type, version, stages, deadline, invariants);
       return new SagaDefinition<>(this);
     }
   }

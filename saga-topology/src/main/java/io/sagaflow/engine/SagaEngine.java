@@ -47,7 +47,7 @@ public final class SagaEngine {
           InputVerdict.UNKNOWN_SAGA, kind + " for a saga that does not exist");
     }
     SagaState<D> current = state.get();
-    if (!current.type().equals(def.name()) || current.definitionVersion() != def.version()) {
+    if (!current.type().equals(def.type()) || current.definitionVersion() != def.version()) {
       return Decision.unchanged(
           InputVerdict.INVALID,
           "saga '"

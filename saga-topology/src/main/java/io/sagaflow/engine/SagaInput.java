@@ -15,7 +15,7 @@ public sealed interface SagaInput {
    *
    * @param <D> saga data type, checked against the definition at run time
    * @param sagaId the new saga's id (the Kafka key)
-   * @param type saga type name
+   * @param type the saga type
    * @param version the definition version to use; empty for the latest
    * @param data the initial saga data
    * @param traceparent W3C trace context to propagate onto every command

@@ -36,10 +36,10 @@ public final class SagaRegistry {
    */
   public SagaRegistry with(SagaDefinition<?> definition) {
     Objects.requireNonNull(definition, "definition");
-    if (find(definition.name(), definition.version()).isPresent()) {
+    if (find(definition.type(), definition.version()).isPresent()) {
       throw new IllegalArgumentException(
           "saga '"
-              + definition.name()
+              + definition.type()
               + "' v"
               + definition.version()
               + " is already registered; register a new version number instead");
@@ -50,14 +50,14 @@ public final class SagaRegistry {
   /** The definition of {@code type} at exactly {@code version}. */
   public Optional<SagaDefinition<?>> find(String type, int version) {
     return definitions.stream()
-        .filter(d -> d.name().equals(type) && d.version() == version)
+        .filter(d -> d.type().equals(type) && d.version() == version)
         .findFirst();
   }
 
   /** The highest registered version of {@code type}. */
   public Optional<SagaDefinition<?>> latest(String type) {
     return definitions.stream()
-        .filter(d -> d.name().equals(type))
+        .filter(d -> d.type().equals(type))
         .max(Comparator.comparingInt(SagaDefinition::version));
   }
 
@@ -69,7 +69,7 @@ public final class SagaRegistry {
   /** Registered versions of {@code type}, ascending. */
   public List<Integer> versions(String type) {
     return definitions.stream()
-        .filter(d -> d.name().equals(type))
+        .filter(d -> d.type().equals(type))
         .map(SagaDefinition::version)
         .sorted()
         .toList();

@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * @param <D> saga data type
  * @param sagaId unique id, also the Kafka key of every record of this saga
- * @param type the saga type (definition name)
+ * @param type the saga type ({@link SagaDefinition#type()})
  * @param definitionVersion the definition version the saga started with and keeps
  * @param status where the saga is in its lifecycle
  * @param data the typed saga data, updated by reply mappings
@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param history every status change with its cause, oldest first
  * @param traceparent W3C trace context of the start request, copied onto every command
  * @param lastError the latest failure in words (a STUCK saga's latest reason)
- * @param createdAt when the saga started
+ * @param createdAt when the processor accepted the saga's start (the time of its SAGA_STARTED
+ *     event)
  * @param updatedAt the {@code now} of the last applied input
  */
 public record SagaState<D>(

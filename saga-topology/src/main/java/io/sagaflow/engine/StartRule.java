@@ -32,11 +32,11 @@ final class StartRule {
   }
 
   private static <D> Optional<String> problem(SagaDefinition<D> def, SagaInput.Start<?> start) {
-    String target = "definition '" + def.name() + "' v" + def.version();
+    String target = "definition '" + def.type() + "' v" + def.version();
     if (start.sagaId().isBlank()) {
       return Optional.of("start of a '" + start.type() + "' saga has a blank saga id");
     }
-    if (!start.type().equals(def.name())
+    if (!start.type().equals(def.type())
         || start.version().filter(v -> v != def.version()).isPresent()) {
       return Optional.of(
           "start of saga '"

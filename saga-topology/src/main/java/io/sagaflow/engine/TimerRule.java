@@ -26,14 +26,14 @@ final class TimerRule {
     Timer timer = pending.get();
     switch (timer.kind()) {
       case DEADLINE ->
-          StepOutcomes.startCompensation(
+          StepTransitions.startCompensation(
               run, "deadline of " + run.def.deadline().orElseThrow() + " exceeded");
       case STEP_TIMEOUT ->
-          StepOutcomes.actionAttemptFailed(
+          StepTransitions.actionAttemptFailed(
               run, stepIndex(run, timer), timeout(run, CommandKind.ACTION, timer.attempt()), true);
       case RETRY_DUE -> run.sendAction(stepIndex(run, timer));
       case COMPENSATION_TIMEOUT ->
-          StepOutcomes.compensationAttemptFailed(
+          StepTransitions.compensationAttemptFailed(
               run,
               stepIndex(run, timer),
               timeout(run, CommandKind.COMPENSATION, timer.attempt()),
@@ -49,7 +49,7 @@ final class TimerRule {
   }
 
   private static StepError timeout(Run<?> run, CommandKind kind, int attempt) {
-    return StepOutcomes.error(
+    return StepTransitions.error(
         StepError.TIMEOUT, "no reply within the step timeout", kind, attempt, run);
   }
 }

@@ -171,8 +171,9 @@ public final class SagaTopology {
    * for failed timers, the exception handlers for rejected inputs), and keys it by saga.
    */
   private static void addDeadLetterStore(Topology topology, Settings settings) {
-    String dlq = settings.deadLetters().topic();
-    topology.addSource(SOURCE_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer(), dlq);
+    String deadLetterTopic = settings.deadLetters().topic();
+    topology.addSource(
+        SOURCE_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer(), deadLetterTopic);
     topology.addProcessor(
         DEAD_LETTER_RECORDER,
         () ->

@@ -132,7 +132,7 @@ class DefinitionValidationTest {
     rejects(
         SagaDefinition.builder(" ", 1, Order.class)
             .step("a", "t", StepKind.PIVOT, DefinitionValidationTest::plain),
-        "saga name");
+        "saga type");
     rejects(
         SagaDefinition.builder("o", 0, Order.class)
             .step("a", "t", StepKind.PIVOT, DefinitionValidationTest::plain),

@@ -125,23 +125,23 @@ class InputClassificationTest {
     assertThat(
             start(
                 def,
-                new SagaInput.Start<>("s", def.name(), Optional.of(2), order(), Optional.empty())))
+                new SagaInput.Start<>("s", def.type(), Optional.of(2), order(), Optional.empty())))
         .isEqualTo(InputVerdict.INVALID);
     assertThat(
             start(
                 def,
                 new SagaInput.Start<>(
-                    " ", def.name(), Optional.empty(), order(), Optional.empty())))
+                    " ", def.type(), Optional.empty(), order(), Optional.empty())))
         .isEqualTo(InputVerdict.INVALID);
     assertThat(
             start(
                 def,
-                new SagaInput.Start<>("s", def.name(), Optional.empty(), "text", Optional.empty())))
+                new SagaInput.Start<>("s", def.type(), Optional.empty(), "text", Optional.empty())))
         .isEqualTo(InputVerdict.INVALID);
     assertThat(
             start(
                 def,
-                new SagaInput.Start<>("s", def.name(), Optional.of(1), order(), Optional.empty())))
+                new SagaInput.Start<>("s", def.type(), Optional.of(1), order(), Optional.empty())))
         .isEqualTo(InputVerdict.APPLIED);
   }
 

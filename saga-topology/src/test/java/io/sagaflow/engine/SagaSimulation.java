@@ -43,7 +43,7 @@ final class SagaSimulation {
     SagaSimulation sim = new SagaSimulation(def);
     sim.feed(
         new SagaInput.Start<>(
-            SAGA, def.name(), Optional.empty(), Fixtures.order(), Optional.empty()));
+            SAGA, def.type(), Optional.empty(), Fixtures.order(), Optional.empty()));
     for (int choice : choices) {
       if (sim.state().status().isTerminal()) {
         break;

@@ -237,7 +237,7 @@ class DeadLetterHandlersTest {
   @Test
   void shouldNotDeadLetterAgainAFailureOnARecordReadFromTheDeadLetterTopic() {
     // Given the dead-letter store failing on a record of saga.dlq itself
-    Context fromDlq =
+    Context fromDeadLetterTopic =
         new Context(
             SagaTopics.DLQ,
             0,
@@ -252,7 +252,9 @@ class DeadLetterHandlersTest {
     ProcessingExceptionHandler.Response response =
         processing()
             .handleError(
-                fromDlq, new Record<>(KEY, VALUE, AT), new IllegalStateException("store broke"));
+                fromDeadLetterTopic,
+                new Record<>(KEY, VALUE, AT),
+                new IllegalStateException("store broke"));
 
     // Then processing resumes without a new dead letter (it would loop), and it is counted
     assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);

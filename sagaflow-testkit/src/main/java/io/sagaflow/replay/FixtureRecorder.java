@@ -42,7 +42,7 @@ public final class FixtureRecorder {
             inputs.name(),
             inputs.description(),
             inputs.seed(),
-            definition.map(SagaDefinition::name),
+            definition.map(SagaDefinition::type),
             definition.map(SagaDefinition::version),
             inputs.wallClockStart(),
             inputs.punctuationInterval(),

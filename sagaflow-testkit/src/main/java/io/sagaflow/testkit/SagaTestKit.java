@@ -68,7 +68,7 @@ public final class SagaTestKit<D> {
   public SagaTestKit<D> start(String sagaId, D data) {
     return feed(
         new SagaInput.Start<>(
-            sagaId, definition.name(), Optional.of(definition.version()), data, Optional.empty()));
+            sagaId, definition.type(), Optional.of(definition.version()), data, Optional.empty()));
   }
 
   /** The participant reports success (no result) for the latest command of {@code step}. */

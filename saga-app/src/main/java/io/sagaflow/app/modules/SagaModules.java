@@ -42,12 +42,12 @@ public final class SagaModules {
     SagaRegistry registry = SagaRegistry.of();
     for (LoadedModule module : modules) {
       for (SagaDefinition<?> definition : module.definitions()) {
-        String key = definition.name() + " v" + definition.version();
+        String key = definition.type() + " v" + definition.version();
         LoadedModule earlier = owners.putIfAbsent(key, module);
         if (earlier != null) {
           throw new ModuleLoadException(
               "Saga type '"
-                  + definition.name()
+                  + definition.type()
                   + "' v"
                   + definition.version()
                   + " is defined by two modules: "
@@ -147,7 +147,7 @@ public final class SagaModules {
                     + m.describe()
                     + ": "
                     + m.definitions().stream()
-                        .map(d -> d.name() + " v" + d.version())
+                        .map(d -> d.type() + " v" + d.version())
                         .collect(Collectors.joining(", ")))
         .collect(Collectors.joining("\n"));
   }

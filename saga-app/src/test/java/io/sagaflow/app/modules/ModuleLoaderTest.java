@@ -105,7 +105,7 @@ class ModuleLoaderTest {
     SagaModules modules = ModuleLoader.load(Optional.empty());
 
     assertThat(modules.registry().all())
-        .extracting(SagaDefinition::name)
+        .extracting(SagaDefinition::type)
         .contains("order-fulfilment", "money-transfer");
     assertThat(modules.participants())
         .extracting(p -> p.name())

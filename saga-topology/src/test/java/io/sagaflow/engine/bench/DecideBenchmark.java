@@ -51,7 +51,7 @@ public class DecideBenchmark {
     definition = Fixtures.fiveSteps();
     start =
         new SagaInput.Start<>(
-            "s-1", definition.name(), Optional.empty(), Fixtures.order(), Optional.of("00-abc-01"));
+            "s-1", definition.type(), Optional.empty(), Fixtures.order(), Optional.of("00-abc-01"));
     afterStart =
         SagaEngine.decide(definition, Optional.empty(), start, T0).nextState().orElseThrow();
     firstSuccess =

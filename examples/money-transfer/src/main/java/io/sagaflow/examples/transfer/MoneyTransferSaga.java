@@ -20,7 +20,7 @@ import java.time.Duration;
  * hold and a credit reservation.
  */
 public final class MoneyTransferSaga {
-  /** The saga type name used in start requests. */
+  /** The saga type ({@code sagaType}) used in start requests. */
   public static final String TYPE = "money-transfer";
 
   /** Topic of the payer's account service. */

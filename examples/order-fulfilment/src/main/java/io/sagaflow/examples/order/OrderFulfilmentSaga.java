@@ -19,7 +19,7 @@ import java.time.Duration;
  * authorization id, i.e. money is never taken without a prior authorization.
  */
 public final class OrderFulfilmentSaga {
-  /** The saga type name used in start requests. */
+  /** The saga type ({@code sagaType}) used in start requests. */
   public static final String TYPE = "order-fulfilment";
 
   /** Topic of inventory commands. */

@@ -3,12 +3,13 @@ package io.sagaflow.engine;
 import java.util.Optional;
 
 /**
- * What an outcome (reply or timeout) does to a step and, through it, to the saga: success, retry
- * with back-off, definitive failure, rollback or parking. The single place where failure semantics
- * live; the rules only classify inputs and call in here.
+ * The transitions an outcome (a reply's outcome, the Avro {@code StepOutcome}, or a timeout) causes
+ * in a step and, through it, in the saga: success, retry with back-off, definitive failure,
+ * rollback or parking. The single place where failure semantics live; the rules only classify
+ * inputs and call in here.
  */
-final class StepOutcomes {
-  private StepOutcomes() {}
+final class StepTransitions {
+  private StepTransitions() {}
 
   static <D> void actionSucceeded(Run<D> run, int index, Optional<Object> result) {
     StepDefinition<D> step = run.stepDef(index);
