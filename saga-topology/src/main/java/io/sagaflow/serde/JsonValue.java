@@ -9,16 +9,41 @@ import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
- * A JSON value of the Schema Registry's REST bodies, read by {@link RegistryJson#parse}. Its {@code
- * toString()} is its compact JSON text: what is sent as a request body and quoted in error
- * messages. The accessors answer "absent" rather than fail, so that callers decide which parts are
- * required.
+ * A JSON value of the Schema Registry's REST bodies, read by {@link RegistryJson#parse}, and the
+ * writer: its {@code toString()} is its compact JSON text, what is sent as a request body and
+ * quoted in error messages. The accessors answer "absent" rather than fail, so that callers decide
+ * which parts are required.
  */
 sealed interface JsonValue {
 
   /** An object with the single member {@code name}, such as {@code {"schema":"..."}}. */
   static JsonValue object(String name, String value) {
     return new Obj(Map.of(name, new Str(value)));
+  }
+
+  /** {@code s} as a JSON string literal: quotes, backslashes and control characters escaped. */
+  static String quote(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
   }
 
   /** The member {@code name}; empty when it is missing or this value is not an object. */
@@ -67,7 +92,7 @@ sealed interface JsonValue {
     @Override
     public String toString() {
       return members.entrySet().stream()
-          .map(m -> RegistryJson.quote(m.getKey()) + ":" + m.getValue())
+          .map(m -> JsonValue.quote(m.getKey()) + ":" + m.getValue())
           .collect(Collectors.joining(",", "{", "}"));
     }
   }
@@ -98,7 +123,7 @@ sealed interface JsonValue {
 
     @Override
     public String toString() {
-      return RegistryJson.quote(value);
+      return JsonValue.quote(value);
     }
   }
 

@@ -7,34 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON (RFC 8259) reader, and the string quoting of the writer ({@code
- * JsonValue.toString()}), for the Schema Registry's small REST bodies: the library then needs no
- * JSON library at run time. Strict means one value per text and nothing the RFC leaves out: no
- * comments, single quotes, unquoted or duplicate member names, trailing commas, leading zeros,
- * unpaired surrogate escapes or numbers beyond a double's range. Malformed text fails with {@link
- * MalformedJsonException}, which says at which offset and what was expected there.
+ * A strict JSON (RFC 8259) reader for the Schema Registry's small REST bodies; {@link JsonValue} is
+ * the writer. With both, the library needs no JSON library. Strict means one value per text and
+ * nothing the RFC leaves out: no comments, single quotes, unquoted or duplicate member names,
+ * trailing commas, leading zeros, unpaired surrogate escapes or numbers beyond a double's range.
+ * Malformed text fails with {@link MalformedJsonException}, which says at which offset and what was
+ * expected there.
  */
 final class RegistryJson {
 
   /** Far deeper than any registry body; bounds the recursion on hostile input. */
   static final int MAX_DEPTH = 64;
-
-  /** Text that is not JSON; the message names the offset and the problem. */
-  static final class MalformedJsonException extends IllegalArgumentException {
-    private static final long serialVersionUID = 1L;
-
-    private final int offset;
-
-    MalformedJsonException(int offset, String problem) {
-      super("Malformed JSON at offset " + offset + ": " + problem);
-      this.offset = offset;
-    }
-
-    /** The offset (in chars) of the text where reading failed. */
-    int offset() {
-      return offset;
-    }
-  }
 
   private final String text;
   private int pos;
@@ -54,37 +37,9 @@ final class RegistryJson {
     return value;
   }
 
-  /** {@code s} as a JSON string literal: quotes, backslashes and control characters escaped. */
-  static String quote(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
-  }
-
   private JsonValue value(int depth) {
     skipWhitespace();
-    if (pos >= text.length()) {
-      throw error("expected a value but found " + next());
-    }
-    char c = text.charAt(pos);
+    char c = peek();
     return switch (c) {
       case '{' -> object(depth + 1);
       case '[' -> array(depth + 1);
@@ -104,31 +59,30 @@ final class RegistryJson {
   private JsonValue object(int depth) {
     enter(depth);
     Map<String, JsonValue> members = new LinkedHashMap<>();
-    skipWhitespace();
-    if (consume('}')) {
+    if (consumeAfterWhitespace('}')) {
       return new JsonValue.Obj(members);
     }
     while (true) {
       skipWhitespace();
       int nameAt = pos;
-      if (pos >= text.length() || text.charAt(pos) != '"') {
+      if (peek() != '"') {
         throw error("expected a member name in double quotes but found " + next());
       }
       String name = string();
       if (members.containsKey(name)) {
-        throw new MalformedJsonException(nameAt, "duplicate member name " + quote(name));
+        throw new MalformedJsonException(nameAt, "duplicate member name " + JsonValue.quote(name));
       }
-      skipWhitespace();
-      if (!consume(':')) {
-        throw error("expected ':' after member name " + quote(name) + " but found " + next());
+      if (!consumeAfterWhitespace(':')) {
+        throw error(
+            "expected ':' after member name " + JsonValue.quote(name) + " but found " + next());
       }
       members.put(name, value(depth));
-      skipWhitespace();
-      if (consume('}')) {
+      if (consumeAfterWhitespace('}')) {
         return new JsonValue.Obj(members);
       }
       if (!consume(',')) {
-        throw error("expected ',' or '}' after member " + quote(name) + " but found " + next());
+        throw error(
+            "expected ',' or '}' after member " + JsonValue.quote(name) + " but found " + next());
       }
     }
   }
@@ -136,14 +90,12 @@ final class RegistryJson {
   private JsonValue array(int depth) {
     enter(depth);
     List<JsonValue> values = new ArrayList<>();
-    skipWhitespace();
-    if (consume(']')) {
+    if (consumeAfterWhitespace(']')) {
       return new JsonValue.Arr(values);
     }
     while (true) {
       values.add(value(depth));
-      skipWhitespace();
-      if (consume(']')) {
+      if (consumeAfterWhitespace(']')) {
         return new JsonValue.Arr(values);
       }
       if (!consume(',')) {
@@ -205,7 +157,7 @@ final class RegistryJson {
         out.append(unit);
         if (Character.isHighSurrogate(unit)) {
           int lowAt = pos;
-          char low = text.startsWith("\\u", pos) ? lowSurrogate() : 0;
+          char low = consume('\\') && consume('u') ? hex4(lowAt) : 0;
           if (!Character.isLowSurrogate(low)) {
             throw new MalformedJsonException(
                 lowAt,
@@ -216,12 +168,6 @@ final class RegistryJson {
       }
       default -> throw new MalformedJsonException(at, "invalid escape sequence \\" + c);
     }
-  }
-
-  private char lowSurrogate() {
-    int at = pos;
-    pos += 2;
-    return hex4(at);
   }
 
   /** Reads the four hex digits of the unicode escape that starts at {@code at}. */
@@ -246,7 +192,7 @@ final class RegistryJson {
     int start = pos;
     consume('-');
     if (consume('0')) {
-      if (pos < text.length() && isDigit(text.charAt(pos))) {
+      if (isDigit(peek())) {
         throw error("leading zeros are not allowed in a number");
       }
     } else {
@@ -279,10 +225,10 @@ final class RegistryJson {
   }
 
   private void digits(String where) {
-    if (pos >= text.length() || !isDigit(text.charAt(pos))) {
+    if (!isDigit(peek())) {
       throw error("expected a digit " + where + " but found " + next());
     }
-    while (pos < text.length() && isDigit(text.charAt(pos))) {
+    while (isDigit(peek())) {
       pos++;
     }
   }
@@ -295,6 +241,11 @@ final class RegistryJson {
     return value;
   }
 
+  /** The char at {@code pos}, or NUL at the end of the text (which no caller looks for). */
+  private char peek() {
+    return pos < text.length() ? text.charAt(pos) : 0;
+  }
+
   private void skipWhitespace() {
     while (pos < text.length() && " \t\n\r".indexOf(text.charAt(pos)) >= 0) {
       pos++;
@@ -302,11 +253,14 @@ final class RegistryJson {
   }
 
   private boolean consume(char c) {
-    if (pos < text.length() && text.charAt(pos) == c) {
-      pos++;
-      return true;
-    }
-    return false;
+    boolean found = pos < text.length() && text.charAt(pos) == c;
+    pos += found ? 1 : 0;
+    return found;
+  }
+
+  private boolean consumeAfterWhitespace(char c) {
+    skipWhitespace();
+    return consume(c);
   }
 
   /** What is at {@code pos}, for messages. */
@@ -331,12 +285,6 @@ final class RegistryJson {
   }
 
   private static int hexDigit(char c) {
-    if (isDigit(c)) {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c < 0x80 ? Character.digit(c, 16) : -1;
   }
 }

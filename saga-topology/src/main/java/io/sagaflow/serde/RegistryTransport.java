@@ -74,7 +74,7 @@ final class RegistryTransport {
     }
     try {
       return parse(body);
-    } catch (RegistryJson.MalformedJsonException e) {
+    } catch (MalformedJsonException e) {
       throw new SchemaRegistryException(
           response.statusCode(),
           0,
@@ -117,7 +117,7 @@ final class RegistryTransport {
   private static JsonValue parseError(String body) {
     try {
       return parse(body);
-    } catch (RegistryJson.MalformedJsonException e) {
+    } catch (MalformedJsonException e) {
       return new JsonValue.Str(body);
     }
   }

@@ -89,7 +89,7 @@ class RegistryJsonTest {
 
   @Test
   void shouldEscapeQuotesBackslashesAndControlCharactersWhenWriting() {
-    assertThat(RegistryJson.quote("\" \\ / \b \f \n \r \t \u0000 \u001f \u007f é"))
+    assertThat(JsonValue.quote("\" \\ / \b \f \n \r \t \u0000 \u001f \u007f é"))
         .isEqualTo("\"\\\" \\\\ / \\b \\f \\n \\r \\t \\u0000 \\u001f \u007f é\"");
   }
 
@@ -97,12 +97,12 @@ class RegistryJsonTest {
   void shouldJoinEscapedSurrogatePairsAndKeepRawUnicode() {
     assertThat(RegistryJson.parse("\"\\uD83D\\uDE00\"").asText()).isEqualTo("😀");
     assertThat(RegistryJson.parse("\"😀 日本\"").asText()).isEqualTo("😀 日本");
-    assertThat(RegistryJson.quote("😀")).isEqualTo("\"😀\"");
+    assertThat(JsonValue.quote("😀")).isEqualTo("\"😀\"");
   }
 
   @Property(tries = 300)
   void shouldRoundTripAnyString(@ForAll String text) {
-    assertThat(RegistryJson.parse(RegistryJson.quote(text)).asText()).isEqualTo(text);
+    assertThat(RegistryJson.parse(JsonValue.quote(text)).asText()).isEqualTo(text);
   }
 
   @Test
@@ -195,8 +195,7 @@ class RegistryJsonTest {
   void shouldRefuseMalformedTextSayingWhereAndWhat(String text, int offset, String problem) {
     assertThatThrownBy(() -> RegistryJson.parse(text))
         .isInstanceOfSatisfying(
-            RegistryJson.MalformedJsonException.class,
-            e -> assertThat(e.offset()).isEqualTo(offset))
+            MalformedJsonException.class, e -> assertThat(e.offset()).isEqualTo(offset))
         .hasMessageStartingWith("Malformed JSON at offset " + offset + ": " + problem);
   }
 

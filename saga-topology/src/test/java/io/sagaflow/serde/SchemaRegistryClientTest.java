@@ -251,7 +251,7 @@ class SchemaRegistryClientTest {
     assertThat(sent)
         .containsExactly(
             "POST /compatibility/subjects/s/versions/latest?verbose=true {\"schema\":"
-                + RegistryJson.quote(CancelSaga.getClassSchema().toString())
+                + JsonValue.quote(CancelSaga.getClassSchema().toString())
                 + "}",
             "PUT /config/s {\"compatibility\":\"FULL\"}",
             "GET /config ");
