@@ -1,6 +1,5 @@
 package io.sagaflow.serde;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 
 /** Maps a registry's error answer to advice for the person reading the exception. */
@@ -8,9 +7,9 @@ final class RegistryErrors {
 
   private RegistryErrors() {}
 
-  static SchemaRegistryException from(String method, URI uri, int status, JsonNode body) {
-    int code = body.path("error_code").asInt(0);
-    String detail = body.has("message") ? body.get("message").asText() : body.toString();
+  static SchemaRegistryException from(String method, URI uri, int status, JsonValue body) {
+    int code = body.intMember("error_code").orElse(0);
+    String detail = body.member("message").map(JsonValue::asText).orElseGet(body::toString);
     String advice =
         switch (code) {
           case SchemaRegistryException.SUBJECT_NOT_FOUND,

@@ -1,7 +1,5 @@
 package io.sagaflow.serde;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,8 +12,6 @@ import java.time.Duration;
  * failure into a {@link SchemaRegistryException} whose message names the request and what to do.
  */
 final class RegistryTransport {
-
-  static final ObjectMapper JSON = new ObjectMapper();
 
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
@@ -31,8 +27,11 @@ final class RegistryTransport {
     return settings.baseUrl();
   }
 
-  /** Sends {@code method path} with an optional JSON body and returns the parsed answer. */
-  JsonNode send(String method, String path, JsonNode body) {
+  /**
+   * Sends {@code method path} with a JSON body ({@code null} for none) and returns the parsed
+   * answer: a JSON null for an empty one.
+   */
+  JsonValue send(String method, String path, JsonValue body) {
     HttpRequest request = request(method, path, body);
     Duration backoff = settings.retryBackoff();
     for (int attempt = 0; ; attempt++) {
@@ -48,7 +47,7 @@ final class RegistryTransport {
     }
   }
 
-  private JsonNode once(String method, String path, HttpRequest request) {
+  private JsonValue once(String method, String path, HttpRequest request) {
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -69,14 +68,33 @@ final class RegistryTransport {
       Thread.currentThread().interrupt();
       throw new SchemaRegistryException(0, 0, "Interrupted during " + method + " " + path, e);
     }
-    JsonNode json = parse(response.body());
-    if (response.statusCode() / 100 == 2) {
-      return json;
+    String body = response.body();
+    if (response.statusCode() / 100 != 2) {
+      throw RegistryErrors.from(method, request.uri(), response.statusCode(), parseError(body));
     }
-    throw RegistryErrors.from(method, request.uri(), response.statusCode(), json);
+    try {
+      return parse(body);
+    } catch (MalformedJsonException e) {
+      throw new SchemaRegistryException(
+          response.statusCode(),
+          0,
+          method
+              + " "
+              + request.uri()
+              + " -> HTTP "
+              + response.statusCode()
+              + " with an answer that is not JSON ("
+              + e.getMessage()
+              + "): "
+              + body
+              + ". Check that "
+              + settings.baseUrl()
+              + " is a Confluent-compatible schema registry and not, say, a proxy's login page.",
+          e);
+    }
   }
 
-  private HttpRequest request(String method, String path, JsonNode body) {
+  private HttpRequest request(String method, String path, JsonValue body) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
             .timeout(settings.requestTimeout())
@@ -91,12 +109,16 @@ final class RegistryTransport {
         .build();
   }
 
-  private static JsonNode parse(String body) {
+  private static JsonValue parse(String body) {
+    return body == null || body.isBlank() ? new JsonValue.Null() : RegistryJson.parse(body);
+  }
+
+  /** An error answer; one that is not JSON (a proxy's HTML error page, say) is kept as text. */
+  private static JsonValue parseError(String body) {
     try {
-      return body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
-    } catch (IOException e) {
-      // A proxy's HTML error page, for example: keep the text for the message.
-      return JSON.getNodeFactory().textNode(body);
+      return parse(body);
+    } catch (MalformedJsonException e) {
+      return new JsonValue.Str(body);
     }
   }
 

@@ -1,10 +1,7 @@
 package io.sagaflow.serde;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,10 +32,11 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         new SubjectSchema(subject, schema),
         key -> {
           int id =
-              transport
-                  .send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema))
-                  .get("id")
-                  .asInt();
+              intIn(
+                  transport.send(
+                      "POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
+                  "id",
+                  "the registration in subject " + subject);
           schemasById.putIfAbsent(id, schema);
           return id;
         });
@@ -50,10 +48,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         new SubjectSchema(subject, schema),
         key -> {
           int id =
-              transport
-                  .send("POST", "/subjects/" + encode(subject), schemaBody(schema))
-                  .get("id")
-                  .asInt();
+              intIn(
+                  transport.send("POST", "/subjects/" + encode(subject), schemaBody(schema)),
+                  "id",
+                  "the lookup in subject " + subject);
           schemasById.putIfAbsent(id, schema);
           return id;
         });
@@ -63,55 +61,97 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   public Schema schemaById(int id) {
     return schemasById.computeIfAbsent(
         id,
-        key ->
-            parse(
-                transport.send("GET", "/schemas/ids/" + id, null).get("schema").asText(),
-                "schema id " + id));
+        key -> {
+          String what = "schema id " + id;
+          JsonValue answer = transport.send("GET", "/schemas/ids/" + id, null);
+          return parse(
+              answer
+                  .member("schema")
+                  .filter(JsonValue.Str.class::isInstance)
+                  .map(JsonValue::asText)
+                  .orElseThrow(() -> malformed(what, "the string \"schema\"", answer)),
+              what);
+        });
   }
 
   @Override
   public RegisteredSchema latest(String subject) {
-    JsonNode node =
+    JsonValue answer =
         transport.send("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
-    int id = node.get("id").asInt();
-    Schema schema = schemaById(id);
-    return new RegisteredSchema(subject, node.get("version").asInt(), id, schema);
+    String what = "the latest version of subject " + subject;
+    int id = intIn(answer, "id", what);
+    int version = intIn(answer, "version", what);
+    return new RegisteredSchema(subject, version, id, schemaById(id));
   }
 
   @Override
   public List<String> subjects() {
-    List<String> subjects = new ArrayList<>();
-    transport.send("GET", "/subjects", null).forEach(node -> subjects.add(node.asText()));
-    return List.copyOf(subjects);
+    JsonValue answer = transport.send("GET", "/subjects", null);
+    if (!(answer instanceof JsonValue.Arr subjects)) {
+      throw malformed("the list of subjects", "an array", answer);
+    }
+    return subjects.elements().stream().map(JsonValue::asText).toList();
   }
 
   @Override
   public CompatibilityResult testCompatibility(String subject, Schema schema) {
-    JsonNode node =
+    JsonValue answer =
         transport.send(
             "POST",
             "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
             schemaBody(schema));
-    List<String> messages = new ArrayList<>();
-    node.path("messages").forEach(m -> messages.add(m.asText()));
-    return new CompatibilityResult(node.path("is_compatible").asBoolean(false), messages);
+    List<String> messages =
+        answer.member("messages").map(JsonValue::elements).orElse(List.of()).stream()
+            .map(JsonValue::asText)
+            .toList();
+    return new CompatibilityResult(
+        answer.member("is_compatible").flatMap(JsonValue::asBoolean).orElse(false), messages);
   }
 
   @Override
   public String compatibility(Optional<String> subject) {
     String path =
         subject.map(s -> "/config/" + encode(s) + "?defaultToGlobal=true").orElse("/config");
-    return transport.send("GET", path, null).path("compatibilityLevel").asText();
+    return transport
+        .send("GET", path, null)
+        .member("compatibilityLevel")
+        .map(JsonValue::asText)
+        .orElse("");
   }
 
   @Override
   public void setCompatibility(Optional<String> subject, String level) {
-    ObjectNode body = RegistryTransport.JSON.createObjectNode().put("compatibility", level);
-    transport.send("PUT", subject.map(s -> "/config/" + encode(s)).orElse("/config"), body);
+    transport.send(
+        "PUT",
+        subject.map(s -> "/config/" + encode(s)).orElse("/config"),
+        JsonValue.object("compatibility", level));
   }
 
-  private static ObjectNode schemaBody(Schema schema) {
-    return RegistryTransport.JSON.createObjectNode().put("schema", schema.toString());
+  private static JsonValue schemaBody(Schema schema) {
+    return JsonValue.object("schema", schema.toString());
+  }
+
+  private int intIn(JsonValue answer, String member, String what) {
+    return answer
+        .intMember(member)
+        .orElseThrow(() -> malformed(what, "the integer \"" + member + "\"", answer));
+  }
+
+  /** A 2xx answer without what the API promises: not a Confluent-compatible registry. */
+  private SchemaRegistryException malformed(String what, String expected, JsonValue answer) {
+    return new SchemaRegistryException(
+        200,
+        0,
+        "The registry at "
+            + transport.baseUrl()
+            + " answered for "
+            + what
+            + " without "
+            + expected
+            + ": "
+            + answer
+            + ". Check that it is a Confluent-compatible schema registry.",
+        null);
   }
 
   private Schema parse(String text, String what) {

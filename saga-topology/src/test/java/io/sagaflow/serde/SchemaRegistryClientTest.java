@@ -138,6 +138,125 @@ class SchemaRegistryClientTest {
         .hasMessageContaining("Is the schema registry running at http://127.0.0.1:1");
   }
 
+  @Test
+  void shouldKeepAnErrorAnswerThatIsNotJsonAsTheDetail() throws IOException {
+    startStub((path, auth) -> new Answer(502, "<html>Bad gateway</html>"));
+
+    assertThatThrownBy(() -> new SchemaRegistryClient(fastRetries(0)).subjects())
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.httpStatus()).hasValue(502);
+              assertThat(e.errorCode()).isEmpty();
+            })
+        .hasMessageContaining("-> HTTP 502: \"<html>Bad gateway</html>\".")
+        .hasMessageContaining("registry's log");
+  }
+
+  @Test
+  void shouldQuoteAnErrorAnswerWithoutMessage() throws IOException {
+    startStub((path, auth) -> new Answer(400, "{\"error_code\":42203}"));
+
+    assertThatThrownBy(() -> new SchemaRegistryClient(fastRetries(0)).subjects())
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.errorCode()).hasValue(42203))
+        .hasMessageContaining("(error code 42203): {\"error_code\":42203}.")
+        .hasMessageContaining("Check the request");
+  }
+
+  @Test
+  void shouldRefuseASuccessfulAnswerThatIsNotJson() throws IOException {
+    AtomicInteger calls = new AtomicInteger();
+    startStub(
+        (path, auth) -> {
+          calls.incrementAndGet();
+          return new Answer(200, "<html>Sign in</html>");
+        });
+
+    assertThatThrownBy(() -> new SchemaRegistryClient(fastRetries(3)).subjects())
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.httpStatus()).hasValue(200);
+              assertThat(e.isRetriable()).isFalse();
+            })
+        .hasMessageContaining("/subjects -> HTTP 200 with an answer that is not JSON")
+        .hasMessageContaining("Malformed JSON at offset 0: expected a value but found '<'")
+        .hasMessageContaining("<html>Sign in</html>")
+        .hasMessageContaining("Confluent-compatible schema registry");
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void shouldRefuseSuccessfulAnswersWithoutWhatTheApiPromises() throws IOException {
+    startStub(
+        (path, auth) ->
+            switch (path) {
+              case "/subjects" -> new Answer(200, "{\"subjects\":[]}");
+              case "/schemas/ids/3" -> new Answer(200, "{\"schema\":42}");
+              case "/subjects/s/versions/latest" -> new Answer(200, "{\"id\":3}");
+              default -> new Answer(200, "{\"id\":\"7\"}");
+            });
+    SchemaRegistryClient client = new SchemaRegistryClient(fastRetries(0));
+
+    assertThatThrownBy(client::subjects)
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.httpStatus()).hasValue(200))
+        .hasMessageContaining("answered for the list of subjects without an array")
+        .hasMessageContaining("{\"subjects\":[]}");
+    assertThatThrownBy(() -> client.schemaById(3))
+        .hasMessageContaining("for schema id 3 without the string \"schema\": {\"schema\":42}");
+    assertThatThrownBy(() -> client.latest("s"))
+        .hasMessageContaining(
+            "for the latest version of subject s without the integer \"version\"");
+    assertThatThrownBy(() -> client.register("s", CancelSaga.getClassSchema()))
+        .isInstanceOf(SchemaRegistryException.class)
+        .hasMessageContaining("for the registration in subject s without the integer \"id\"");
+    assertThatThrownBy(() -> client.idOf("s", CancelSaga.getClassSchema()))
+        .hasMessageContaining("for the lookup in subject s without the integer \"id\"");
+  }
+
+  @Test
+  void shouldReadCompatibilityAnswersAndSendTheLevel() throws IOException {
+    List<String> sent = new CopyOnWriteArrayList<>();
+    stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    stub.createContext(
+        "/",
+        exchange -> {
+          sent.add(
+              exchange.getRequestMethod()
+                  + " "
+                  + exchange.getRequestURI()
+                  + " "
+                  + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          String body =
+              exchange.getRequestURI().getPath().startsWith("/compatibility")
+                  ? "{\"is_compatible\":false,\"messages\":[\"field \\\"x\\\" has no default\"]}"
+                  : "{}";
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
+    stub.start();
+    SchemaRegistryClient client = new SchemaRegistryClient(fastRetries(0));
+
+    CompatibilityResult result = client.testCompatibility("s", CancelSaga.getClassSchema());
+    client.setCompatibility(Optional.of("s"), "FULL");
+
+    assertThat(result.compatible()).isFalse();
+    assertThat(result.messages()).containsExactly("field \"x\" has no default");
+    assertThat(client.compatibility(Optional.empty())).isEmpty();
+    assertThat(sent)
+        .containsExactly(
+            "POST /compatibility/subjects/s/versions/latest?verbose=true {\"schema\":"
+                + JsonValue.quote(CancelSaga.getClassSchema().toString())
+                + "}",
+            "PUT /config/s {\"compatibility\":\"FULL\"}",
+            "GET /config ");
+  }
+
   private record Answer(int status, String body) {}
 
   private interface Stub {
