@@ -150,7 +150,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     try {
       writer = registry.schemaById(id);
     } catch (SchemaRegistryException e) {
-      if (e.isRetriable()) {
+      if (e.isOutage()) {
         throw e;
       }
       throw new AvroDeserializationException(

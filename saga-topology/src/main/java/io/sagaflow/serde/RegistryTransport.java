@@ -75,9 +75,8 @@ final class RegistryTransport {
     try {
       return parse(body);
     } catch (MalformedJsonException e) {
-      throw new SchemaRegistryException(
+      throw SchemaRegistryException.notARegistry(
           response.statusCode(),
-          0,
           method
               + " "
               + request.uri()

@@ -139,9 +139,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   /** A 2xx answer without what the API promises: not a Confluent-compatible registry. */
   private SchemaRegistryException malformed(String what, String expected, JsonValue answer) {
-    return new SchemaRegistryException(
+    return SchemaRegistryException.notARegistry(
         200,
-        0,
         "The registry at "
             + transport.baseUrl()
             + " answered for "

@@ -28,11 +28,27 @@ public final class SchemaRegistryException extends RuntimeException {
 
   private final int httpStatus;
   private final int errorCode;
+  private final boolean notARegistry;
 
   SchemaRegistryException(int httpStatus, int errorCode, String message, Throwable cause) {
+    this(httpStatus, errorCode, message, cause, false);
+  }
+
+  private SchemaRegistryException(
+      int httpStatus, int errorCode, String message, Throwable cause, boolean notARegistry) {
     super(message, cause);
     this.httpStatus = httpStatus;
     this.errorCode = errorCode;
+    this.notARegistry = notARegistry;
+  }
+
+  /**
+   * A successful HTTP answer that is not a schema registry's (a proxy's login page, another service
+   * at the configured address): asking again will not help, but the records are not at fault
+   * either.
+   */
+  static SchemaRegistryException notARegistry(int httpStatus, String message, Throwable cause) {
+    return new SchemaRegistryException(httpStatus, 0, message, cause, true);
   }
 
   /** HTTP status, or empty when no answer arrived (connection refused, timeout). */
@@ -48,5 +64,14 @@ public final class SchemaRegistryException extends RuntimeException {
   /** Whether another attempt could succeed: no answer, or a registry-side (5xx) failure. */
   public boolean isRetriable() {
     return httpStatus == 0 || httpStatus >= 500;
+  }
+
+  /**
+   * Whether the registry could not be used at all: unreachable, failing, or answering as something
+   * other than a schema registry. Readers must then stop and wait for it rather than dead-letter
+   * the records they were reading, which are not at fault.
+   */
+  public boolean isOutage() {
+    return isRetriable() || notARegistry;
   }
 }

@@ -48,6 +48,29 @@ class DeserializationFailureTest {
   }
 
   @Test
+  void shouldStopRatherThanBlameTheRecordWhenTheRegistryIsNotARegistry() {
+    // Given a registry address that answers 200 with something else (a proxy's login page)
+    SchemaRegistry loginPage =
+        (SchemaRegistry)
+            java.lang.reflect.Proxy.newProxyInstance(
+                SchemaRegistry.class.getClassLoader(),
+                new Class<?>[] {SchemaRegistry.class},
+                (proxy, method, args) -> {
+                  throw SchemaRegistryException.notARegistry(
+                      200, "HTTP 200 with <html>Sign in</html>", null);
+                });
+
+    // Then reading fails as an outage, which the topology never dead-letters
+    assertThatThrownBy(
+            () ->
+                AvroDeserializer.specific(StartSaga.class, loginPage)
+                    .deserialize("saga.requests", new byte[] {0, 0, 0, 0, 9, 2, 'x'}))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.isOutage()).isTrue())
+        .isNotInstanceOf(AvroDeserializationException.class);
+  }
+
+  @Test
   void shouldRejectTruncatedAndTrailingBodies() {
     AvroSerializer<CancelSaga> serializer =
         new AvroSerializer<>(registry, AvroSerdeConfig.topicName().withAutoRegister(true));

@@ -178,7 +178,9 @@ class SchemaRegistryClientTest {
             SchemaRegistryException.class,
             e -> {
               assertThat(e.httpStatus()).hasValue(200);
+              // Asking again would meet the same page; but no record is to blame for it.
               assertThat(e.isRetriable()).isFalse();
+              assertThat(e.isOutage()).isTrue();
             })
         .hasMessageContaining("/subjects -> HTTP 200 with an answer that is not JSON")
         .hasMessageContaining("Malformed JSON at offset 0: expected a value but found '<'")
