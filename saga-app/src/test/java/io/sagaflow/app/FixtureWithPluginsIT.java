@@ -18,16 +18,26 @@ class FixtureWithPluginsIT {
 
   @Test
   void shouldReplayTheOrderFixturesWithTheOrderPlugin() throws Exception {
-    Result replayed =
-        fixture(
-            "replay",
-            "--plugin-path",
-            SagaflowJar.EXAMPLE_PLUGINS.toString(),
-            FIXTURES.resolve("happy-path.json").toString(),
-            FIXTURES.resolve("payment-declined.json").toString());
+    List<String> args =
+        new ArrayList<>(List.of("replay", "--plugin-path", SagaflowJar.EXAMPLE_PLUGINS.toString()));
+    List<String> names = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(FIXTURES)) {
+      files
+          .filter(f -> f.toString().endsWith(".json"))
+          .sorted()
+          .forEach(
+              f -> {
+                args.add(f.toString());
+                names.add(f.getFileName().toString().replace(".json", ""));
+              });
+    }
 
+    Result replayed = fixture(args.toArray(String[]::new));
+
+    // Nested records (the order's address and lines) included: decoded through the plugin
+    assertThat(names).hasSizeGreaterThanOrEqualTo(7).contains("happy-path", "payment-declined");
     assertThat(replayed.exit()).as(replayed.output()).isZero();
-    assertThat(replayed.output()).contains("PASS happy-path").contains("PASS payment-declined");
+    names.forEach(name -> assertThat(replayed.output()).contains("PASS " + name));
   }
 
   @Test

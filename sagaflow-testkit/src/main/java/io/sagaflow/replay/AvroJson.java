@@ -177,7 +177,8 @@ final class AvroJson {
     Class<?> type = classes.getClass(schema);
     // The generated class's own model knows its logical-type conversions.
     SpecificData model = type == null ? classes : SpecificData.getForClass(type);
-    SpecificRecord record = (SpecificRecord) model.newRecord(null, schema);
+    // Instantiated through the loader-aware model: a plugin class's own model cannot see its class.
+    SpecificRecord record = (SpecificRecord) classes.newRecord(null, schema);
     for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (schema.getField(name) == null) {
