@@ -39,17 +39,21 @@ final class KafkaCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException, IOException {
     ShutdownLatch shutdown = new ShutdownLatch();
-    try (EmbeddedKafkaBroker broker =
-        EmbeddedKafkaBroker.builder().dataDir(dataDir).brokerPort(port).build().start()) {
-      Optional<Path> file = Optional.ofNullable(addressFile);
-      if (file.isPresent()) {
-        Files.writeString(file.get(), broker.bootstrapServers() + "\n", StandardCharsets.UTF_8);
+    int status = 1;
+    try {
+      try (EmbeddedKafkaBroker broker =
+          EmbeddedKafkaBroker.builder().dataDir(dataDir).brokerPort(port).build().start()) {
+        Optional<Path> file = Optional.ofNullable(addressFile);
+        if (file.isPresent()) {
+          Files.writeString(file.get(), broker.bootstrapServers() + "\n", StandardCharsets.UTF_8);
+        }
+        System.out.println(broker.bootstrapServers());
+        System.out.flush();
+        shutdown.await();
       }
-      System.out.println(broker.bootstrapServers());
-      System.out.flush();
-      shutdown.await();
+      status = 0;
     } finally {
-      shutdown.closed();
+      shutdown.closed(status);
     }
     return 0;
   }

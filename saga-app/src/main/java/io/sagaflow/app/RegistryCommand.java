@@ -39,19 +39,24 @@ final class RegistryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException, IOException {
     ShutdownLatch shutdown = new ShutdownLatch();
-    try (SchemaRegistryServer server = SchemaRegistryServer.startOnKafka(port, bootstrapServers)) {
-      Optional<Path> file = Optional.ofNullable(urlFile);
-      if (file.isPresent()) {
-        Path temp = file.get().resolveSibling(file.get().getFileName() + ".tmp");
-        Files.writeString(temp, server.url() + System.lineSeparator(), StandardCharsets.UTF_8);
-        // Atomic, so a script polling for the file never reads half a URL.
-        Files.move(temp, file.get(), StandardCopyOption.ATOMIC_MOVE);
+    int status = 1;
+    try {
+      try (SchemaRegistryServer server =
+          SchemaRegistryServer.startOnKafka(port, bootstrapServers)) {
+        Optional<Path> file = Optional.ofNullable(urlFile);
+        if (file.isPresent()) {
+          Path temp = file.get().resolveSibling(file.get().getFileName() + ".tmp");
+          Files.writeString(temp, server.url() + System.lineSeparator(), StandardCharsets.UTF_8);
+          // Atomic, so a script polling for the file never reads half a URL.
+          Files.move(temp, file.get(), StandardCopyOption.ATOMIC_MOVE);
+        }
+        System.out.println(server.url());
+        System.out.flush();
+        shutdown.await();
       }
-      System.out.println(server.url());
-      System.out.flush();
-      shutdown.await();
+      status = 0;
     } finally {
-      shutdown.closed();
+      shutdown.closed(status);
     }
     return 0;
   }

@@ -42,13 +42,13 @@ final class RunCommand implements Callable<Integer> {
     overrides.putAll(demoOptions.overrides());
     SagaflowConfig config = ConfigLoader.load(System.getenv(), overrides);
     ShutdownLatch shutdown = new ShutdownLatch();
-    int exitCode;
+    int exitCode = 1;
     try {
       exitCode = runUntilDone(config, shutdown);
       // Logged before closed(): once the shutdown hook is released the JVM may halt at any moment.
       LOG.info("Sagaflow stopped cleanly");
     } finally {
-      shutdown.closed();
+      shutdown.closed(exitCode);
     }
     return exitCode;
   }

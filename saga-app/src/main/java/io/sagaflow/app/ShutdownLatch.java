@@ -6,14 +6,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Turns SIGTERM / Ctrl-C into an orderly stop: the JVM's shutdown hook releases {@link #await()}
- * and then waits until the main thread reports {@link #closed()}, so that brokers and stores close
- * cleanly before the JVM halts (an unclean exit makes Kafka Streams restore state from scratch).
+ * and then waits until the main thread reports {@link #closed(int)}, so that brokers and stores
+ * close cleanly before the JVM halts (an unclean exit makes Kafka Streams restore state from
+ * scratch). The JVM would then exit with 143 (killed by SIGTERM) however cleanly everything closed;
+ * the hook ends it with the command's own status instead, so a clean stop exits 0.
  */
 final class ShutdownLatch {
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
 
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
+  private volatile int exitStatus = 1;
 
   ShutdownLatch() {
     Runtime.getRuntime()
@@ -22,7 +25,10 @@ final class ShutdownLatch {
                 () -> {
                   stopRequested.countDown();
                   try {
-                    closed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    if (closed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                      // Everything is closed; halt skips only the JVM's own 143 for SIGTERM.
+                      Runtime.getRuntime().halt(exitStatus);
+                    }
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
@@ -40,8 +46,12 @@ final class ShutdownLatch {
     stopRequested.countDown();
   }
 
-  /** Tells the shutdown hook that everything is closed and the JVM may halt. */
-  void closed() {
+  /**
+   * Tells the shutdown hook that everything is closed and the JVM may halt with {@code status}: 0
+   * after a clean stop, non-zero when the command failed.
+   */
+  void closed(int status) {
+    exitStatus = status;
     closed.countDown();
   }
 }

@@ -56,6 +56,8 @@ class SagaflowCliIT {
         .contains("Embedded Kafka broker at 127.0.0.1:")
         .contains("Sagaflow stopped cleanly")
         .doesNotContain("Exception");
+    // A clean stop on SIGTERM is a success, not the JVM's 143 for "killed by a signal"
+    assertThat(process.exitValue()).isZero();
     assertThat(dataDir.resolve("kafka").resolve("logs").resolve("meta.properties")).exists();
   }
 
