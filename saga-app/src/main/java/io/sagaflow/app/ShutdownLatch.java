@@ -23,10 +23,13 @@ final class ShutdownLatch {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // Already closed: the command ended by itself and System.exit carries its
+                  // status. Otherwise a signal stopped it, and the JVM would exit with 143.
+                  boolean stoppedBySignal = closed.getCount() > 0;
                   stopRequested.countDown();
                   try {
-                    if (closed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                      // Everything is closed; halt skips only the JVM's own 143 for SIGTERM.
+                    if (closed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                        && stoppedBySignal) {
                       Runtime.getRuntime().halt(exitStatus);
                     }
                   } catch (InterruptedException e) {
