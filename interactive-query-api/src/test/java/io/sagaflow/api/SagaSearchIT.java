@@ -227,6 +227,30 @@ class SagaSearchIT {
   }
 
   @Test
+  void shouldDeadLetterAnInputJustUnderTheBrokersMessageSizeAndKeepGoing() {
+    // Given an undecodable start request of 1,045,000 bytes, just under the broker's 1 MiB limit,
+    // and
+    // a small one after it
+    processor.producer.send(
+        new ProducerRecord<>(SagaTopics.REQUESTS, "huge-1", new byte[1_045_000]));
+    processor.producer.send(
+        new ProducerRecord<>(SagaTopics.REQUESTS, "after-huge-1", new byte[] {7, 7, 7}));
+
+    // Then both are dead-lettered: the large one without its bytes (a dead letter carrying them
+    // would be over the limit, and failing to write it stopped the processor on every retry)
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> letters(http, "huge-1").size() == 1 && letters(http, "after-huge-1").size() == 1);
+    JsonNode huge = letters(http, "huge-1").get(0);
+    assertThat(huge.get("reason").asText()).isEqualTo("DESERIALIZATION_FAILED");
+    assertThat(huge.get("detail").asText())
+        .contains("1045006 bytes, are not in this dead letter")
+        .contains(SagaTopics.REQUESTS + "-");
+    assertThat(processor.streams.state().isRunningOrRebalancing()).isTrue();
+  }
+
+  @Test
   void shouldAnswerAnEmptyListForASagaWithoutDeadLetters() {
     JsonNode body = ok(http.get("/sagas/never-dead-lettered/dead-letters"));
 

@@ -65,6 +65,12 @@ public final class SagaHeaders {
   /** On saga.dlq: the offset of the failed input, -1 for a timer. */
   public static final String SAGA_DLQ_SOURCE_OFFSET = "saga_dlq_source_offset";
 
+  /**
+   * On a dead letter whose input was too large to carry: the input's key and value size in bytes,
+   * as decimal text; the original bytes are then absent.
+   */
+  public static final String SAGA_DLQ_ORIGINAL_OMITTED = "saga_dlq_original_omitted";
+
   /** Every header above, for documentation checks. */
   public static final List<String> ALL =
       List.of(
@@ -83,7 +89,8 @@ public final class SagaHeaders {
           SAGA_DLQ_DETAIL,
           SAGA_DLQ_SOURCE_TOPIC,
           SAGA_DLQ_SOURCE_PARTITION,
-          SAGA_DLQ_SOURCE_OFFSET);
+          SAGA_DLQ_SOURCE_OFFSET,
+          SAGA_DLQ_ORIGINAL_OMITTED);
 
   private SagaHeaders() {}
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -28,6 +29,17 @@ import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 public final class DeadLetters {
   /** Streams config key under which the handlers find this instance. */
   public static final String CONFIG = "sagaflow.dead.letters";
+
+  /**
+   * The most bytes of an input a dead letter carries. An input just under the broker's message size
+   * would otherwise make a dead letter over it (its bytes plus the error headers), whose write
+   * fails and stops the stream thread on every retry; past this bound (key, value and headers of
+   * the input together) the original bytes and headers are left out, and header {@code
+   * saga_dlq_original_omitted} says how many bytes they were.
+   */
+  public static final int MAX_ORIGINAL_BYTES = 512 * 1024;
+
+  private static final String STREAMS_ERROR_HEADERS = "__streams.errors.";
 
   private final String topic;
   private final AvroSerializer<DeadLetter> serializer;
@@ -57,25 +69,63 @@ public final class DeadLetters {
       String detail) {
     // The built-in builder adds
     // __streams.errors.{exception,message,stacktrace,topic,partition,offset}.
+    int originalBytes = length(rawKey) + length(rawValue) + size(context.headers());
+    boolean omit = originalBytes > MAX_ORIGINAL_BYTES;
+    byte[] key = omit ? null : rawKey;
+    byte[] value = omit ? null : rawValue;
     ProducerRecord<byte[], byte[]> builtIn =
-        ExceptionHandlerUtils.buildDeadLetterQueueRecord(
-            topic, rawKey, rawValue, context, exception);
+        ExceptionHandlerUtils.buildDeadLetterQueueRecord(topic, key, value, context, exception);
     DeadLetter letter =
         letter(
             reason,
-            detail,
+            omit ? detail + omitted(originalBytes, context) : detail,
             context.topic(),
             context.partition(),
             context.offset(),
             sagaId,
-            rawKey,
-            rawValue,
+            key,
+            value,
             Instant.ofEpochMilli(context.timestamp()));
-    Headers headers = new RecordHeaders(builtIn.headers().toArray());
+    Headers headers = new RecordHeaders();
+    for (Header header : builtIn.headers()) {
+      // The built-in record copies the input's headers too; an oversized input keeps none.
+      if (!omit || header.key().startsWith(STREAMS_ERROR_HEADERS)) {
+        headers.add(header);
+      }
+    }
     addFacts(headers, letter);
+    if (omit) {
+      put(headers, SagaHeaders.SAGA_DLQ_ORIGINAL_OMITTED, Integer.toString(originalBytes));
+    }
     counters.increment(SagaMetric.DEAD_LETTER, reason.name());
     return new ProducerRecord<>(
-        topic, null, context.timestamp(), rawKey, serializer.serialize(topic, letter), headers);
+        topic, null, context.timestamp(), key, serializer.serialize(topic, letter), headers);
+  }
+
+  private static int length(byte[] bytes) {
+    return bytes == null ? 0 : bytes.length;
+  }
+
+  private static int size(Headers headers) {
+    int bytes = 0;
+    for (Header header : headers) {
+      bytes += header.key().length() + length(header.value());
+    }
+    return bytes;
+  }
+
+  private static String omitted(int originalBytes, ErrorHandlerContext context) {
+    return " (The input's key, value and headers, "
+        + originalBytes
+        + " bytes, are not in this dead letter: over the "
+        + MAX_ORIGINAL_BYTES
+        + "-byte bound that keeps dead letters under the broker's message size. Read them at "
+        + context.topic()
+        + "-"
+        + context.partition()
+        + "@"
+        + context.offset()
+        + " while the topic retains them.)";
   }
 
   /** The value and headers of a dead letter that has no source record (a timer that failed). */

@@ -123,6 +123,82 @@ class DeadLetterHandlersTest {
   }
 
   @Test
+  void shouldLeaveOutTheBytesOfAnInputTooLargeToFitInADeadLetter() {
+    // Given an undecodable input just under a broker's 1 MiB message size, with a header
+    byte[] large = new byte[1_000_000];
+    Headers inputHeaders = new RecordHeaders();
+    inputHeaders.add("x-trace", "abc".getBytes(StandardCharsets.UTF_8));
+    Context context =
+        new Context(
+            SagaTopics.REQUESTS,
+            3,
+            42L,
+            inputHeaders,
+            "coordinator",
+            new TaskId(0, 3),
+            AT,
+            KEY,
+            large);
+    Exception error =
+        catchThrown(() -> AvroDeserializer.anySpecific(registry).deserialize("t", VALUE));
+
+    // When the deserialization handler dead-letters it
+    ProducerRecord<byte[], byte[]> letter =
+        deserialization()
+            .handleError(
+                context, new ConsumerRecord<>(SagaTopics.REQUESTS, 3, 42L, KEY, large), error)
+            .deadLetterQueueRecords()
+            .get(0);
+
+    // Then the dead letter stays small: no original bytes or input headers, their size in a
+    // header, where to find them in the detail; the facts and Kafka's error headers remain
+    int original = KEY.length + large.length + "x-trace".length() + 3;
+    assertThat(letter.value().length).isLessThan(DeadLetters.MAX_ORIGINAL_BYTES / 10);
+    assertThat(letter.key()).isNull();
+    assertThat(letter.headers().lastHeader("x-trace")).isNull();
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_ORIGINAL_OMITTED))
+        .isEqualTo(Integer.toString(original));
+    assertThat(header(letter, SagaHeaders.SAGA_DLQ_REASON)).isEqualTo("DESERIALIZATION_FAILED");
+    assertThat(header(letter, "__streams.errors.offset")).isEqualTo("42");
+    DeadLetter value = value(letter);
+    assertThat(value.getOriginalValue()).isNull();
+    assertThat(value.getOriginalKey()).isNull();
+    assertThat(value.getSagaId()).isEqualTo("s-1");
+    assertThat(value.getDetail())
+        .contains(original + " bytes, are not in this dead letter")
+        .contains("saga.requests-3@42");
+  }
+
+  @Test
+  void shouldKeepTheBytesOfAnInputWithinTheBound() {
+    byte[] fits = new byte[DeadLetters.MAX_ORIGINAL_BYTES - KEY.length];
+    Context context =
+        new Context(
+            SagaTopics.REQUESTS,
+            3,
+            42L,
+            new RecordHeaders(),
+            "coordinator",
+            new TaskId(0, 3),
+            AT,
+            KEY,
+            fits);
+    Exception error =
+        catchThrown(() -> AvroDeserializer.anySpecific(registry).deserialize("t", VALUE));
+
+    ProducerRecord<byte[], byte[]> letter =
+        deserialization()
+            .handleError(
+                context, new ConsumerRecord<>(SagaTopics.REQUESTS, 3, 42L, KEY, fits), error)
+            .deadLetterQueueRecords()
+            .get(0);
+
+    assertThat(letter.headers().lastHeader(SagaHeaders.SAGA_DLQ_ORIGINAL_OMITTED)).isNull();
+    assertThat(DataCodec.toArray(value(letter).getOriginalValue())).isEqualTo(fits);
+    assertThat(letter.key()).isEqualTo(KEY);
+  }
+
+  @Test
   void shouldHintAtTheWireFormatForOtherSerializationErrors() {
     DeserializationExceptionHandler.Response response =
         deserialization()
