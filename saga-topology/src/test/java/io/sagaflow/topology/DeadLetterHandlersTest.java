@@ -128,27 +128,8 @@ class DeadLetterHandlersTest {
     byte[] large = new byte[1_000_000];
     Headers inputHeaders = new RecordHeaders();
     inputHeaders.add("x-trace", "abc".getBytes(StandardCharsets.UTF_8));
-    Context context =
-        new Context(
-            SagaTopics.REQUESTS,
-            3,
-            42L,
-            inputHeaders,
-            "coordinator",
-            new TaskId(0, 3),
-            AT,
-            KEY,
-            large);
-    Exception error =
-        catchThrown(() -> AvroDeserializer.anySpecific(registry).deserialize("t", VALUE));
-
     // When the deserialization handler dead-letters it
-    ProducerRecord<byte[], byte[]> letter =
-        deserialization()
-            .handleError(
-                context, new ConsumerRecord<>(SagaTopics.REQUESTS, 3, 42L, KEY, large), error)
-            .deadLetterQueueRecords()
-            .get(0);
+    ProducerRecord<byte[], byte[]> letter = deadLetterOfUndecodable(large, inputHeaders);
 
     // Then the dead letter stays small: no original bytes or input headers, their size in a
     // header, where to find them in the detail; the facts and Kafka's error headers remain
@@ -172,30 +153,26 @@ class DeadLetterHandlersTest {
   @Test
   void shouldKeepTheBytesOfAnInputWithinTheBound() {
     byte[] fits = new byte[DeadLetters.MAX_ORIGINAL_BYTES - KEY.length];
-    Context context =
-        new Context(
-            SagaTopics.REQUESTS,
-            3,
-            42L,
-            new RecordHeaders(),
-            "coordinator",
-            new TaskId(0, 3),
-            AT,
-            KEY,
-            fits);
-    Exception error =
-        catchThrown(() -> AvroDeserializer.anySpecific(registry).deserialize("t", VALUE));
-
-    ProducerRecord<byte[], byte[]> letter =
-        deserialization()
-            .handleError(
-                context, new ConsumerRecord<>(SagaTopics.REQUESTS, 3, 42L, KEY, fits), error)
-            .deadLetterQueueRecords()
-            .get(0);
+    ProducerRecord<byte[], byte[]> letter = deadLetterOfUndecodable(fits, new RecordHeaders());
 
     assertThat(letter.headers().lastHeader(SagaHeaders.SAGA_DLQ_ORIGINAL_OMITTED)).isNull();
     assertThat(DataCodec.toArray(value(letter).getOriginalValue())).isEqualTo(fits);
     assertThat(letter.key()).isEqualTo(KEY);
+  }
+
+  /**
+   * The dead letter of an undecodable input keyed {@link #KEY} with {@code value}, {@code headers}.
+   */
+  private ProducerRecord<byte[], byte[]> deadLetterOfUndecodable(byte[] value, Headers headers) {
+    Context context =
+        new Context(
+            SagaTopics.REQUESTS, 3, 42L, headers, "coordinator", new TaskId(0, 3), AT, KEY, value);
+    Exception error =
+        catchThrown(() -> AvroDeserializer.anySpecific(registry).deserialize("t", VALUE));
+    return deserialization()
+        .handleError(context, new ConsumerRecord<>(SagaTopics.REQUESTS, 3, 42L, KEY, value), error)
+        .deadLetterQueueRecords()
+        .get(0);
   }
 
   @Test

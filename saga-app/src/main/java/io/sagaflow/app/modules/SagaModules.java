@@ -20,10 +20,13 @@ import java.util.stream.Collectors;
 public final class SagaModules {
   private final List<LoadedModule> modules;
   private final SagaRegistry registry;
+  private final ClassLoader classLoader;
 
   private SagaModules(List<LoadedModule> modules, SagaRegistry registry) {
     this.modules = List.copyOf(modules);
     this.registry = registry;
+    // One loader for every user: each new one would start its own class cache.
+    this.classLoader = SagaClassLoader.of(registry);
   }
 
   /**
@@ -135,7 +138,7 @@ public final class SagaModules {
 
   /** A class loader that sees every module's generated records. */
   public ClassLoader classLoader() {
-    return SagaClassLoader.of(registry);
+    return classLoader;
   }
 
   /** One line per module: name, source and its saga types with versions. */
