@@ -38,6 +38,8 @@ final class SagaProcessor implements AutoCloseable {
         SagaTopology.Settings.of(schemas, config.autoRegister(), counters);
     Properties props = SagaStreamsConfig.create(config.kafka(), settings.deadLetters());
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toString());
+    String memberId = InstanceIdentity.groupInstanceId(config.kafka(), config.dataDir());
+    props.put(InstanceIdentity.GROUP_INSTANCE_ID, memberId);
     KafkaStreams streams = new KafkaStreams(SagaTopology.build(sagas, settings), props);
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -49,8 +51,10 @@ final class SagaProcessor implements AutoCloseable {
         (now, before) -> LOG.info("Saga processor state: {} -> {}", before, now));
     streams.start();
     LOG.info(
-        "Saga processor started (application.id={}, exactly_once_v2, state in {})",
+        "Saga processor started (application.id={}, exactly_once_v2, static member {}, state in"
+            + " {})",
         config.applicationId(),
+        memberId,
         props.get(StreamsConfig.STATE_DIR_CONFIG));
     return new SagaProcessor(streams, counters);
   }
@@ -73,8 +77,8 @@ final class SagaProcessor implements AutoCloseable {
   /** Closes cleanly: commits, flushes the stores, leaves the group. */
   @Override
   public void close() {
-    // Under the classic protocol Streams stays in the group by default, so the partitions of a
-    // dynamic member that stopped would wait for the session timeout, unanswered, before moving.
+    // A static member stays in the group when it stops unless it says otherwise, and its
+    // partitions would wait, unanswered, for its session to time out; a clean stop hands them on.
     CloseOptions options =
         CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
