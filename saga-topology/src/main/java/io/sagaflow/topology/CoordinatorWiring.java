@@ -1,11 +1,12 @@
 package io.sagaflow.topology;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What the coordinator is connected to: store and sink names, shared helpers, and the timer
- * punctuation settings. Built once by {@link SagaTopology}.
+ * What the coordinator is connected to: store and sink names, its input topics, shared helpers, and
+ * the timer settings. Built once by {@link SagaTopology}.
  */
 record CoordinatorWiring(
     String stateStore,
@@ -19,10 +20,13 @@ record CoordinatorWiring(
     DeadLetters deadLetters,
     SagaCounters counters,
     Duration punctuationInterval,
-    int timerBudget) {
+    int timerBudget,
+    List<String> inputTopics,
+    Duration catchUpLimit) {
 
   CoordinatorWiring {
     commandSinks = Map.copyOf(commandSinks);
+    inputTopics = List.copyOf(inputTopics);
   }
 
   String commandSink(String topic) {

@@ -38,6 +38,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, SagaStateRecord> stateStore;
   private DecisionWriter writer;
+  private InputCatchUp catchUp = InputCatchUp.none();
 
   SagaCoordinator(DefinitionResolver definitions, CoordinatorWiring wiring) {
     this.definitions = definitions;
@@ -52,14 +53,28 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     this.stateStore = context.getStateStore(wiring.stateStore());
     this.writer = new DecisionWriter(context, wiring, states);
     TimerFiring timers = new TimerFiring(context, wiring, definitions, states, writer);
+    this.catchUp = InputCatchUp.start(context, wiring.inputTopics(), wiring.catchUpLimit());
     // Wall-clock time: timeouts must fire even when no input arrives on the partition, which
     // stream time (driven by input timestamps) would not guarantee.
     context.schedule(
-        wiring.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, timers::fireDue);
+        wiring.punctuationInterval(),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          if (catchUp.caughtUp(now)) {
+            timers.fireDue(now);
+          }
+        });
+  }
+
+  @Override
+  public void close() {
+    catchUp.close();
   }
 
   @Override
   public void process(Record<String, Object> record) {
+    // Counted before anything can reject it: a dead-lettered input has been dealt with too.
+    catchUp.processed(context.recordMetadata());
     String sagaId = record.key();
     if (sagaId == null || sagaId.isBlank()) {
       throw new RejectedInputException(

@@ -89,7 +89,9 @@ public final class SagaTopology {
             settings.deadLetters(),
             settings.counters(),
             settings.punctuationInterval(),
-            settings.timerBudget());
+            settings.timerBudget(),
+            List.of(SagaTopics.REQUESTS, SagaTopics.REPLIES),
+            settings.catchUpLimit());
 
     Topology topology = new Topology();
     topology.addSource(
@@ -197,6 +199,9 @@ public final class SagaTopology {
    * @param counters the shared counters
    * @param punctuationInterval how often due timers are scanned (wall-clock)
    * @param timerBudget how many timers one scan fires at most, so a backlog cannot stall a commit
+   * @param catchUpLimit how long, at most, a task that starts holds its due timers until its inputs
+   *     have caught up (see {@link InputCatchUp}); zero holds nothing, for test drivers without a
+   *     broker
    */
   public record Settings(
       SchemaRegistry schemaRegistry,
@@ -204,12 +209,16 @@ public final class SagaTopology {
       DeadLetters deadLetters,
       SagaCounters counters,
       Duration punctuationInterval,
-      int timerBudget) {
+      int timerBudget,
+      Duration catchUpLimit) {
     /** Default scan interval: timers fire at most this late. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofMillis(200);
 
     /** Default number of timers one scan fires. */
     public static final int DEFAULT_TIMER_BUDGET = 1000;
+
+    /** Default longest hold of due timers while a starting task's inputs catch up. */
+    public static final Duration DEFAULT_CATCH_UP_LIMIT = Duration.ofSeconds(60);
 
     /** Rejects missing parts and non-positive limits. */
     public Settings {
@@ -223,9 +232,13 @@ public final class SagaTopology {
       if (timerBudget <= 0) {
         throw new IllegalArgumentException("timerBudget must be positive");
       }
+      Objects.requireNonNull(catchUpLimit, "catchUpLimit");
+      if (catchUpLimit.isNegative()) {
+        throw new IllegalArgumentException("catchUpLimit must not be negative");
+      }
     }
 
-    /** Settings with the default timer interval and budget. */
+    /** Settings with the default timer interval, budget and catch-up limit, for a real broker. */
     public static Settings of(
         SchemaRegistry schemaRegistry, boolean autoRegister, SagaCounters counters) {
       return new Settings(
@@ -234,7 +247,8 @@ public final class SagaTopology {
           new DeadLetters(SagaTopics.DLQ, schemaRegistry, autoRegister, counters),
           counters,
           DEFAULT_PUNCTUATION_INTERVAL,
-          DEFAULT_TIMER_BUDGET);
+          DEFAULT_TIMER_BUDGET,
+          DEFAULT_CATCH_UP_LIMIT);
     }
   }
 }

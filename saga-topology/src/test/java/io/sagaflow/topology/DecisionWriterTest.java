@@ -19,6 +19,7 @@ import io.sagaflow.serde.InMemorySchemaRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
@@ -76,7 +77,9 @@ class DecisionWriterTest {
             new DeadLetters(SagaTopics.DLQ, schemas, true, counters),
             counters,
             Duration.ofSeconds(1),
-            10);
+            10,
+            List.of(SagaTopics.REQUESTS, SagaTopics.REPLIES),
+            Duration.ZERO);
     return new DecisionWriter(context, wiring, new StateCodec(data));
   }
 

@@ -100,7 +100,8 @@ final class SagaDriver implements AutoCloseable {
             new DeadLetters(SagaTopics.DLQ, topologyRegistry, true, counters),
             counters,
             SagaTopology.Settings.DEFAULT_PUNCTUATION_INTERVAL,
-            timerBudget);
+            timerBudget,
+            Duration.ZERO);
     Properties props =
         SagaStreamsConfig.create(
             Map.of(

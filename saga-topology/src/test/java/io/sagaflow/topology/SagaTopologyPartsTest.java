@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sagaflow.serde.InMemorySchemaRegistry;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.IntStream;
@@ -19,7 +20,8 @@ class SagaTopologyPartsTest {
   private final DeadLetters letters = new DeadLetters(SagaTopics.DLQ, registry, true, counters);
 
   private SagaTopology.Settings settings(Duration interval, int budget) {
-    return new SagaTopology.Settings(registry, true, letters, counters, interval, budget);
+    return new SagaTopology.Settings(
+        registry, true, letters, counters, interval, budget, Duration.ZERO);
   }
 
   @Test
@@ -78,7 +80,9 @@ class SagaTopologyPartsTest {
             letters,
             counters,
             Duration.ofSeconds(1),
-            1);
+            1,
+            List.of("requests", "replies"),
+            Duration.ZERO);
     sinks.clear();
 
     assertThat(wiring.commandSink("inventory.commands")).isEqualTo("sink-inventory");

@@ -69,7 +69,9 @@ public final class DrivenTopology implements AutoCloseable {
             new DeadLetters(SagaTopics.DLQ, schemas, true, counters),
             counters,
             punctuationInterval,
-            SagaTopology.Settings.DEFAULT_TIMER_BUDGET);
+            SagaTopology.Settings.DEFAULT_TIMER_BUDGET,
+            // No broker to measure catch-up against: the driver's inputs are all there is.
+            Duration.ZERO);
     try {
       stateDir = Files.createTempDirectory(applicationId + "-");
     } catch (IOException e) {
