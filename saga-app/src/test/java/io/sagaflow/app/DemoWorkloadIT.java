@@ -7,7 +7,6 @@ import io.sagaflow.app.demo.SagaProgress;
 import io.sagaflow.app.participants.ParticipantBehaviour;
 import io.sagaflow.app.participants.Verdict;
 import io.sagaflow.engine.CommandKind;
-import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.SagaStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,11 +91,7 @@ class DemoWorkloadIT {
             .orElseThrow();
     int declined = 0;
     for (String sagaId : sagaIds) {
-      Verdict verdict =
-          payment.decide(
-              "authorize-payment",
-              CommandKind.ACTION,
-              Ids.commandId(sagaId, "authorize-payment", 1, CommandKind.ACTION));
+      Verdict verdict = payment.decide(sagaId, "authorize-payment", 1, CommandKind.ACTION);
       if (verdict == Verdict.BUSINESS_FAILURE) {
         declined++;
       }

@@ -10,7 +10,6 @@ import io.sagaflow.app.demo.OutcomePrediction;
 import io.sagaflow.app.participants.ParticipantBehaviour;
 import io.sagaflow.app.participants.Verdict;
 import io.sagaflow.engine.CommandKind;
-import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.SagaStatus;
 import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import java.io.BufferedReader;
@@ -253,8 +252,7 @@ class UiBrowserIT {
             .commandTopic();
     ParticipantBehaviour participant =
         BEHAVIOURS.stream().filter(p -> p.topic().equals(topic)).findFirst().orElseThrow();
-    return participant.decide(
-        step, CommandKind.ACTION, Ids.commandId(sagaId, step, attempt, CommandKind.ACTION));
+    return participant.decide(sagaId, step, attempt, CommandKind.ACTION);
   }
 
   private static String orderBody(String key) {

@@ -3,7 +3,6 @@ package io.sagaflow.app.demo;
 import io.sagaflow.app.participants.ParticipantBehaviour;
 import io.sagaflow.app.participants.Verdict;
 import io.sagaflow.engine.CommandKind;
-import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.RetryPolicy;
 import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaStatus;
@@ -14,8 +13,8 @@ import java.util.Map;
 
 /**
  * Predicts how each demo saga ends from the seed alone: the participants' verdicts are a pure
- * function of seed and command id, and command ids are name-based. This lets the demo (and its
- * tests) check the processor's outcomes against numbers nobody typed in.
+ * function of seed, saga, step and attempt. This lets the demo (and its tests) check the
+ * processor's outcomes against numbers nobody typed in.
  *
  * <p>It models only what the demo's participants do: actions may succeed, be declined, fail
  * transiently or go unanswered (a timeout); compensations always succeed. Failure before the pivot
@@ -61,11 +60,7 @@ public final class OutcomePrediction {
     ParticipantBehaviour participant = participantFor(step);
     RetryPolicy policy = step.effectiveRetryPolicy();
     for (int attempt = 1; ; attempt++) {
-      Verdict verdict =
-          participant.decide(
-              step.name(),
-              CommandKind.ACTION,
-              Ids.commandId(sagaId, step.name(), attempt, CommandKind.ACTION));
+      Verdict verdict = participant.decide(sagaId, step.name(), attempt, CommandKind.ACTION);
       boolean more = policy.allowsAttemptAfter(attempt);
       switch (verdict) {
         case SUCCEED -> {

@@ -4,6 +4,7 @@ import io.sagaflow.app.config.ParticipantsConfig;
 import io.sagaflow.engine.CommandKind;
 import io.sagaflow.module.SimulatedParticipant;
 import io.sagaflow.module.StepResults;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +12,9 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * How one simulated participant answers. {@link #decide} is a pure function of the seed and the
- * command id, never of arrival order or time, so the same seed gives the same saga outcomes on
- * every run, after a crash, and in the demo's prediction.
+ * How one simulated participant answers. {@link #decide} is a pure function of the seed, the saga,
+ * the step and the attempt, never of arrival order or time, so the same seed gives the same saga
+ * outcomes on every run, after a crash, and in the demo's prediction.
  *
  * @param name participant name, also part of its consumer group id
  * @param topic the command topic it serves
@@ -66,31 +67,44 @@ public record ParticipantBehaviour(
   }
 
   /**
-   * The verdict for the command {@code commandId} of {@code step}. Compensations always succeed:
-   * the simulation exercises rollbacks, not stuck sagas.
+   * The verdict for {@code attempt} of {@code step}'s command in saga {@code sagaId}. Compensations
+   * always succeed: the simulation exercises rollbacks, not stuck sagas.
+   *
+   * <p>Each step has a fate, drawn from the seed, saga and step: declined (only the declinable
+   * step, at the decline rate) or done. A few leading attempts may fail transiently first, each one
+   * going on failing with the transient rates (an unanswered or a retriable failure); from the
+   * first attempt that does not, every attempt meets the fate. So an extra attempt (a command sent
+   * again after a timeout or a crash) never turns a step's outcome around: it meets the same fate
+   * as the attempt before it, or one that failed transiently already.
    */
-  public Verdict decide(String step, CommandKind kind, UUID commandId) {
+  public Verdict decide(String sagaId, String step, int attempt, CommandKind kind) {
     if (kind == CommandKind.COMPENSATION) {
       return Verdict.SUCCEED;
     }
-    // One draw per command: SplittableRandom mixes the seed, so neighbouring ids draw
-    // independently.
-    double draw =
-        new SplittableRandom(
-                seed
-                    ^ commandId.getMostSignificantBits()
-                    ^ Long.rotateLeft(commandId.getLeastSignificantBits(), 17))
-            .nextDouble();
+    double transientRate = silenceRate + retriableFailureRate;
+    for (int leading = 1; leading <= attempt; leading++) {
+      if (draw(sagaId, step, leading) >= transientRate) {
+        return fate(sagaId, step);
+      }
+    }
+    return draw(sagaId, step, attempt) < silenceRate ? Verdict.SILENCE : Verdict.RETRIABLE_FAILURE;
+  }
+
+  private Verdict fate(String sagaId, String step) {
     double business = declinableStep.filter(step::equals).isPresent() ? businessFailureRate : 0.0;
-    if (draw < silenceRate) {
-      return Verdict.SILENCE;
-    }
-    if (draw < silenceRate + retriableFailureRate) {
-      return Verdict.RETRIABLE_FAILURE;
-    }
-    if (draw < silenceRate + retriableFailureRate + business) {
-      return Verdict.BUSINESS_FAILURE;
-    }
-    return Verdict.SUCCEED;
+    return draw(sagaId, step, 0) < business ? Verdict.BUSINESS_FAILURE : Verdict.SUCCEED;
+  }
+
+  /** A uniform draw in [0, 1) from seed, saga, step and {@code slot}, the same on every run. */
+  private double draw(String sagaId, String step, int slot) {
+    UUID key =
+        UUID.nameUUIDFromBytes(
+            (sagaId + '\u0000' + step + '\u0000' + slot).getBytes(StandardCharsets.UTF_8));
+    // SplittableRandom mixes the seed, so neighbouring keys draw independently.
+    return new SplittableRandom(
+            seed
+                ^ key.getMostSignificantBits()
+                ^ Long.rotateLeft(key.getLeastSignificantBits(), 17))
+        .nextDouble();
   }
 }

@@ -124,7 +124,8 @@ final class SimulatedParticipant implements Runnable {
           e.getMessage());
       return Optional.empty();
     }
-    Verdict verdict = behaviour.decide(command.step(), command.kind(), command.commandId());
+    Verdict verdict =
+        behaviour.decide(command.sagaId(), command.step(), command.attempt(), command.kind());
     counters.increment(behaviour.name() + "." + verdict.name().toLowerCase(java.util.Locale.ROOT));
     if (verdict == Verdict.SILENCE) {
       return Optional.empty();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaflow.app.config.ParticipantsConfig;
 import io.sagaflow.engine.CommandKind;
-import io.sagaflow.engine.Ids;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -17,7 +16,7 @@ class ParticipantBehaviourTest {
       new ParticipantsConfig(true, 42, Duration.ZERO, 0.1, 0.05, 0.02, Set.of());
 
   @Test
-  void shouldDecideTheSameForTheSameSeedAndCommandWhateverTheOrder() {
+  void shouldDecideTheSameForTheSameSeedAndSagaWhateverTheOrder() {
     ParticipantBehaviour payment = payment(CONFIG);
     List<String> sagas = List.of("s-1", "s-2", "s-3", "s-4", "s-5");
 
@@ -39,12 +38,7 @@ class ParticipantBehaviourTest {
       String saga = "saga-" + i;
       authorize.merge(authorize(payment, saga), 1, Integer::sum);
       capture.merge(
-          payment.decide(
-              "capture-payment",
-              CommandKind.ACTION,
-              Ids.commandId(saga, "capture-payment", 1, CommandKind.ACTION)),
-          1,
-          Integer::sum);
+          payment.decide(saga, "capture-payment", 1, CommandKind.ACTION), 1, Integer::sum);
     }
 
     assertThat(authorize.get(Verdict.BUSINESS_FAILURE)).isBetween(900, 1100);
@@ -69,13 +63,47 @@ class ParticipantBehaviourTest {
         new ParticipantsConfig(true, 1, Duration.ZERO, 0, 0.5, 0.5, Set.of());
     ParticipantBehaviour payment = payment(allFail);
 
-    assertThat(
-            payment.decide(
-                "authorize-payment",
-                CommandKind.COMPENSATION,
-                Ids.commandId("s", "authorize-payment", 1, CommandKind.COMPENSATION)))
+    assertThat(payment.decide("s", "authorize-payment", 1, CommandKind.COMPENSATION))
         .isEqualTo(Verdict.SUCCEED);
     assertThat(authorize(payment, "s")).isIn(Verdict.RETRIABLE_FAILURE, Verdict.SILENCE);
+  }
+
+  @Test
+  void shouldMeetTheSameFateOnEveryAttemptAfterTheTransientOnes() {
+    ParticipantsConfig flaky =
+        new ParticipantsConfig(true, 11, Duration.ZERO, 0.3, 0.3, 0.2, Set.of());
+    ParticipantBehaviour payment = payment(flaky);
+    Map<Verdict, Integer> fates = new EnumMap<>(Verdict.class);
+    int transientFirst = 0;
+    for (int i = 0; i < 2_000; i++) {
+      String saga = "saga-" + i;
+      List<Verdict> attempts =
+          java.util.stream.IntStream.rangeClosed(1, 12)
+              .mapToObj(a -> payment.decide(saga, "authorize-payment", a, CommandKind.ACTION))
+              .toList();
+      int firstFinal = 0;
+      while (firstFinal < attempts.size() && isTransient(attempts.get(firstFinal))) {
+        firstFinal++;
+      }
+      if (firstFinal > 0) {
+        transientFirst++;
+      }
+      if (firstFinal < attempts.size()) {
+        // From the first attempt that is not transient on, a re-sent command meets the same fate.
+        Verdict fate = attempts.get(firstFinal);
+        assertThat(attempts.subList(firstFinal, attempts.size())).as(saga).containsOnly(fate);
+        fates.merge(fate, 1, Integer::sum);
+      }
+    }
+
+    // Half the first attempts fail transiently; 30% of the fates are declines.
+    assertThat(transientFirst).isBetween(900, 1100);
+    int decided = fates.values().stream().mapToInt(Integer::intValue).sum();
+    assertThat(fates.get(Verdict.BUSINESS_FAILURE) * 100 / decided).isBetween(26, 34);
+  }
+
+  private static boolean isTransient(Verdict verdict) {
+    return verdict == Verdict.RETRIABLE_FAILURE || verdict == Verdict.SILENCE;
   }
 
   private static ParticipantBehaviour payment(ParticipantsConfig config) {
@@ -86,10 +114,7 @@ class ParticipantBehaviourTest {
   }
 
   private static Verdict authorize(ParticipantBehaviour payment, String sagaId) {
-    return payment.decide(
-        "authorize-payment",
-        CommandKind.ACTION,
-        Ids.commandId(sagaId, "authorize-payment", 1, CommandKind.ACTION));
+    return payment.decide(sagaId, "authorize-payment", 1, CommandKind.ACTION);
   }
 
   private static <T> List<T> reverse(List<T> list) {
