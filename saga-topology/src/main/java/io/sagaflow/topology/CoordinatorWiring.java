@@ -22,7 +22,9 @@ record CoordinatorWiring(
     Duration punctuationInterval,
     int timerBudget,
     List<String> inputTopics,
-    Duration catchUpLimit) {
+    Duration catchUpLimit,
+    int busyThreshold,
+    Duration busyLimit) {
 
   CoordinatorWiring {
     commandSinks = Map.copyOf(commandSinks);

@@ -115,6 +115,26 @@ public final class SagaIndex {
         Instant.ofEpochMilli(buf.getLong()));
   }
 
+  /** The first key of {@code status}, whatever the type: every entry of it sorts at or after it. */
+  static Bytes statusFirst(String status) {
+    return Bytes.wrap(statusBytes(status, (byte) 0x00));
+  }
+
+  /**
+   * An inclusive upper bound of every key of {@code status}: the status followed by {@code 0x01},
+   * which no key holds since a separator {@code 0x00} always follows the status.
+   */
+  static Bytes statusEnd(String status) {
+    return Bytes.wrap(statusBytes(status, (byte) 0x01));
+  }
+
+  private static byte[] statusBytes(String status, byte last) {
+    byte[] name = status.getBytes(StandardCharsets.UTF_8);
+    byte[] key = java.util.Arrays.copyOf(name, name.length + 1);
+    key[name.length] = last;
+    return key;
+  }
+
   /**
    * The first key of {@code status} and {@code type}: every entry of theirs sorts at or after it.
    */

@@ -91,7 +91,9 @@ public final class SagaTopology {
             settings.punctuationInterval(),
             settings.timerBudget(),
             List.of(SagaTopics.REQUESTS, SagaTopics.REPLIES),
-            settings.catchUpLimit());
+            settings.catchUpLimit(),
+            settings.busyThreshold(),
+            settings.busyLimit());
 
     Topology topology = new Topology();
     topology.addSource(
@@ -202,6 +204,9 @@ public final class SagaTopology {
    * @param catchUpLimit how long, at most, a task that starts holds its due timers until its inputs
    *     have caught up (see {@link InputCatchUp}); zero holds nothing, for test drivers without a
    *     broker
+   * @param busyThreshold how many sagas of one task waiting on participants make it busy, so that
+   *     its step timeouts wait instead of firing (see {@link BusyTimeouts}); zero never holds them
+   * @param busyLimit how long past its due time, at most, a busy task holds a timeout
    */
   public record Settings(
       SchemaRegistry schemaRegistry,
@@ -210,7 +215,9 @@ public final class SagaTopology {
       SagaCounters counters,
       Duration punctuationInterval,
       int timerBudget,
-      Duration catchUpLimit) {
+      Duration catchUpLimit,
+      int busyThreshold,
+      Duration busyLimit) {
     /** Default scan interval: timers fire at most this late. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofMillis(200);
 
@@ -219,6 +226,12 @@ public final class SagaTopology {
 
     /** Default longest hold of due timers while a starting task's inputs catch up. */
     public static final Duration DEFAULT_CATCH_UP_LIMIT = Duration.ofSeconds(60);
+
+    /** Default number of sagas waiting on participants that makes a task busy. */
+    public static final int DEFAULT_BUSY_THRESHOLD = 1000;
+
+    /** Default longest hold of a timeout past its due time while its task is busy. */
+    public static final Duration DEFAULT_BUSY_LIMIT = Duration.ofMinutes(5);
 
     /** Rejects missing parts and non-positive limits. */
     public Settings {
@@ -236,6 +249,13 @@ public final class SagaTopology {
       if (catchUpLimit.isNegative()) {
         throw new IllegalArgumentException("catchUpLimit must not be negative");
       }
+      if (busyThreshold < 0) {
+        throw new IllegalArgumentException("busyThreshold must not be negative");
+      }
+      Objects.requireNonNull(busyLimit, "busyLimit");
+      if (busyLimit.isNegative()) {
+        throw new IllegalArgumentException("busyLimit must not be negative");
+      }
     }
 
     /** Settings with the default timer interval, budget and catch-up limit, for a real broker. */
@@ -248,7 +268,9 @@ public final class SagaTopology {
           counters,
           DEFAULT_PUNCTUATION_INTERVAL,
           DEFAULT_TIMER_BUDGET,
-          DEFAULT_CATCH_UP_LIMIT);
+          DEFAULT_CATCH_UP_LIMIT,
+          DEFAULT_BUSY_THRESHOLD,
+          DEFAULT_BUSY_LIMIT);
     }
   }
 }

@@ -45,6 +45,7 @@ final class TimerFiring {
   private final DecisionWriter writer;
   private final KeyValueStore<String, SagaStateRecord> stateStore;
   private final KeyValueStore<Bytes, byte[]> timerStore;
+  private final BusyTimeouts busy;
 
   TimerFiring(
       ProcessorContext<String, Object> context,
@@ -59,6 +60,12 @@ final class TimerFiring {
     this.writer = writer;
     this.stateStore = context.getStateStore(wiring.stateStore());
     this.timerStore = context.getStateStore(wiring.timerStore());
+    this.busy =
+        new BusyTimeouts(
+            context.taskId().toString(),
+            context.getStateStore(wiring.indexStore()),
+            wiring.busyThreshold(),
+            wiring.busyLimit());
   }
 
   /** Fires timers due by {@code wallClockMillis}, at most the configured budget per call. */
@@ -103,6 +110,16 @@ final class TimerFiring {
         state.pendingTimers().stream().filter(t -> t.timerId().equals(timerId)).findFirst();
     if (timer.isEmpty()) {
       wiring.counters().increment(SagaMetric.TIMER, "stale");
+      return;
+    }
+    Optional<Instant> hold = busy.holdUntil(timer.get(), now);
+    if (hold.isPresent()) {
+      Timer t = timer.get();
+      timerStore.put(
+          TimerKeys.of(
+              new Timer(t.sagaId(), t.timerId(), t.kind(), t.step(), t.attempt(), hold.get())),
+          new byte[0]);
+      wiring.counters().increment(SagaMetric.TIMER, "held");
       return;
     }
     Decision<D> decision =

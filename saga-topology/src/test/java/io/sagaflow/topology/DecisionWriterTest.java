@@ -79,6 +79,8 @@ class DecisionWriterTest {
             Duration.ofSeconds(1),
             10,
             List.of(SagaTopics.REQUESTS, SagaTopics.REPLIES),
+            Duration.ZERO,
+            0,
             Duration.ZERO);
     return new DecisionWriter(context, wiring, new StateCodec(data));
   }

@@ -93,6 +93,14 @@ final class SagaDriver implements AutoCloseable {
 
   /** A driver whose punctuation fires at most {@code timerBudget} timers. */
   SagaDriver(SagaRegistry registry, int timerBudget) {
+    this(registry, timerBudget, 0);
+  }
+
+  /**
+   * A driver whose punctuation fires at most {@code timerBudget} timers, and whose tasks hold
+   * timeouts while {@code busyThreshold} sagas wait on participants (0: never).
+   */
+  SagaDriver(SagaRegistry registry, int timerBudget, int busyThreshold) {
     SagaTopology.Settings settings =
         new SagaTopology.Settings(
             topologyRegistry,
@@ -101,7 +109,9 @@ final class SagaDriver implements AutoCloseable {
             counters,
             SagaTopology.Settings.DEFAULT_PUNCTUATION_INTERVAL,
             timerBudget,
-            Duration.ZERO);
+            Duration.ZERO,
+            busyThreshold,
+            SagaTopology.Settings.DEFAULT_BUSY_LIMIT);
     Properties props =
         SagaStreamsConfig.create(
             Map.of(

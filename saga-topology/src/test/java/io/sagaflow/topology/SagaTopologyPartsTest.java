@@ -21,7 +21,7 @@ class SagaTopologyPartsTest {
 
   private SagaTopology.Settings settings(Duration interval, int budget) {
     return new SagaTopology.Settings(
-        registry, true, letters, counters, interval, budget, Duration.ZERO);
+        registry, true, letters, counters, interval, budget, Duration.ZERO, 0, Duration.ZERO);
   }
 
   @Test
@@ -82,6 +82,8 @@ class SagaTopologyPartsTest {
             Duration.ofSeconds(1),
             1,
             List.of("requests", "replies"),
+            Duration.ZERO,
+            0,
             Duration.ZERO);
     sinks.clear();
 

@@ -150,6 +150,57 @@ class TimerFiringTest {
   }
 
   @Test
+  void shouldHoldTimeoutsWhileTheTaskIsBusyAndFireThemOnceItIsNot() {
+    // Given three sagas waiting on the inventory, in a task that is busy from three
+    try (SagaDriver saga = new SagaDriver(sagas(), SagaTopology.Settings.DEFAULT_TIMER_BUDGET, 3)) {
+      for (int i = 0; i < 3; i++) {
+        start(saga, "h" + i, RESERVING);
+      }
+      List<SagaDriver.Command> sent = saga.commands(INVENTORY);
+      assertThat(sent).hasSize(3);
+
+      // When their timeouts fall due
+      saga.tick(ONE_STEP_TIMEOUT);
+
+      // Then none fires: the participant is behind, not gone
+      assertThat(saga.commands(INVENTORY)).isEmpty();
+      assertThat(saga.counters.get("timer.held")).isEqualTo(3);
+      assertThat(saga.status("h1")).isEqualTo("RUNNING");
+
+      // When one of them is answered, so that fewer than three wait, and the pause is over
+      saga.succeedWithoutResult(sent.get(0));
+      saga.tick(BusyTimeouts.PAUSE);
+
+      // Then the other two time out and compensate; the answered saga's moved timer is stale
+      assertThat(saga.commands(INVENTORY)).hasSize(2);
+      assertThat(saga.status("h1")).isEqualTo("COMPENSATING");
+      assertThat(saga.counters.get("timer.stale")).isEqualTo(1);
+      assertThat(saga.status("h0")).isEqualTo("COMPLETED");
+    }
+  }
+
+  @Test
+  void shouldFireAHeldTimeoutOnceItIsTheBusyLimitPastDue() {
+    // Given a task busy from a single waiting saga
+    try (SagaDriver saga = new SagaDriver(sagas(), SagaTopology.Settings.DEFAULT_TIMER_BUDGET, 1)) {
+      start(saga, "l0", RESERVING);
+      saga.onlyCommand(INVENTORY);
+      java.time.Instant due = saga.now().plus(ONE_STEP_TIMEOUT);
+
+      // When its timeout is held scan after scan
+      saga.tick(ONE_STEP_TIMEOUT);
+      while (saga.commands(INVENTORY).isEmpty()) {
+        assertThat(saga.now()).isBefore(due.plus(SagaTopology.Settings.DEFAULT_BUSY_LIMIT));
+        saga.tick(BusyTimeouts.PAUSE);
+      }
+
+      // Then it fires once it is the limit past due, however busy the task still is
+      assertThat(saga.now()).isEqualTo(due.plus(SagaTopology.Settings.DEFAULT_BUSY_LIMIT));
+      assertThat(saga.status("l0")).isEqualTo("COMPENSATING");
+    }
+  }
+
+  @Test
   void shouldFireAtMostTheBudgetPerPunctuationAndTheRestLater() {
     // Given five sagas whose step timeouts are all due at once, and a budget of two per scan
     try (SagaDriver saga = new SagaDriver(sagas(), 2)) {

@@ -71,6 +71,8 @@ public final class DrivenTopology implements AutoCloseable {
             punctuationInterval,
             SagaTopology.Settings.DEFAULT_TIMER_BUDGET,
             // No broker to measure catch-up against: the driver's inputs are all there is.
+            Duration.ZERO,
+            0,
             Duration.ZERO);
     try {
       stateDir = Files.createTempDirectory(applicationId + "-");

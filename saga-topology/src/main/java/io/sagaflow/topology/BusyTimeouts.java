@@ -1,0 +1,126 @@
+package io.sagaflow.topology;
+
+import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.engine.Timer;
+import io.sagaflow.engine.TimerKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a burst from turning into a retry storm. A step timeout means "the participant did not
+ * answer in time", but under a burst the command is still waiting in the participant's topic,
+ * behind thousands of others: retrying it adds one more to that queue, and compensating it undoes
+ * work that was about to be done. So while a task has at least {@code threshold} sagas waiting on
+ * participants (RUNNING or COMPENSATING, counted on the index, never past the threshold), its due
+ * action and compensation timeouts wait another {@link #PAUSE} instead of firing, for at most
+ * {@code limit} past their due time; then they fire whatever the load. Retry back-offs and
+ * deadlines are never held: they are not guesses about a participant.
+ *
+ * <p>A held timer moves in the timer store only; the saga's state keeps its due time, which is what
+ * the limit is measured from. If the reply comes while it waits, the engine cancels the timer at
+ * its original key and the moved one later fires as stale, changing nothing.
+ */
+final class BusyTimeouts {
+  private static final Logger LOG = LoggerFactory.getLogger(BusyTimeouts.class);
+  private static final Set<TimerKind> HELD =
+      EnumSet.of(TimerKind.STEP_TIMEOUT, TimerKind.COMPENSATION_TIMEOUT);
+
+  /** How long a held timeout waits before the load is looked at again. */
+  static final Duration PAUSE = Duration.ofSeconds(5);
+
+  private static final Set<SagaStatus> WAITING =
+      EnumSet.of(SagaStatus.RUNNING, SagaStatus.COMPENSATING);
+
+  private final String task;
+  private final KeyValueStore<Bytes, byte[]> indexStore;
+  private final int threshold;
+  private final Duration limit;
+  private long countedAt = -1;
+  private int waiting;
+  private boolean busy;
+  private long heldSinceLastLog;
+
+  BusyTimeouts(
+      String task, KeyValueStore<Bytes, byte[]> indexStore, int threshold, Duration limit) {
+    this.task = task;
+    this.indexStore = indexStore;
+    this.threshold = threshold;
+    this.limit = limit;
+  }
+
+  /**
+   * When {@code timer}, due and about to fire at {@code now}, should fire instead: empty to fire it
+   * now, else the time to try again.
+   */
+  Optional<Instant> holdUntil(Timer timer, Instant now) {
+    if (threshold <= 0 || !HELD.contains(timer.kind())) {
+      return Optional.empty();
+    }
+    if (!busy(now)) {
+      return Optional.empty();
+    }
+    Instant giveUp = timer.dueAt().plus(limit);
+    if (!now.isBefore(giveUp)) {
+      return Optional.empty();
+    }
+    heldSinceLastLog++;
+    Instant next = now.plus(PAUSE);
+    return Optional.of(next.isAfter(giveUp) ? giveUp : next);
+  }
+
+  /** Counts waiting sagas once per scan (a scan fires timers at one {@code now}). */
+  private boolean busy(Instant now) {
+    long millis = now.toEpochMilli();
+    if (millis != countedAt) {
+      countedAt = millis;
+      waiting = countWaiting();
+      boolean nowBusy = waiting >= threshold;
+      if (nowBusy && !busy) {
+        LOG.warn(
+            "Task {}: {} or more sagas are waiting on participants (busy.threshold); step"
+                + " timeouts wait while the participants work through their queues, up to {} past"
+                + " due",
+            task,
+            threshold,
+            limit);
+      } else if (!nowBusy && busy) {
+        LOG.info(
+            "Task {}: {} sagas waiting on participants, under {} again; {} timeouts were held"
+                + " meanwhile and fire as they fall due",
+            task,
+            waiting,
+            threshold,
+            heldSinceLastLog);
+        heldSinceLastLog = 0;
+      }
+      busy = nowBusy;
+    }
+    return busy;
+  }
+
+  private int countWaiting() {
+    int count = 0;
+    for (SagaStatus status : WAITING) {
+      try (KeyValueIterator<Bytes, byte[]> it =
+          indexStore.range(
+              SagaIndex.statusFirst(status.name()), SagaIndex.statusEnd(status.name()))) {
+        while (it.hasNext() && count < threshold) {
+          it.next();
+          count++;
+        }
+      }
+      if (count >= threshold) {
+        break;
+      }
+    }
+    return count;
+  }
+}
