@@ -14,6 +14,8 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class SagaStreamsConfig {
   private static final long COMMIT_INTERVAL_MS = 100;
   private static final long MAX_LINGER_MS = 1000;
+  private static final String GLOBAL_HANDLER_ENABLED =
+      "processing.exception.handler.global.enabled";
 
   private SagaStreamsConfig() {}
 
@@ -51,8 +53,11 @@ public final class SagaStreamsConfig {
         DeadLetterHandlers.Processing.class.getName());
     // The topology has no global store, so this changes nothing but the WARN Kafka Streams logs at
     // every start while the global thread's handling is left at its old default. By name: the
-    // constant is deprecated already, as the switch to the new default's transition aid.
-    props.put("processing.exception.handler.global.enabled", "true");
+    // constant is deprecated already, as the switch to the new default's transition aid. The
+    // partition assignor parses the main consumer's settings as Streams settings again, and warns
+    // again unless the key travels with them under the main consumer's prefix.
+    props.put(GLOBAL_HANDLER_ENABLED, "true");
+    props.put(StreamsConfig.mainConsumerPrefix(GLOBAL_HANDLER_ENABLED), "true");
     props.put(
         StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
         BoundedMemoryRocksDbConfig.class.getName());
