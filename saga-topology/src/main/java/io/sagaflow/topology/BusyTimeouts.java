@@ -19,22 +19,21 @@ import org.slf4j.LoggerFactory;
  * answer in time", but under a burst the command is still waiting in the participant's topic,
  * behind thousands of others: retrying it adds one more to that queue, and compensating it undoes
  * work that was about to be done. So while a task has at least {@code threshold} sagas waiting on
- * participants (RUNNING or COMPENSATING, counted on the index, never past the threshold), its due
- * action and compensation timeouts wait another {@link #PAUSE} instead of firing, for at most
- * {@code limit} past their due time; then they fire whatever the load. Retry back-offs and
+ * participants (RUNNING or COMPENSATING, counted on the index, never past the threshold), a due
+ * action or compensation timeout is moved to {@code limit} past its due time instead of firing. The
+ * reply, when it comes, cancels it; if none comes, it fires then, busy or not. Retry back-offs and
  * deadlines are never held: they are not guesses about a participant.
  *
- * <p>A held timer moves in the timer store only; the saga's state keeps its due time, which is what
- * the limit is measured from. If the reply comes while it waits, the engine cancels the timer at
- * its original key and the moved one later fires as stale, changing nothing.
+ * <p>One move per timeout, not a re-check every few seconds: under a burst of 100,000 sagas a
+ * periodic re-check re-wrote tens of thousands of timers a second and starved the inputs whose
+ * replies would have released them. A held timer moves in the timer store only; the saga's state
+ * keeps its due time, so the engine cancels it at its original key when the reply comes, and the
+ * moved entry later fires as stale, changing nothing.
  */
 final class BusyTimeouts {
   private static final Logger LOG = LoggerFactory.getLogger(BusyTimeouts.class);
   private static final Set<TimerKind> HELD =
       EnumSet.of(TimerKind.STEP_TIMEOUT, TimerKind.COMPENSATION_TIMEOUT);
-
-  /** How long a held timeout waits before the load is looked at again. */
-  static final Duration PAUSE = Duration.ofSeconds(5);
 
   private static final Set<SagaStatus> WAITING =
       EnumSet.of(SagaStatus.RUNNING, SagaStatus.COMPENSATING);
@@ -72,8 +71,7 @@ final class BusyTimeouts {
       return Optional.empty();
     }
     heldSinceLastLog++;
-    Instant next = now.plus(PAUSE);
-    return Optional.of(next.isAfter(giveUp) ? giveUp : next);
+    return Optional.of(giveUp);
   }
 
   /** Counts waiting sagas once per scan (a scan fires timers at one {@code now}). */
@@ -85,16 +83,15 @@ final class BusyTimeouts {
       boolean nowBusy = waiting >= threshold;
       if (nowBusy && !busy) {
         LOG.warn(
-            "Task {}: {} or more sagas are waiting on participants (busy.threshold); step"
-                + " timeouts wait while the participants work through their queues, up to {} past"
-                + " due",
+            "Task {}: {} or more sagas are waiting on participants; their step timeouts now wait"
+                + " {} s more for the replies instead of retrying into the participants' queues",
             task,
             threshold,
-            limit);
+            limit.toSeconds());
       } else if (!nowBusy && busy) {
         LOG.info(
             "Task {}: {} sagas waiting on participants, under {} again; {} timeouts were held"
-                + " meanwhile and fire as they fall due",
+                + " meanwhile",
             task,
             waiting,
             threshold,

@@ -18,10 +18,11 @@ public enum SagaMetric {
   INPUT("input", "kind", "Saga inputs decided by the coordinator, by engine verdict"),
 
   /**
-   * Timers that came due; kind: the engine's verdict, or {@code orphaned} (the saga has no state)
-   * or {@code stale} (the timer is no longer pending).
+   * Timers that came due; kind: the engine's verdict, {@code held} (a timeout its busy task let
+   * wait), or {@code orphaned} (the saga has no state) or {@code stale} (the timer is no longer
+   * pending).
    */
-  TIMER("timer", "kind", "Due timers, by engine verdict, orphaned or stale"),
+  TIMER("timer", "kind", "Due timers, by engine verdict, held, orphaned or stale"),
 
   /** Decisions that broke an engine invariant (a bug to report); kind: the invariant. */
   INVARIANT_VIOLATED(
