@@ -3,15 +3,20 @@ package io.sagaflow.api;
 import static io.sagaflow.api.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -27,6 +32,24 @@ class BadInputServerTest {
   private static final String START = "/sagas/order-fulfilment";
   private static final String OVER_HEADER_LIMIT =
       "a".repeat(TransportProblems.REQUEST_HEADER_BYTES + 512);
+
+  /** An entrypoint and a body it accepts. */
+  private record Entry(String name, String path, String validBody) {}
+
+  private static final List<Entry> ENTRIES =
+      List.of(
+          new Entry("start", START, SagaFlows.ORDER.formatted("corpus")),
+          new Entry("cancel", "/sagas/s-1/cancel", "{\"reason\": \"r\"}"),
+          new Entry(
+              "operator",
+              "/sagas/s-1/operator",
+              "{\"action\": \"RETRY_STEP\", \"step\": \"reserve-inventory\", \"operator\": \"ops\","
+                  + " \"reason\": \"r\"}"),
+          new Entry(
+              "reply",
+              "/sagas/s-1/steps/reserve-inventory/reply",
+              "{\"attempt\": 1, \"commandId\": \"c-1\", \"outcome\": \"SUCCEEDED\","
+                  + " \"result\": {\"reservationId\": \"r-1\"}}"));
 
   /**
    * One kind of bad request.
@@ -57,7 +80,8 @@ class BadInputServerTest {
   @BeforeAll
   void start() throws Exception {
     processor = new IdleProcessor("api-bad-input");
-    server = processor.server(ApiSettings.defaults()).start();
+    // Registering schemas on first use, so that the well-formed requests can be written.
+    server = processor.server(ApiSettings.defaults().withAutoRegister(true)).start();
     raw = new RawHttp(server.port());
   }
 
@@ -80,10 +104,24 @@ class BadInputServerTest {
     assertThat(processor.producer.history()).hasSize(written);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("wellFormed")
+  void shouldAcceptTheSameRequestsWellFormed(String kind, String head, byte[] body) {
+    int written = processor.producer.history().size();
+
+    RawHttp.Answer answer = raw.send(head, body);
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+    assertThat(processor.producer.history()).hasSize(written + 1);
+  }
+
   static Stream<BadRequest> corpus() {
     List<BadRequest> all = new ArrayList<>();
     all.addAll(transport());
     all.addAll(paths());
+    for (Entry entry : ENTRIES) {
+      all.addAll(bodies(entry));
+    }
     return all.stream();
   }
 
@@ -214,6 +252,121 @@ class BadInputServerTest {
             get("/sagas/%C0%AF"), 400, "malformed-request", "/sagas/%C0%AF", "Bad UTF-8"));
   }
 
+  /** Bodies every entrypoint refuses, with the entrypoint's own valid body as the base. */
+  private static List<BadRequest> bodies(Entry entry) {
+    String valid = entry.validBody();
+    String path = entry.path();
+    String name = entry.name() + ": ";
+    return List.of(
+        bad(
+            name + "JSON followed by trailing garbage",
+            json(path, valid + " xyz"),
+            valid + " xyz",
+            400,
+            "invalid-json",
+            path,
+            "nothing after it"),
+        bad(
+            name + "two JSON objects in one body",
+            json(path, valid + valid),
+            valid + valid,
+            400,
+            "invalid-json",
+            path,
+            "exactly one JSON object"),
+        bad(
+            name + "a field given twice",
+            json(path, duplicated(valid)),
+            duplicated(valid),
+            400,
+            "invalid-json",
+            path,
+            "Duplicate field"),
+        bad(
+            name + "Content-Type text/plain",
+            post(path, valid, "Content-Type: text/plain"),
+            valid,
+            415,
+            "unsupported-media-type",
+            path,
+            "'application/json'"),
+        bad(
+            name + "no Content-Type",
+            post(path, valid),
+            valid,
+            415,
+            "unsupported-media-type",
+            path,
+            "'application/json'"),
+        bad(
+            name + "JSON declared in another charset",
+            post(path, valid, "Content-Type: application/json; charset=iso-8859-1"),
+            valid,
+            415,
+            "unsupported-media-type",
+            path,
+            "UTF-8"),
+        bad(
+            name + "Content-Encoding gzip on a plain body",
+            json(path, valid, "Content-Encoding: gzip"),
+            valid,
+            415,
+            "unsupported-media-type",
+            path,
+            "does not decode compressed request bodies"),
+        new BadRequest(
+            name + "gzip-compressed body",
+            post(
+                path,
+                gzip(valid).length,
+                "Content-Type: application/json",
+                "Content-Encoding: gzip"),
+            gzip(valid),
+            415,
+            "unsupported-media-type",
+            Optional.of(path),
+            "does not decode compressed request bodies"),
+        new BadRequest(
+            name + "neither Content-Length nor Transfer-Encoding (411)",
+            "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json",
+            new byte[0],
+            411,
+            "length-required",
+            Optional.of(path),
+            "Content-Length"));
+  }
+
+  static Stream<Arguments> wellFormed() {
+    List<Arguments> all = new ArrayList<>();
+    for (Entry entry : ENTRIES) {
+      all.add(
+          Arguments.of(
+              entry.name() + ": valid JSON",
+              json(entry.path(), entry.validBody()),
+              utf8(entry.validBody())));
+    }
+    String body = SagaFlows.ORDER.formatted("well-formed");
+    all.add(
+        Arguments.of(
+            "start: JSON with charset=UTF-8, identity encoding and a valid traceparent",
+            post(
+                START,
+                body,
+                "Content-Type: application/json; charset=UTF-8",
+                "Content-Encoding: identity",
+                "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+            utf8(body)));
+    all.add(
+        Arguments.of(
+            "start: chunked body without Content-Length",
+            "POST "
+                + START
+                + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+                + "\r\nTransfer-Encoding: chunked",
+            utf8(Integer.toHexString(utf8(body).length) + "\r\n" + body + "\r\n0\r\n\r\n")));
+    return all.stream();
+  }
+
   private static BadRequest bad(
       String kind, String head, int status, String slug, String instance, String detail) {
     return new BadRequest(
@@ -236,6 +389,24 @@ class BadInputServerTest {
     return head("GET " + target + " HTTP/1.1", headers);
   }
 
+  private static String json(String path, String body, String... headers) {
+    String[] all = new String[headers.length + 1];
+    all[0] = "Content-Type: application/json";
+    System.arraycopy(headers, 0, all, 1, headers.length);
+    return post(path, body, all);
+  }
+
+  private static String post(String path, String body, String... headers) {
+    return post(path, utf8(body).length, headers);
+  }
+
+  private static String post(String path, int length, String... headers) {
+    String[] all = new String[headers.length + 1];
+    all[0] = "Content-Length: " + length;
+    System.arraycopy(headers, 0, all, 1, headers.length);
+    return head("POST " + path + " HTTP/1.1", all);
+  }
+
   private static String head(String requestLine, String... headers) {
     StringBuilder head = new StringBuilder(requestLine).append("\r\nHost: localhost");
     for (String header : headers) {
@@ -244,7 +415,22 @@ class BadInputServerTest {
     return head.toString();
   }
 
+  /** {@code body} with a field {@code zz} given twice ahead of its own fields. */
+  private static String duplicated(String body) {
+    return body.replaceFirst("\\{", "{\"zz\": 1, \"zz\": 2, ");
+  }
+
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] gzip(String text) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(utf8(text));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 }
