@@ -122,6 +122,7 @@ class BadInputServerTest {
     for (Entry entry : ENTRIES) {
       all.addAll(bodies(entry));
     }
+    all.addAll(startHeaders());
     return all.stream();
   }
 
@@ -336,6 +337,49 @@ class BadInputServerTest {
             "Content-Length"));
   }
 
+  /** Headers the start route reads and refuses when invalid. */
+  private static List<BadRequest> startHeaders() {
+    String body = SagaFlows.ORDER.formatted("headers");
+    return List.of(
+        badStart(
+            "start: all-zero traceparent",
+            body,
+            "Header traceparent has an all-zero trace id",
+            "traceparent: 00-00000000000000000000000000000000-0000000000000000-01"),
+        badStart(
+            "start: traceparent with an all-zero trace id",
+            body,
+            "Header traceparent has an all-zero trace id",
+            "traceparent: 00-00000000000000000000000000000000-00f067aa0ba902b7-01"),
+        badStart(
+            "start: traceparent with an all-zero parent id",
+            body,
+            "Header traceparent has an all-zero parent id",
+            "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01"),
+        badStart(
+            "start: traceparent of version ff",
+            body,
+            "Header traceparent has version ff",
+            "traceparent: ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+        badStart(
+            "start: traceparent in upper case",
+            body,
+            "Header traceparent is not W3C trace context",
+            "traceparent: 00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01"),
+        badStart(
+            "start: traceparent sent twice",
+            body,
+            "Header traceparent was sent 2 times",
+            "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b8-01"),
+        badStart(
+            "start: Idempotency-Key sent twice",
+            body,
+            "Header Idempotency-Key was sent 2 times",
+            "Idempotency-Key: k-1",
+            "Idempotency-Key: k-2"));
+  }
+
   static Stream<Arguments> wellFormed() {
     List<Arguments> all = new ArrayList<>();
     for (Entry entry : ENTRIES) {
@@ -383,6 +427,17 @@ class BadInputServerTest {
       String detail) {
     return new BadRequest(
         kind, head, utf8(body), status, slug, Optional.ofNullable(instance), detail);
+  }
+
+  private static BadRequest badStart(String kind, String body, String detail, String... headers) {
+    return new BadRequest(
+        kind,
+        json(START, body, headers),
+        utf8(body),
+        400,
+        "invalid-request",
+        Optional.of(START),
+        detail);
   }
 
   private static String get(String target, String... headers) {
