@@ -34,12 +34,19 @@ final class EntryRoutes {
   private final DataCodec codec;
   private final SagaInputs inputs;
   private final JsonBodies bodies;
+  private final IdempotencyKeys keys;
 
-  EntryRoutes(SagaRegistry registry, DataCodec codec, SagaInputs inputs, JsonBodies bodies) {
+  EntryRoutes(
+      SagaRegistry registry,
+      DataCodec codec,
+      SagaInputs inputs,
+      JsonBodies bodies,
+      IdempotencyKeys keys) {
     this.registry = registry;
     this.codec = codec;
     this.inputs = inputs;
     this.bodies = bodies;
+    this.keys = keys;
   }
 
   void start(Context ctx) {
@@ -63,17 +70,34 @@ final class EntryRoutes {
     SpecificRecord data =
         JsonRecordReader.read(bodies.object(ctx), dataClass(definition), "The saga data");
     String sagaId = SagaIds.forStart(type, key);
+    byte[] encoded = codec.encode(data);
+    Optional<IdempotencyKeys.Admitted> admitted =
+        key.map(
+            k ->
+                keys.admit(
+                    new IdempotencyKeys.Start(
+                        sagaId,
+                        k,
+                        definition.version(),
+                        data,
+                        IdempotencyKeys.digest(encoded),
+                        Forwarder.authorization(ctx))));
     StartSaga start =
         StartSaga.newBuilder()
             .setSagaType(type)
             .setDefinitionVersion(null)
-            .setData(ByteBuffer.wrap(codec.encode(data)))
+            .setData(ByteBuffer.wrap(encoded))
             .setIdempotencyKey(key.orElse(null))
             .setRequestedAt(Instant.now())
             .build();
     Map<String, String> headers = new LinkedHashMap<>();
     traceparent.ifPresent(tp -> headers.put(SagaHeaders.TRACEPARENT, tp));
-    inputs.request(sagaId, start, headers);
+    try {
+      inputs.request(sagaId, start, headers);
+    } catch (RuntimeException e) {
+      admitted.ifPresent(keys::notWritten);
+      throw e;
+    }
     String statusUrl = "/sagas/" + sagaId;
     ctx.status(202)
         .header("Location", statusUrl)

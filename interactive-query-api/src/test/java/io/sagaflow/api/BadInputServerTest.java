@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -113,6 +114,39 @@ class BadInputServerTest {
 
     assertThat(answer.status()).as(answer.body()).isEqualTo(202);
     assertThat(processor.producer.history()).hasSize(written + 1);
+  }
+
+  @Test
+  void shouldRefuseAnIdempotencyKeyReusedWithADifferentBodyAndAcceptItsRetries() {
+    String key = "Idempotency-Key: corpus-reused-key";
+    String first = SagaFlows.ORDER.formatted("first");
+    int written = processor.producer.history().size();
+
+    RawHttp.Answer accepted = raw.send(json(START, first, key), utf8(first));
+    RawHttp.Answer reused =
+        raw.send(
+            json(START, SagaFlows.ORDER.formatted("second"), key),
+            utf8(SagaFlows.ORDER.formatted("second")));
+    String reordered =
+        "{\"paymentToken\": \"tok_secret\", "
+            + first
+                .substring(first.indexOf('{') + 1)
+                .replace(", \"paymentToken\": \"tok_secret\"", "")
+                .replace("\"42.50\"", "\"42.5\"");
+    RawHttp.Answer retried = raw.send(json(START, reordered, key), utf8(reordered));
+
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    String sagaId = accepted.json().get("sagaId").asText();
+    String detail = assertProblem(reused, 422, "idempotency-key-reused", Optional.of(START));
+    assertThat(detail).contains("corpus-reused-key").contains(sagaId);
+    // The same data, its fields in another order and its amount without the trailing zero, is
+    // the same start: a retry.
+    assertThat(reordered).isNotEqualTo(first).contains("\"42.5\"");
+    assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+    assertThat(retried.json().get("sagaId").asText()).isEqualTo(sagaId);
+    assertThat(processor.producer.history()).hasSize(written + 2);
+    assertThat(processor.producer.history().subList(written, written + 2))
+        .allSatisfy(record -> assertThat(record.key()).isEqualTo(sagaId));
   }
 
   static Stream<BadRequest> corpus() {
