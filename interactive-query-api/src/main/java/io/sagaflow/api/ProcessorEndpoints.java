@@ -45,19 +45,25 @@ final class ProcessorEndpoints implements SagaEndpoints {
             new LocalSearch(new StoreRanges(streams, SagaTopology.INDEX_STORE)),
             registry,
             mapper);
-    this.status =
-        new StatusRoute(
-            new SagaLookup(
-                streams,
-                new SagaStatusView(codec),
-                settings.advertised(),
-                new Forwarder(settings.forwardTimeout(), self)));
+    SagaLookup lookup =
+        new SagaLookup(
+            streams,
+            new SagaStatusView(codec),
+            settings.advertised(),
+            new Forwarder(settings.forwardTimeout(), self));
+    this.status = new StatusRoute(lookup);
     this.deadLetters =
         new DeadLettersRoute(
             fanOut,
             new LocalDeadLetters(new StoreRanges(streams, SagaTopology.DEAD_LETTER_STORE)),
             mapper);
-    this.entries = new EntryRoutes(registry, codec, inputs, bodies);
+    this.entries =
+        new EntryRoutes(
+            registry,
+            codec,
+            inputs,
+            bodies,
+            new IdempotencyKeys(RecentStarts.withDefaults(), lookup, mapper));
     this.replies = new ReplyRoute(registry, codec, inputs, bodies);
     this.health = new HealthRoutes(streams, settings.sagasEnabled());
   }

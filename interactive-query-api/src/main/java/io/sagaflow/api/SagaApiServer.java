@@ -88,6 +88,7 @@ public final class SagaApiServer implements AutoCloseable {
       RouteGates gates,
       Metrics metrics) {
     ProblemRenderer problems = new ProblemRenderer(mapper, settings.maxBodyBytes());
+    TransportProblems transport = new TransportProblems(mapper);
     RouteTable table = RouteTable.of(saga, metrics, new UiRoutes(), resource("openapi.yaml"));
     return Javalin.create(
         config -> {
@@ -95,7 +96,14 @@ public final class SagaApiServer implements AutoCloseable {
           config.jetty.port = settings.port();
           config.http.maxRequestSize = settings.maxBodyBytes();
           config.startup.showJavalinBanner = false;
+          config.jetty.modifyHttpConfiguration(
+              http -> http.setRequestHeaderSize(TransportProblems.REQUEST_HEADER_BYTES));
+          // Jetty refuses some requests before Javalin routes them; both the server and the
+          // servlet context must answer those as problems, since either may be the one refusing.
+          config.jetty.modifyServer(server -> server.setErrorHandler(transport));
+          config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(transport));
           problems.install(config.routes);
+          config.routes.before(RequestPaths::check);
           table.install(config.routes, gates);
         });
   }
@@ -111,9 +119,13 @@ public final class SagaApiServer implements AutoCloseable {
     return app.port();
   }
 
-  /** Every registered route as {@code METHOD path}, for the contract test. */
+  /**
+   * Every registered route as {@code METHOD path}, for the contract test; filters that run before
+   * every request (the path check) are not routes.
+   */
   public List<String> routes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(p -> p.endpoint.method.isHttpMethod())
         .map(p -> p.endpoint.method.name() + " " + p.endpoint.path)
         .sorted()
         .toList();

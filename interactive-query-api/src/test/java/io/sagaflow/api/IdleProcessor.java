@@ -22,6 +22,11 @@ import org.apache.kafka.streams.StreamsConfig;
 final class IdleProcessor implements AutoCloseable {
   final InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
   final SagaCounters counters = new SagaCounters();
+
+  /** Where every server over this processor writes; each send succeeds at once. */
+  final MockProducer<String, byte[]> producer =
+      new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+
   final KafkaStreams streams;
 
   /**
@@ -46,12 +51,7 @@ final class IdleProcessor implements AutoCloseable {
   /** An API server over this processor with {@code settings}, not yet started. */
   SagaApiServer server(ApiSettings settings) {
     return new SagaApiServer(
-        streams,
-        RunningProcessor.SAGAS,
-        schemas,
-        new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()),
-        counters,
-        settings);
+        streams, RunningProcessor.SAGAS, schemas, producer, counters, settings);
   }
 
   @Override

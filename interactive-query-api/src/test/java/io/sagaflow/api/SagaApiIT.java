@@ -1,5 +1,6 @@
 package io.sagaflow.api;
 
+import static io.sagaflow.api.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,6 +70,38 @@ class SagaApiIT {
         .as("one saga, so one reserve command")
         .extracting(Participants.Command::step)
         .containsExactly("reserve-inventory");
+  }
+
+  @Test
+  void shouldRefuseAKeyReusedWithOtherDataOnServersThatDidNotAcceptTheFirstStart() {
+    String key = "order-reused";
+    String sagaId = flows.start("reused-a", "Idempotency-Key", key);
+    flows.awaitStatus(sagaId, "RUNNING");
+    // Neither remembers the first start, as after a restart or on another instance: one reads the
+    // saga from its own store, the other asks the owner over HTTP.
+    Http local = new Http(processor.server(processor.settings()).port());
+
+    for (Http other : List.of(local, elsewhere)) {
+      HttpResponse<String> reused =
+          other.post(
+              "/sagas/order-fulfilment",
+              SagaFlows.ORDER.formatted("reused-b"),
+              "Idempotency-Key",
+              key);
+      HttpResponse<String> retried =
+          other.post(
+              "/sagas/order-fulfilment",
+              SagaFlows.ORDER.formatted("reused-a"),
+              "Idempotency-Key",
+              key);
+
+      assertThat(assertProblem(reused, 422, "idempotency-key-reused"))
+          .contains(sagaId)
+          .contains("stored data differs");
+      assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+      assertThat(Http.json(retried).get("sagaId").asText()).isEqualTo(sagaId);
+    }
+    assertThat(flows.status(sagaId).get("data").get("orderId").asText()).isEqualTo("o-reused-a");
   }
 
   @Test
