@@ -78,6 +78,7 @@ final class SagaDriver implements AutoCloseable {
   private final TestInputTopic<String, SpecificRecord> replies;
   private final TestInputTopic<byte[], byte[]> rawRequests;
   private final TestInputTopic<byte[], byte[]> rawDeadLetters;
+  private final TestInputTopic<byte[], byte[]> rawReplies;
   private final AvroDeserializer<SpecificRecord> valueDeserializer;
   private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
   private final List<String> transcript = new ArrayList<>();
@@ -130,6 +131,9 @@ final class SagaDriver implements AutoCloseable {
     rawDeadLetters =
         driver.createInputTopic(
             SagaTopics.DLQ, new ByteArraySerializer(), new ByteArraySerializer());
+    rawReplies =
+        driver.createInputTopic(
+            SagaTopics.REPLIES, new ByteArraySerializer(), new ByteArraySerializer());
     valueDeserializer = AvroDeserializer.anySpecific(schemas);
   }
 
@@ -229,6 +233,18 @@ final class SagaDriver implements AutoCloseable {
 
   void pipeRawRequest(byte[] key, byte[] value) {
     rawRequests.pipeInput(key, value, now());
+  }
+
+  /** Any bytes onto saga.replies, with {@code headers}. */
+  void pipeRawReply(byte[] key, byte[] value, Headers headers) {
+    rawReplies.pipeInput(new TestRecord<>(key, value, headers, now()));
+  }
+
+  /**
+   * {@code value} in the wire format a producer with the Avro serializer writes to {@code topic}.
+   */
+  byte[] serialize(String topic, SpecificRecord value) {
+    return valueSerializer.serialize(topic, value);
   }
 
   /** The commands emitted on {@code topic} since the last call. */
