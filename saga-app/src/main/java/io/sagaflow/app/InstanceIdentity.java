@@ -1,5 +1,6 @@
 package io.sagaflow.app;
 
+import io.sagaflow.app.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ final class InstanceIdentity {
         if (VALID.matcher(stored).matches()) {
           return stored;
         }
-        throw new IllegalStateException(
+        throw new ConfigException(
             file
                 + " holds '"
                 + stored

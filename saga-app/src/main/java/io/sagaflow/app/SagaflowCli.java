@@ -34,9 +34,28 @@ public final class SagaflowCli implements Runnable {
             commandLine.getErr().println("Configuration error: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
           }
+          org.apache.kafka.common.config.ConfigException kafkaSetting = kafkaConfigError(e);
+          if (kafkaSetting != null) {
+            // A Kafka client refused a kafka.* setting: the operator's to fix, like ours.
+            commandLine.getErr().println("Configuration error: " + kafkaSetting.getMessage());
+            return CommandLine.ExitCode.USAGE;
+          }
+          if (e instanceof StartupException) {
+            commandLine.getErr().println("Start-up failed: " + e.getMessage());
+            return CommandLine.ExitCode.SOFTWARE;
+          }
           throw e;
         });
     return cli.execute(args);
+  }
+
+  private static org.apache.kafka.common.config.ConfigException kafkaConfigError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.common.config.ConfigException c) {
+        return c;
+      }
+    }
+    return null;
   }
 
   @Override

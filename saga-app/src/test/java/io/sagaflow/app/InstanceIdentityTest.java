@@ -35,7 +35,7 @@ class InstanceIdentityTest {
     Files.writeString(work.resolve(InstanceIdentity.FILE), "two words\n");
 
     assertThatThrownBy(() -> InstanceIdentity.groupInstanceId(Map.of(), work))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(io.sagaflow.app.config.ConfigException.class)
         .hasMessageContaining("two words")
         .hasMessageContaining("delete the file");
   }

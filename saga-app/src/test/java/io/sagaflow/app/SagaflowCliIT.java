@@ -214,6 +214,67 @@ class SagaflowCliIT {
   }
 
   @Test
+  void shouldExitWithUsageCodeWhenAKafkaClientRefusesAKafkaSetting(@TempDir Path dataDir)
+      throws Exception {
+    // A pair of client settings Kafka itself refuses together
+    Process process =
+        runJar(
+            "--mode",
+            "external",
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--set",
+            "saga.schema.registry.url=http://127.0.0.1:1",
+            "--set",
+            "kafka.default.api.timeout.ms=1000",
+            "--data-dir",
+            dataDir.toString(),
+            "--no-demo");
+    OutputCollector output = new OutputCollector(process.getInputStream());
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    output.join();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output.text())
+        .contains(
+            "Configuration error: The specified value of default.api.timeout.ms must be no"
+                + " smaller than the value of request.timeout.ms")
+        .doesNotContain("\tat io.sagaflow");
+  }
+
+  @Test
+  void shouldSayWhichClusterItCannotReachAndExitWithoutAStackTrace(@TempDir Path dataDir)
+      throws Exception {
+    // Given a cluster address where nothing listens
+    String nowhere = "127.0.0.1:" + io.sagaflow.embedded.kafka.FreePorts.pick();
+    Process process =
+        runJar(
+            "--mode",
+            "external",
+            "--bootstrap-servers",
+            nowhere,
+            "--set",
+            "saga.schema.registry.url=http://127.0.0.1:1",
+            "--set",
+            "kafka.request.timeout.ms=3000",
+            "--set",
+            "kafka.default.api.timeout.ms=3000",
+            "--data-dir",
+            dataDir.toString(),
+            "--no-demo");
+    OutputCollector output = new OutputCollector(process.getInputStream());
+
+    // Then start-up fails within the configured wait, naming the address, with no stack trace
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    output.join();
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(output.text())
+        .contains(
+            "Start-up failed: Cannot reach the Kafka cluster at " + nowhere + " within 3000 ms")
+        .doesNotContain("\tat io.sagaflow");
+  }
+
+  @Test
   void shouldRefuseToStartWhenTwoPluginsDefineOneSagaTypeAndVersion(@TempDir Path dir)
       throws Exception {
     // Given the order example twice on the plugin path, as a careless upgrade would leave it
