@@ -38,6 +38,7 @@ final class KafkaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException, IOException {
+    EmbeddedBrokerLogging.quietBrokerShutdown();
     ShutdownLatch shutdown = new ShutdownLatch();
     int status = 1;
     try {

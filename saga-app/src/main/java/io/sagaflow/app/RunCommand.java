@@ -1,6 +1,7 @@
 package io.sagaflow.app;
 
 import io.sagaflow.app.config.ConfigLoader;
+import io.sagaflow.app.config.RunMode;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.demo.DemoWorkload;
 import java.nio.file.Path;
@@ -41,6 +42,9 @@ final class RunCommand implements Callable<Integer> {
     Map<String, String> overrides = new LinkedHashMap<>(options.overrides());
     overrides.putAll(demoOptions.overrides());
     SagaflowConfig config = ConfigLoader.load(System.getenv(), overrides);
+    if (config.mode() == RunMode.EMBEDDED) {
+      EmbeddedBrokerLogging.quietBrokerShutdown();
+    }
     ShutdownLatch shutdown = new ShutdownLatch();
     int exitCode = 1;
     try {

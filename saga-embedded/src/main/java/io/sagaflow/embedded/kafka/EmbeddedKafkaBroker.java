@@ -19,6 +19,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * survive a restart; without one a temporary directory is used and deleted on {@link #close()}.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
+  private static final String WARM_UP_ID = "sagaflow-embedded-warm-up";
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
@@ -152,6 +155,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("num.partitions", "1");
     // Topics are created explicitly by the app and by tests; a typo must not create a topic.
     p.put("auto.create.topics.enable", "false");
+    // Under transactions v2 a transaction's first produce to a partition whose previous commit
+    // markers are still being written is retried by the broker, but only for 100 ms by default;
+    // past that it answers CONCURRENT_TRANSACTIONS, the producer retries and logs a WARN, and
+    // the same producer's other in-flight batch for that partition is refused with an ERROR
+    // (OutOfOrderSequence, "expected sequence 0"), also retried. Nothing is lost, but on a busy
+    // laptop both show in a healthy run. Waiting up to 5 s (within the produce request's 30 s
+    // timeout) keeps the retry inside the broker. See docs/operations.md.
+    p.put("add.partitions.to.txn.retry.backoff.max.ms", "5000");
     // Tests and the local run start consumer groups immediately; the default 3 s delay only slows
     // them.
     p.put("group.initial.rebalance.delay.ms", "0");
@@ -187,8 +198,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private void awaitReady() {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    // Each coordinator lookup that finds its topic missing asks the controller to create it; a
+    // retry while the first creation is still under way asks again and loses the race, with a
+    // WARN. One retry a second gives the creation time to finish.
+    props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "1000");
+    props.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "1000");
     try (Admin admin = Admin.create(props)) {
       admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      createCoordinatorTopics(admin);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while waiting for the broker", e);
@@ -197,6 +214,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new IllegalStateException(
           "Embedded broker did not answer within " + READY_TIMEOUT + " at " + bootstrapServers(),
           e);
+    }
+  }
+
+  /**
+   * Has the broker create __consumer_offsets and __transaction_state now, by looking up a group and
+   * a transaction coordinator once, before any client needs them. Created on first use instead,
+   * concurrent first lookups race to create them, and the losers log a WARN
+   * (DefaultAutoTopicCreationManager, TOPIC_ALREADY_EXISTS) in the middle of a healthy start.
+   */
+  private static void createCoordinatorTopics(Admin admin)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      admin
+          .describeConsumerGroups(List.of(WARM_UP_ID))
+          .all()
+          .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      // Found the coordinator, so the topic exists; the group does not, and need not.
+      if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+        throw e;
+      }
+    }
+    try {
+      admin
+          .describeTransactions(List.of(WARM_UP_ID))
+          .all()
+          .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      // The coordinator was found, so the topic exists; the transactional id never will.
+      if (!(e.getCause() instanceof TransactionalIdNotFoundException)) {
+        throw e;
+      }
     }
   }
 
