@@ -18,10 +18,14 @@ import org.slf4j.LoggerFactory;
  * Prometheus metrics: Kafka Streams' own metrics through Micrometer's binder, and the processor's
  * {@link SagaCounters}, named and described by the {@link SagaMetric} catalogue: {@code
  * input.DUPLICATE} becomes {@code sagaflow_input_total{kind="DUPLICATE"}}. Each is registered the
- * first time a scrape sees it, since counters appear as the processor first counts.
+ * first time a scrape sees it, since counters appear as the processor first counts. Stream thread
+ * replacements are {@code sagaflow_stream_thread_replacements_total}.
  */
 final class Metrics implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
+
+  /** Prometheus appends {@code _total}. */
+  static final String THREAD_REPLACEMENTS = "sagaflow.stream.thread.replacements";
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -35,9 +39,16 @@ final class Metrics implements AutoCloseable {
     streamsMetrics.ifPresent(m -> m.bindTo(registry));
   }
 
-  /** Streams' meters and the processor's counters. */
-  static Metrics of(KafkaStreams streams, SagaCounters counters) {
-    return new Metrics(Optional.of(new KafkaStreamsMetrics(streams)), counters);
+  /** Streams' meters, the processor's counters and its stream thread replacements. */
+  static Metrics of(
+      KafkaStreams streams, SagaCounters counters, StreamThreadReplacements replacements) {
+    Metrics metrics = new Metrics(Optional.of(new KafkaStreamsMetrics(streams)), counters);
+    FunctionCounter.builder(THREAD_REPLACEMENTS, replacements, StreamThreadReplacements::total)
+        .description(
+            "Stream threads that died of an uncaught exception and were replaced; more than"
+                + " the tolerated number within the window makes /health/ready answer 503")
+        .register(metrics.registry);
+    return metrics;
   }
 
   /** For an instance without a processor: nothing counts, so the scrape is empty but valid. */

@@ -11,8 +11,9 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The saga routes of an instance over a processor: reads from the local stores (forwarded or fanned
- * out to the owning instances), inputs written to Kafka, readiness from the Streams state. Builds
- * the route objects and their shared helpers once; access checks are the route table's.
+ * out to the owning instances), inputs written to Kafka, health from the Streams state and the
+ * processor's faults. Builds the route objects and their shared helpers once; access checks are the
+ * route table's.
  */
 final class ProcessorEndpoints implements SagaEndpoints {
   private final SearchRoute search;
@@ -28,6 +29,7 @@ final class ProcessorEndpoints implements SagaEndpoints {
       SchemaRegistry schemas,
       Producer<String, byte[]> producer,
       ApiSettings settings,
+      HealthSignals signals,
       ObjectMapper mapper) {
     DataCodec codec = new DataCodec(schemas, settings.autoRegister());
     SagaInputs inputs = new SagaInputs(producer, schemas, settings.autoRegister());
@@ -65,7 +67,7 @@ final class ProcessorEndpoints implements SagaEndpoints {
             bodies,
             new IdempotencyKeys(RecentStarts.withDefaults(), lookup, mapper));
     this.replies = new ReplyRoute(registry, codec, inputs, bodies);
-    this.health = new HealthRoutes(streams, settings.sagasEnabled());
+    this.health = new HealthRoutes(streams, settings.sagasEnabled(), signals);
   }
 
   @Override
@@ -101,6 +103,11 @@ final class ProcessorEndpoints implements SagaEndpoints {
   @Override
   public void reply(Context ctx) {
     replies.reply(ctx);
+  }
+
+  @Override
+  public void live(Context ctx) {
+    health.live(ctx);
   }
 
   @Override

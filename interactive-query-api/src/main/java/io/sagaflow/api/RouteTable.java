@@ -37,7 +37,7 @@ final class RouteTable {
             post("/sagas/{sagaId}/cancel", ENTRY, saga::cancel),
             post("/sagas/{sagaId}/operator", ENTRY, saga::operator),
             post("/sagas/{sagaId}/steps/{step}/reply", ENTRY, saga::reply),
-            get("/health/live", OPEN, HealthRoutes::live),
+            get("/health/live", OPEN, saga::live),
             get("/health/ready", OPEN, saga::ready),
             get("/metrics", OPEN, metrics::scrape),
             get("/ui", OPEN, ui::page),

@@ -29,12 +29,40 @@ public final class SagaApiServer implements AutoCloseable {
   /**
    * Builds the server; {@link #start()} binds it.
    *
-   * @param streams the processor, for status reads, readiness and metrics
+   * @param streams the processor, for status reads, health and metrics
    * @param registry the saga definitions, to validate start bodies and step results
    * @param schemas the schema registry the processor uses
    * @param producer writes to saga.requests and saga.replies; should be idempotent
    * @param counters the processor's counters, exported on /metrics
    * @param settings bind address, flag, token, limits
+   * @param signals what readiness watches besides the Streams state: the thread replacements that
+   *     {@code streams}' uncaught exception handler counts, and the participants in this process
+   */
+  public SagaApiServer(
+      KafkaStreams streams,
+      SagaRegistry registry,
+      SchemaRegistry schemas,
+      Producer<String, byte[]> producer,
+      SagaCounters counters,
+      ApiSettings settings,
+      HealthSignals signals) {
+    Objects.requireNonNull(streams, "streams");
+    Objects.requireNonNull(signals, "signals");
+    ObjectMapper mapper = new ObjectMapper();
+    this.metrics = Metrics.of(streams, counters, signals.threadReplacements());
+    this.app =
+        javalin(
+            mapper,
+            settings,
+            new ProcessorEndpoints(streams, registry, schemas, producer, settings, signals, mapper),
+            RouteGates.of(settings),
+            metrics);
+  }
+
+  /**
+   * Builds a server whose readiness cannot see stream threads being replaced in a loop, because
+   * nothing counts them: for tests and tools. A deployment wraps its handler with {@link
+   * StreamThreadReplacements#counting} and passes {@link HealthSignals}.
    */
   public SagaApiServer(
       KafkaStreams streams,
@@ -43,16 +71,14 @@ public final class SagaApiServer implements AutoCloseable {
       Producer<String, byte[]> producer,
       SagaCounters counters,
       ApiSettings settings) {
-    Objects.requireNonNull(streams, "streams");
-    ObjectMapper mapper = new ObjectMapper();
-    this.metrics = Metrics.of(streams, counters);
-    this.app =
-        javalin(
-            mapper,
-            settings,
-            new ProcessorEndpoints(streams, registry, schemas, producer, settings, mapper),
-            RouteGates.of(settings),
-            metrics);
+    this(
+        streams,
+        registry,
+        schemas,
+        producer,
+        counters,
+        settings,
+        HealthSignals.of(StreamThreadReplacements.withDefaults()));
   }
 
   private SagaApiServer(ApiSettings settings) {

@@ -22,6 +22,8 @@ interface SagaEndpoints {
 
   void reply(Context ctx);
 
+  void live(Context ctx);
+
   void ready(Context ctx);
 
   /**
@@ -69,6 +71,11 @@ interface SagaEndpoints {
     @Override
     public void reply(Context ctx) {
       throw EntryGuard.withoutProcessor();
+    }
+
+    @Override
+    public void live(Context ctx) {
+      HealthRoutes.liveWithoutProcessor(ctx);
     }
 
     @Override

@@ -54,6 +54,12 @@ final class IdleProcessor implements AutoCloseable {
         streams, RunningProcessor.SAGAS, schemas, producer, counters, settings);
   }
 
+  /** An API server whose readiness also watches {@code signals}, not yet started. */
+  SagaApiServer server(ApiSettings settings, HealthSignals signals) {
+    return new SagaApiServer(
+        streams, RunningProcessor.SAGAS, schemas, producer, counters, settings, signals);
+  }
+
   @Override
   public void close() {
     streams.close();

@@ -63,27 +63,4 @@ class RecentStartsTest {
     assertThat(starts.claim("saga-1", "digest-b")).isEqualTo(Claim.NEW);
     assertThat(starts.claim("saga-4", "digest-b")).isEqualTo(Claim.CONFLICT);
   }
-
-  private static final class MutableClock extends Clock {
-    Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

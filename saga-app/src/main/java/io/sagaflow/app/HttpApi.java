@@ -1,12 +1,16 @@
 package io.sagaflow.app;
 
 import io.sagaflow.api.ApiSettings;
+import io.sagaflow.api.HealthSignals;
+import io.sagaflow.api.ParticipantHealth;
 import io.sagaflow.api.SagaApiServer;
 import io.sagaflow.app.config.HttpConfig;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.serde.SchemaRegistry;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -59,12 +63,15 @@ final class HttpApi implements AutoCloseable {
 
   /**
    * Serves the API of {@code processor} on {@code address}, which must be the processor's {@code
-   * application.server}, so other instances forward reads of this instance's sagas here.
+   * application.server}, so other instances forward reads of this instance's sagas here. Readiness
+   * watches the processor's thread replacements and {@code participants}, those running in this
+   * process (none: an empty list).
    */
   static HttpApi start(
       SagaflowConfig config,
       HostInfo address,
       SagaProcessor processor,
+      Supplier<List<ParticipantHealth>> participants,
       SagaRegistry sagas,
       SchemaRegistry schemas) {
     KafkaProducer<String, byte[]> producer =
@@ -87,7 +94,13 @@ final class HttpApi implements AutoCloseable {
     try {
       SagaApiServer server =
           new SagaApiServer(
-                  processor.streams(), sagas, schemas, producer, processor.counters(), settings)
+                  processor.streams(),
+                  sagas,
+                  schemas,
+                  producer,
+                  processor.counters(),
+                  settings,
+                  HealthSignals.of(processor.replacements()).withParticipants(participants))
               .start();
       LOG.info(
           "HTTP API at http://{}:{} (GET /sagas, GET /sagas/{sagaId}, POST /sagas/{type}, /openapi.yaml,"

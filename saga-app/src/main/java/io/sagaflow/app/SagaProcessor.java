@@ -1,13 +1,17 @@
 package io.sagaflow.app;
 
+import io.sagaflow.api.StreamThreadReplacements;
+import io.sagaflow.app.config.HealthConfig;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.SagaCounters;
 import io.sagaflow.topology.SagaStreamsConfig;
 import io.sagaflow.topology.SagaTopology;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -17,18 +21,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The saga processor: one {@link KafkaStreams} instance over {@link SagaTopology}, exactly-once v2,
- * with its RocksDB state under {@code <data dir>/streams}.
+ * with its RocksDB state under {@code <data dir>/streams}. A stream thread that dies is replaced
+ * and counted, so the health routes can tell a crash loop from a passing failure.
  */
 final class SagaProcessor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SagaProcessor.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  // The consumer's own default, which Kafka Streams keeps.
+  private static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
 
   private final KafkaStreams streams;
   private final SagaCounters counters;
+  private final StreamThreadReplacements replacements;
 
-  private SagaProcessor(KafkaStreams streams, SagaCounters counters) {
+  private SagaProcessor(
+      KafkaStreams streams, SagaCounters counters, StreamThreadReplacements replacements) {
     this.streams = streams;
     this.counters = counters;
+    this.replacements = replacements;
   }
 
   /** Builds and starts the processor; it joins its consumer group in the background. */
@@ -41,14 +51,20 @@ final class SagaProcessor implements AutoCloseable {
     String memberId = InstanceIdentity.groupInstanceId(config.kafka(), config.dataDir());
     props.put(InstanceIdentity.GROUP_INSTANCE_ID, memberId);
     KafkaStreams streams = new KafkaStreams(SagaTopology.build(sagas, settings), props);
+    HealthConfig health = config.health();
+    warnIfTooShortForALoop(health, config);
+    StreamThreadReplacements replacements =
+        new StreamThreadReplacements(
+            health.threadReplacementsMax(), health.threadReplacementsWindow(), Clock.systemUTC());
     streams.setUncaughtExceptionHandler(
-        e -> {
-          // A crashed thread is replaced; its tasks restore from their changelogs and go on.
-          LOG.error("A saga processor thread failed and is being replaced: {}", e, e);
-          return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-    streams.setStateListener(
-        (now, before) -> LOG.info("Saga processor state: {} -> {}", before, now));
+        replacements.counting(
+            e -> {
+              // A crashed thread is replaced; its tasks restore from their changelogs and go on.
+              // One that keeps crashing on the same record is what the counting is for.
+              LOG.error("A saga processor thread failed and is being replaced: {}", e, e);
+              return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }));
+    streams.setStateListener(SagaProcessor::logTransition);
     streams.start();
     LOG.info(
         "Saga processor started (application.id={}, exactly_once_v2, static member {}, state in"
@@ -56,7 +72,54 @@ final class SagaProcessor implements AutoCloseable {
         config.applicationId(),
         memberId,
         props.get(StreamsConfig.STATE_DIR_CONFIG));
-    return new SagaProcessor(streams, counters);
+    return new SagaProcessor(streams, counters, replacements);
+  }
+
+  /**
+   * A dead thread's member stays in the group until its session times out, so a crash loop turns
+   * only once per session timeout; a window shorter than {@code max + 1} turns never sees one.
+   */
+  private static void warnIfTooShortForALoop(HealthConfig health, SagaflowConfig config) {
+    String configured =
+        config
+            .kafka()
+            .getOrDefault(
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                config
+                    .kafka()
+                    .getOrDefault(
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                        String.valueOf(DEFAULT_SESSION_TIMEOUT.toMillis())));
+    Duration session;
+    try {
+      session = Duration.ofMillis(Long.parseLong(configured.strip()));
+    } catch (NumberFormatException e) {
+      // Kafka Streams refuses it by name at start; nothing to compare the window with.
+      return;
+    }
+    Duration loop = session.multipliedBy(health.threadReplacementsMax() + 1L);
+    if (health.threadReplacementsWindow().compareTo(loop) < 0) {
+      LOG.warn(
+          "saga.health.thread.replacements.window.seconds={} is shorter than {} turns of a crash"
+              + " loop ({} each, the session timeout): readiness would never see more than {}"
+              + " replacements in it. Lengthen the window or lower"
+              + " saga.health.thread.replacements.max.",
+          health.threadReplacementsWindow().toSeconds(),
+          health.threadReplacementsMax() + 1,
+          session,
+          health.threadReplacementsMax());
+    }
+  }
+
+  private static void logTransition(KafkaStreams.State now, KafkaStreams.State before) {
+    if (now == KafkaStreams.State.ERROR) {
+      LOG.error(
+          "Saga processor state: {} -> ERROR: Kafka Streams has stopped for good and processes"
+              + " nothing more; /health/live answers 503. Restart the instance.",
+          before);
+    } else {
+      LOG.info("Saga processor state: {} -> {}", before, now);
+    }
   }
 
   /** The Kafka Streams instance, for interactive queries. */
@@ -67,6 +130,11 @@ final class SagaProcessor implements AutoCloseable {
   /** The processor's state, e.g. RUNNING or REBALANCING. */
   KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /** Its stream threads' replacements, for the health routes and the metric. */
+  StreamThreadReplacements replacements() {
+    return replacements;
   }
 
   /** What the processor did with its inputs, by counter name. */

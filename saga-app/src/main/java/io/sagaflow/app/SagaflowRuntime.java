@@ -14,6 +14,7 @@ import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.serde.SchemaRegistryClient;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.kafka.streams.state.HostInfo;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The parts one instance runs, started in dependency order and closed in reverse: in embedded mode
  * the broker and the schema registry, then topics, then (when sagas are enabled) the saga
- * processor, the HTTP API, the simulated participants and the demo workload; with sagas disabled
- * only the HTTP API, which says so.
+ * processor, the simulated participants, the HTTP API (whose readiness watches both) and the demo
+ * workload; with sagas disabled only the HTTP API, which says so.
  */
 final class SagaflowRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SagaflowRuntime.class);
@@ -104,12 +105,23 @@ final class SagaflowRuntime implements AutoCloseable {
       SagaProcessor saga = SagaProcessor.start(withServer, modules.registry(), schemas);
       started.push(saga);
       processor = Optional.of(saga);
-      HttpApi api = HttpApi.start(withServer, address, saga, modules.registry(), schemas);
+      // Before the HTTP API, so the API is closed before them and readiness never reports the
+      // participants a shutdown stops.
+      Optional<SimulatedParticipants> participants =
+          effective.participants().enabled()
+              ? Optional.of(SimulatedParticipants.start(effective, schemas, modules))
+              : Optional.empty();
+      participants.ifPresent(started::push);
+      HttpApi api =
+          HttpApi.start(
+              withServer,
+              address,
+              saga,
+              () -> participants.map(SimulatedParticipants::health).orElse(List.of()),
+              modules.registry(),
+              schemas);
       started.push(api);
       httpPort = OptionalInt.of(api.port());
-      if (effective.participants().enabled()) {
-        started.push(SimulatedParticipants.start(effective, schemas, modules));
-      }
       if (effective.demo().enabled()) {
         DemoWorkload workload = DemoWorkload.start(effective, schemas, modules);
         started.push(workload);

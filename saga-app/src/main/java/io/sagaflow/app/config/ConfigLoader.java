@@ -52,7 +52,9 @@ public final class ConfigLoader {
           "saga.http.host",
           "saga.http.port",
           "saga.http.token",
-          "saga.http.token.on.reads");
+          "saga.http.token.on.reads",
+          "saga.health.thread.replacements.max",
+          "saga.health.thread.replacements.window.seconds");
 
   // Variables of Kafka's own shell scripts, not client settings.
   private static final Set<String> KAFKA_SCRIPT_VARIABLES =
@@ -168,6 +170,9 @@ public final class ConfigLoader {
         participants(raw, read, preview),
         demo(raw, read, preview),
         http(read),
+        new HealthConfig(
+            read.integer("saga.health.thread.replacements.max", 0, 1_000),
+            read.seconds("saga.health.thread.replacements.window.seconds", 1, 86_400)),
         read.optional("saga.plugin.path").map(v -> read.path("saga.plugin.path")),
         kafka,
         raw);

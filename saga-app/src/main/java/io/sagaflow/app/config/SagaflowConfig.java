@@ -25,6 +25,7 @@ import java.util.TreeMap;
  * @param participants the simulated participants
  * @param demo the seeded demo workload
  * @param http the HTTP API's address and token
+ * @param health when the processor counts as crash-looping on the health routes
  * @param pluginPath the directory of saga module jars the stock runtime loads, if any
  * @param kafka Kafka client and Streams settings, keys without the {@code kafka.} prefix
  * @param settings every effective setting by its full key, for logging (see {@link #describe()})
@@ -43,6 +44,7 @@ public record SagaflowConfig(
     ParticipantsConfig participants,
     DemoConfig demo,
     HttpConfig http,
+    HealthConfig health,
     Optional<Path> pluginPath,
     Map<String, String> kafka,
     SortedMap<String, String> settings) {
@@ -96,6 +98,7 @@ public record SagaflowConfig(
         participants,
         demo,
         http,
+        health,
         pluginPath,
         kafkaSettings,
         s);

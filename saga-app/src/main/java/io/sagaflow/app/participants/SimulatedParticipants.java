@@ -1,5 +1,7 @@
 package io.sagaflow.app.participants;
 
+import io.sagaflow.api.FailureSummary;
+import io.sagaflow.api.ParticipantHealth;
 import io.sagaflow.app.ClientProperties;
 import io.sagaflow.app.config.ConfigException;
 import io.sagaflow.app.config.SagaflowConfig;
@@ -12,6 +14,7 @@ import io.sagaflow.topology.SagaTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,20 +28,26 @@ import org.slf4j.LoggerFactory;
  * The saga modules' simulated participants, each a plain Kafka consumer and producer on its own
  * thread. They stand in for real services in the demo, the integration tests and the benchmark; one
  * named in {@code saga.participants.disabled} is not started, so a real service can take its place.
+ * A participant whose thread ends while the instance runs is not restarted: {@link #health()}
+ * reports it FAILED, with what it died of, and the instance stops being ready.
  */
 public final class SimulatedParticipants implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedParticipants.class);
 
-  private final List<SimulatedParticipant> participants;
-  private final List<Thread> threads;
+  private final List<Running> running;
+  private final Map<String, String> failures;
   private final SagaCounters counters;
+  private volatile boolean closing;
 
   private SimulatedParticipants(
-      List<SimulatedParticipant> participants, List<Thread> threads, SagaCounters counters) {
-    this.participants = participants;
-    this.threads = threads;
+      List<Running> running, Map<String, String> failures, SagaCounters counters) {
+    this.running = running;
+    this.failures = failures;
     this.counters = counters;
   }
+
+  /** One started participant: its name, its loop and the thread running it. */
+  private record Running(String name, SimulatedParticipant participant, Thread thread) {}
 
   /**
    * Starts one thread per enabled participant of {@code modules}, consuming with group {@code
@@ -65,8 +74,8 @@ public final class SimulatedParticipants implements AutoCloseable {
     List<ParticipantBehaviour> enabled =
         all.stream().filter(b -> !config.participants().disabled().contains(b.name())).toList();
     SagaCounters counters = new SagaCounters();
-    List<SimulatedParticipant> participants = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
+    List<Running> running = new ArrayList<>();
+    Map<String, String> failures = new ConcurrentHashMap<>();
     for (ParticipantBehaviour behaviour : enabled) {
       String id = config.applicationId() + "-" + behaviour.name();
       SimulatedParticipant participant =
@@ -86,16 +95,46 @@ public final class SimulatedParticipants implements AutoCloseable {
               counters);
       Thread thread = new Thread(participant, "participant-" + behaviour.name());
       thread.setUncaughtExceptionHandler(
-          (t, e) -> LOG.error("Simulated participant {} stopped: {}", behaviour.name(), e, e));
-      participants.add(participant);
-      threads.add(thread);
+          (t, e) -> {
+            // Runs on the dying thread before it ends, so health() never sees it dead without
+            // its reason.
+            failures.put(behaviour.name(), FailureSummary.of(e).oneLine());
+            LOG.error(
+                "Simulated participant {} stopped and is not restarted; its commands wait"
+                    + " unanswered and /health/ready answers 503: {}",
+                behaviour.name(),
+                e,
+                e);
+          });
+      running.add(new Running(behaviour.name(), participant, thread));
     }
-    threads.forEach(Thread::start);
+    running.forEach(r -> r.thread().start());
     LOG.info(
         "Simulated participants running: {} ({})",
         enabled.stream().map(ParticipantBehaviour::name).toList(),
         config.participants());
-    return new SimulatedParticipants(participants, threads, counters);
+    return new SimulatedParticipants(running, failures, counters);
+  }
+
+  /** Each participant's state now, in start order. */
+  public List<ParticipantHealth> health() {
+    List<ParticipantHealth> result = new ArrayList<>();
+    for (Running r : running) {
+      String failure = failures.get(r.name());
+      if (failure != null) {
+        result.add(ParticipantHealth.failed(r.name(), failure));
+      } else if (r.thread().isAlive()) {
+        result.add(ParticipantHealth.running(r.name()));
+      } else if (closing) {
+        result.add(ParticipantHealth.stopped(r.name()));
+      } else {
+        // The loop returns without an exception only when stopped or interrupted.
+        result.add(
+            ParticipantHealth.failed(
+                r.name(), "its thread was interrupted and ended while the instance runs"));
+      }
+    }
+    return result;
   }
 
   /** What the participants did so far: commands per participant and verdict. */
@@ -105,10 +144,11 @@ public final class SimulatedParticipants implements AutoCloseable {
 
   @Override
   public void close() {
-    participants.forEach(SimulatedParticipant::stop);
-    for (Thread thread : threads) {
+    closing = true;
+    running.forEach(r -> r.participant().stop());
+    for (Running r : running) {
       try {
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        r.thread().join(TimeUnit.SECONDS.toMillis(30));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -226,5 +227,29 @@ class ConfigLoaderTest {
     assertThat(config.pluginPath()).contains(Path.of("/opt/sagaflow/plugins"));
     assertThat(ConfigLoader.load(Map.of(), Map.of()).pluginPath()).isEmpty();
     assertThat(ConfigLoader.load(Map.of(), Map.of()).participants().disabled()).isEmpty();
+  }
+
+  @Test
+  void shouldTolerateThreeThreadReplacementsInFiveMinutesByDefaultAndTakeOtherBounds() {
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).health())
+        .isEqualTo(new HealthConfig(3, Duration.ofMinutes(5)));
+
+    SagaflowConfig config =
+        ConfigLoader.load(
+            Map.of("SAGA_HEALTH_THREAD_REPLACEMENTS_MAX", "1"),
+            Map.of("saga.health.thread.replacements.window.seconds", "30"));
+
+    assertThat(config.health()).isEqualTo(new HealthConfig(1, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void shouldRefuseAnEmptyReplacementWindowNamingTheSetting() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(), Map.of("saga.health.thread.replacements.window.seconds", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("saga.health.thread.replacements.window.seconds")
+        .hasMessageContaining("1 to 86400");
   }
 }
