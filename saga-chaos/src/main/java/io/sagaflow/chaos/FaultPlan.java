@@ -83,7 +83,9 @@ record FaultPlan(List<Fault> faults) {
     add(kinds, Kind.PROCESSOR_KILL, counts.processorKills());
     add(kinds, Kind.BROKER_RESTART, counts.brokerRestarts());
     add(kinds, Kind.PARTICIPANTS_KILL, counts.participantKills());
-    add(kinds, Kind.ZOMBIE, counts.zombies());
+    if (!counts.scale()) {
+      add(kinds, Kind.ZOMBIE, counts.zombies());
+    }
     Collections.shuffle(kinds, random);
     if (counts.scale()) {
       // Spread over the run in order, so instances come and go while the other faults land.
@@ -92,6 +94,11 @@ record FaultPlan(List<Fault> faults) {
       // Last first, so each insert leaves the places of the earlier ones where they were.
       for (int i = steps.size() - 1; i >= 0; i--) {
         kinds.add(others * (i + 1) / (steps.size() + 1), steps.get(i));
+      }
+      // While the most processors run, so another instance takes the frozen one's partitions.
+      int mostRunning = kinds.lastIndexOf(Kind.SCALE_OUT) + 1;
+      for (int i = 0; i < counts.zombies(); i++) {
+        kinds.add(mostRunning, Kind.ZOMBIE);
       }
     }
     List<Fault> faults = new ArrayList<>();

@@ -62,6 +62,17 @@ class FaultPlanTest {
   }
 
   @Test
+  void shouldFreezeAZombieWhileTheMostProcessorsRun() {
+    FaultPlan plan = FaultPlan.draw(42, FULL, MIN, MAX, ZOMBIE);
+
+    assertThat(plan.faults())
+        .extracting(Fault::kind)
+        .filteredOn(k -> k != Kind.PROCESSOR_KILL && k != Kind.BROKER_RESTART)
+        .filteredOn(k -> k != Kind.PARTICIPANTS_KILL)
+        .containsExactly(Kind.SCALE_OUT, Kind.SCALE_OUT, Kind.ZOMBIE, Kind.SCALE_IN, Kind.SCALE_IN);
+  }
+
+  @Test
   void shouldScaleEvenWithoutOtherFaults() {
     FaultPlan plan = FaultPlan.draw(1, new Counts(0, 0, 0, 0, true), MIN, MAX, ZOMBIE);
 
