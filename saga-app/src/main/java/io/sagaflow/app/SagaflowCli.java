@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       KafkaCommand.class,
       RegistryCommand.class,
-      FixtureCommand.class
+      FixtureCommand.class,
+      ParticipantsCommand.class
     })
 public final class SagaflowCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
