@@ -6,13 +6,18 @@ import io.sagaflow.chaos.Violation.Kind;
 import io.sagaflow.engine.SagaStatus;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Judges what the verifier read: pure, so every rule is tested without a broker. */
 final class Verification {
+  /** Sagas whose committed record the report tells, at most. */
+  static final int STORIES = 3;
+
   private static final List<SagaStatus> ENDS =
       List.of(SagaStatus.COMPLETED, SagaStatus.COMPENSATED, SagaStatus.FAILED, SagaStatus.STUCK);
 
@@ -21,17 +26,20 @@ final class Verification {
   static VerificationReport judge(Observations seen) {
     List<Violation> violations = new ArrayList<>();
     List<String> figures = new ArrayList<>();
-    sagas(seen, figures, violations);
-    commands(seen, figures, violations);
+    Set<String> suspects = new LinkedHashSet<>();
+    sagas(seen, figures, violations, suspects);
+    commands(seen, figures, violations, suspects);
     deadLetters(seen, figures, violations);
     transactions(seen, figures, violations);
-    state(seen, figures, violations);
+    state(seen, figures, violations, suspects);
     seen.missingTopics()
         .forEach(t -> violations.add(new Violation(Kind.TOPIC_MISSING, t + " does not exist")));
-    return new VerificationReport(figures, violations);
+    return new VerificationReport(
+        figures, violations, suspects.stream().limit(STORIES).toList(), Map.of());
   }
 
-  private static void sagas(Observations seen, List<String> figures, List<Violation> violations) {
+  private static void sagas(
+      Observations seen, List<String> figures, List<Violation> violations, Set<String> suspects) {
     Map<SagaStatus, Integer> ended = new EnumMap<>(SagaStatus.class);
     Map<SagaStatus, Integer> predicted = new EnumMap<>(SagaStatus.class);
     int lost = 0;
@@ -45,12 +53,14 @@ final class Verification {
       if (track.isEmpty()) {
         lost++;
         violations.add(new Violation(Kind.LOST, id + " has no committed event on saga.events"));
+        suspects.add(id);
         continue;
       }
       SagaTrack t = track.get();
       ended.merge(t.status(), 1, Integer::sum);
       if (t.terminalEvents() > 1) {
         twice++;
+        suspects.add(id);
         violations.add(
             new Violation(
                 Kind.FINISHED_TWICE, id + " has " + t.terminalEvents() + " terminal events"));
@@ -58,14 +68,17 @@ final class Verification {
       if (!t.status().isTerminal() && t.status() != SagaStatus.STUCK) {
         lost++;
         violations.add(new Violation(Kind.LOST, id + " never finished: last status " + t.status()));
+        suspects.add(id);
         continue;
       }
       if (t.status() == SagaStatus.STUCK && t.stuckReason().isEmpty()) {
         lost++;
+        suspects.add(id);
         violations.add(new Violation(Kind.STUCK_WITHOUT_REASON, id + " is STUCK without a reason"));
       }
       if (t.status() != expected) {
         wrong++;
+        suspects.add(id);
         violations.add(
             new Violation(
                 Kind.WRONG_OUTCOME,
@@ -109,9 +122,10 @@ final class Verification {
   }
 
   private static void commands(
-      Observations seen, List<String> figures, List<Violation> violations) {
+      Observations seen, List<String> figures, List<Violation> violations, Set<String> suspects) {
     CommandLedger commands = seen.commands();
     Map<String, List<CommandCopy>> duplicates = commands.duplicates();
+    duplicates.values().forEach(copies -> suspects.add(copies.get(0).sagaId()));
     duplicates.forEach(
         (id, copies) ->
             violations.add(
@@ -176,7 +190,8 @@ final class Verification {
                         p + " stayed open for " + seen.openBound().toSeconds() + " s")));
   }
 
-  private static void state(Observations seen, List<String> figures, List<Violation> violations) {
+  private static void state(
+      Observations seen, List<String> figures, List<Violation> violations, Set<String> suspects) {
     int missing = 0;
     int disagree = 0;
     for (StartedSaga saga : seen.sagas()) {
@@ -188,12 +203,14 @@ final class Verification {
       SagaStatus stored = seen.stored().get(saga.sagaId());
       if (stored == null) {
         missing++;
+        suspects.add(saga.sagaId());
         violations.add(
             new Violation(
                 Kind.STATE_MISSING,
                 saga.sagaId() + " has events (" + fromEvents + ") but no saga-state record"));
       } else if (stored != fromEvents) {
         disagree++;
+        suspects.add(saga.sagaId());
         violations.add(
             new Violation(
                 Kind.STATE_DISAGREES,

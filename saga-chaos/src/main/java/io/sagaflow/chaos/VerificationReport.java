@@ -11,8 +11,14 @@ import java.util.Map;
  *
  * @param figures one line per figure, for people and for docs/reliability.md
  * @param violations every rule broken, in the order checked
+ * @param suspects the first few sagas a violation names, whose record is worth reading
+ * @param stories for suspects, the committed events, commands and replies in time order
  */
-public record VerificationReport(List<String> figures, List<Violation> violations) {
+public record VerificationReport(
+    List<String> figures,
+    List<Violation> violations,
+    List<String> suspects,
+    Map<String, List<String>> stories) {
   /** Violations of one kind printed before the rest are summed up as a count. */
   static final int SHOWN_PER_KIND = 20;
 
@@ -20,6 +26,13 @@ public record VerificationReport(List<String> figures, List<Violation> violation
   public VerificationReport {
     figures = List.copyOf(figures);
     violations = List.copyOf(violations);
+    suspects = List.copyOf(suspects);
+    stories = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stories));
+  }
+
+  /** This report with the suspects' stories told. */
+  VerificationReport withStories(Map<String, List<String>> told) {
+    return new VerificationReport(figures, violations, suspects, told);
   }
 
   /** True when no rule was broken. */
@@ -52,6 +65,11 @@ public record VerificationReport(List<String> figures, List<Violation> violation
           if (n > SHOWN_PER_KIND) {
             out.println("  " + kind + ": ... and " + (n - SHOWN_PER_KIND) + " more");
           }
+        });
+    stories.forEach(
+        (sagaId, lines) -> {
+          out.println("verifier  the committed record of " + sagaId + " (UTC):");
+          lines.forEach(line -> out.println("  " + line));
         });
     out.flush();
   }

@@ -109,20 +109,31 @@ public final class Verifier {
         });
     Map<String, SagaStatus> stored = storedStatuses(settings, schemas, lastState, changelog);
 
-    return Verification.judge(
-        new Observations(
-            settings.sagas(),
-            predicted,
-            events,
-            commands,
-            deadLetters,
-            settings.expectedDeadLetters(),
-            stored,
-            lastState.size(),
-            open,
-            settings.openTransactionBound(),
-            ongoing,
-            missing));
+    VerificationReport report =
+        Verification.judge(
+            new Observations(
+                settings.sagas(),
+                predicted,
+                events,
+                commands,
+                deadLetters,
+                settings.expectedDeadLetters(),
+                stored,
+                lastState.size(),
+                open,
+                settings.openTransactionBound(),
+                ongoing,
+                missing));
+    if (report.suspects().isEmpty()) {
+      return report;
+    }
+    return report.withStories(
+        SagaStories.tell(
+                reader,
+                schemas,
+                SagaTopics.commandTopics(modules.registry()),
+                new java.util.LinkedHashSet<>(report.suspects()))
+            .lines());
   }
 
   private static Map<String, SagaStatus> predict(VerifierSettings settings, SagaModules modules) {

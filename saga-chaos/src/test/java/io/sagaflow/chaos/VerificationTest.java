@@ -43,6 +43,7 @@ class VerificationTest {
     VerificationReport report = judge(1);
 
     assertThat(report.violations()).isEmpty();
+    assertThat(report.suspects()).isEmpty();
     assertThat(report.figures())
         .containsExactly(
             "sagas 2 | completed 1 | compensated 1 | failed 0 | stuck 0 | unfinished 0 | lost 0",
@@ -105,6 +106,7 @@ class VerificationTest {
                 "a ended STUCK, the seed predicts COMPLETED (stuck: capture-payment out of"
                     + " attempts)"));
     assertThat(report.figures().get(1)).endsWith("sagas not as predicted 1");
+    assertThat(report.suspects()).containsExactly("a");
   }
 
   @Test

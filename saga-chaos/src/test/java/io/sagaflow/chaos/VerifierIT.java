@@ -174,6 +174,11 @@ class VerifierIT {
         .satisfies(
             v -> assertThat(v.detail()).contains(waiting.sagaId()).contains("last status RUNNING"));
     assertThat(report.figures()).anySatisfy(f -> assertThat(f).contains("lost 1"));
+    // And it tells that saga's committed record: started, one command, no reply
+    assertThat(report.stories().get(waiting.sagaId()))
+        .anySatisfy(line -> assertThat(line).contains("event   SAGA_STARTED"))
+        .anySatisfy(line -> assertThat(line).contains("command ACTION"))
+        .noneSatisfy(line -> assertThat(line).contains("reply"));
   }
 
   private VerificationReport verify(List<StartedSaga> sagas) throws InterruptedException {
