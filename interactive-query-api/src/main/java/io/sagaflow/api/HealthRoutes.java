@@ -113,6 +113,9 @@ final class HealthRoutes {
           + " and will not recover by itself; /health/live fails too, so the instance gets"
           + " restarted.";
     }
+    if (state == KafkaStreams.State.PENDING_SHUTDOWN || state == KafkaStreams.State.NOT_RUNNING) {
+      return "Kafka Streams is " + state + ": the processor is closing or closed.";
+    }
     return "Kafka Streams is " + state + ", not RUNNING.";
   }
 }

@@ -19,8 +19,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  *
  * <p>The window must hold {@code max + 1} turns of such a loop, and a turn is slow: the dead
  * thread's consumer does not leave the group, so its replacement's rebalance waits until the dead
- * member's session times out ({@code session.timeout.ms}, 45 s by default). Measured here: one
- * replacement every 45-50 s, hence the default of 3 within 5 minutes.
+ * member's session times out ({@code session.timeout.ms}, 45 s by default). Measured on the
+ * embedded broker: one replacement about every 45 s, hence the default of 3 within 5 minutes.
  *
  * <p>Wrap the processor's handler with {@link #counting} before Kafka Streams starts. Thread-safe:
  * stream threads record, HTTP threads and the metrics scrape read.
