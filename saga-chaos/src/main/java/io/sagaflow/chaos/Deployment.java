@@ -1,7 +1,6 @@
 package io.sagaflow.chaos;
 
 import io.sagaflow.embedded.kafka.FreePorts;
-import io.sagaflow.topology.SagaTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,23 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The deployment under test, every part a process of its own from sagaflow.jar: the broker ({@code
@@ -45,7 +34,7 @@ final class Deployment {
   private final ChildProcess registry;
   private final ChildProcess participants;
   private final List<Processor> processors = new ArrayList<>();
-  private Optional<Admin> admin = Optional.empty();
+  private final Set<Integer> retired = new HashSet<>();
 
   /** A processor and its data directory, which holds its static group member id. */
   record Processor(int number, ChildProcess process, Path dataDir) {}
@@ -120,6 +109,16 @@ final class Deployment {
     return List.copyOf(processors);
   }
 
+  /** Marks {@code processor} as stopped on purpose, so its absence is no finding. */
+  void retire(Processor processor) {
+    retired.add(processor.number());
+  }
+
+  /** The processors that should be running: all but the retired. */
+  List<Processor> serving() {
+    return processors.stream().filter(p -> !retired.contains(p.number())).toList();
+  }
+
   /** The processors running now. */
   List<Processor> running() {
     return processors.stream().filter(p -> p.process().isAlive()).toList();
@@ -160,63 +159,6 @@ final class Deployment {
     return processor;
   }
 
-  /**
-   * The saga.events partitions whose inputs {@code processor} owns now, as the group coordinator
-   * assigned them; empty when it holds none or the group cannot be described.
-   */
-  Set<Integer> partitionsOf(Processor processor) throws InterruptedException {
-    Path file = processor.dataDir().resolve("instance.id");
-    try {
-      String instanceId = Files.readString(file, StandardCharsets.UTF_8).strip();
-      ConsumerGroupDescription group =
-          admin()
-              .describeConsumerGroups(List.of(APPLICATION_ID))
-              .describedGroups()
-              .get(APPLICATION_ID)
-              .get(30, TimeUnit.SECONDS);
-      Set<Integer> partitions = new HashSet<>();
-      for (MemberDescription member : group.members()) {
-        // Kafka Streams appends the thread's index to the configured instance id.
-        if (member.groupInstanceId().filter(id -> id.startsWith(instanceId)).isPresent()) {
-          for (TopicPartition p : member.assignment().topicPartitions()) {
-            if (p.topic().equals(SagaTopics.REQUESTS) || p.topic().equals(SagaTopics.REPLIES)) {
-              partitions.add(p.partition());
-            }
-          }
-        }
-      }
-      return partitions;
-    } catch (IOException | ExecutionException | TimeoutException e) {
-      return Set.of();
-    }
-  }
-
-  /** The end (high watermark) of each saga.events partition now. */
-  Map<Integer, Long> eventEnds() throws InterruptedException {
-    try {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin()
-          .describeTopics(List.of(SagaTopics.EVENTS))
-          .allTopicNames()
-          .get(60, TimeUnit.SECONDS)
-          .get(SagaTopics.EVENTS)
-          .partitions()
-          .forEach(
-              p ->
-                  latest.put(
-                      new TopicPartition(SagaTopics.EVENTS, p.partition()), OffsetSpec.latest()));
-      Map<Integer, Long> ends = new HashMap<>();
-      admin()
-          .listOffsets(latest)
-          .all()
-          .get(60, TimeUnit.SECONDS)
-          .forEach((p, info) -> ends.put(p.partition(), info.offset()));
-      return ends;
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Could not read the ends of " + SagaTopics.EVENTS, e);
-    }
-  }
-
   /** Lines with " ERROR " in each part's log: what a user watching it would take for failure. */
   Map<String, Long> errorLines() {
     Map<String, Long> counts = new LinkedHashMap<>();
@@ -236,7 +178,6 @@ final class Deployment {
 
   /** Stops everything cleanly, participants and processors first, the broker last. */
   void stop() throws InterruptedException {
-    admin.ifPresent(Admin::close);
     participants.stop(STOP_GRACE_SECONDS);
     for (Processor processor : processors) {
       processor.process().stop(STOP_GRACE_SECONDS);
@@ -253,20 +194,6 @@ final class Deployment {
     }
     registry.kill();
     broker.kill();
-  }
-
-  private Admin admin() {
-    if (admin.isEmpty()) {
-      admin =
-          Optional.of(
-              Admin.create(
-                  Map.of(
-                      AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                      bootstrapServers(),
-                      AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                      "60000")));
-    }
-    return admin.get();
   }
 
   private List<String> processorCommand(Path dataDir) {

@@ -22,10 +22,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * The committed record of a few sagas told in time order: their events, the commands sent for them
- * and the replies that came back. What a person needs to tell a processor bug from a fault that
- * legitimately changed an outcome (a participant down past a step's timeout), without a broker tool
- * at hand.
+ * The committed record of a few sagas told in time order: their events, the commands sent for them,
+ * the replies that came back and their dead letters. What a person needs to tell a processor bug
+ * from a fault that legitimately changed an outcome (a participant down past a step's timeout),
+ * without a broker tool at hand.
  */
 final class SagaStories {
   private static final DateTimeFormatter TIME =
@@ -116,6 +116,24 @@ final class SagaStories {
                       }
                       l.add(new Line(r.timestamp(), text));
                     }));
+    reader.read(
+        SagaTopics.DLQ,
+        r ->
+            stories
+                .of(r)
+                .ifPresent(
+                    l ->
+                        l.add(
+                            new Line(
+                                r.timestamp(),
+                                String.format(
+                                    Locale.ROOT,
+                                    "dead    %-28s from %s-%s@%s  (%s)",
+                                    header(r, SagaHeaders.SAGA_DLQ_REASON),
+                                    header(r, SagaHeaders.SAGA_DLQ_SOURCE_TOPIC),
+                                    header(r, SagaHeaders.SAGA_DLQ_SOURCE_PARTITION),
+                                    header(r, SagaHeaders.SAGA_DLQ_SOURCE_OFFSET),
+                                    where(r))))));
     return stories;
   }
 

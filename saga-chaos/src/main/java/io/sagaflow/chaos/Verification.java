@@ -29,7 +29,7 @@ final class Verification {
     Set<String> suspects = new LinkedHashSet<>();
     sagas(seen, figures, violations, suspects);
     commands(seen, figures, violations, suspects);
-    deadLetters(seen, figures, violations);
+    deadLetters(seen, figures, violations, suspects);
     transactions(seen, figures, violations);
     state(seen, figures, violations, suspects);
     seen.missingTopics()
@@ -148,7 +148,7 @@ final class Verification {
   }
 
   private static void deadLetters(
-      Observations seen, List<String> figures, List<Violation> violations) {
+      Observations seen, List<String> figures, List<Violation> violations, Set<String> suspects) {
     long total = seen.deadLetters().total();
     figures.add(
         String.format(
@@ -158,6 +158,11 @@ final class Verification {
             seen.expectedDeadLetters(),
             total == 0 ? "" : " by reason " + seen.deadLetters().byReason()));
     if (total != seen.expectedDeadLetters()) {
+      // A dead letter about one of the run's own sagas is one no injected bad input explains.
+      seen.sagas().stream()
+          .map(StartedSaga::sagaId)
+          .filter(seen.deadLetters().sagaIds()::contains)
+          .forEach(suspects::add);
       violations.add(
           new Violation(
               Kind.DEAD_LETTERS,

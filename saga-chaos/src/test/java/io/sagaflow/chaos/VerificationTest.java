@@ -141,13 +141,19 @@ class VerificationTest {
   void shouldFailWhenDeadLettersAreNotTheInjectedBadInputs() {
     finished("a", SagaStatus.COMPLETED, SagaEventType.SAGA_COMPLETED);
     deadLetter("DESERIALIZATION_FAILED");
-    deadLetter("PROCESSING_FAILED");
+    RecordHeaders aboutA = new RecordHeaders();
+    aboutA.add("saga_dlq_reason", bytes("AFTER_END"));
+    aboutA.add("ce_subject", bytes("a"));
+    deadLetters.add(record("saga.dlq", aboutA));
 
-    assertThat(judge(1).violations(Violation.Kind.DEAD_LETTERS))
+    VerificationReport report = judge(1);
+
+    assertThat(report.violations(Violation.Kind.DEAD_LETTERS))
         .extracting(Violation::detail)
         .containsExactly(
             "saga.dlq holds 2 committed dead letters, the run injected 1 bad inputs"
-                + " ({DESERIALIZATION_FAILED=1, PROCESSING_FAILED=1})");
+                + " ({AFTER_END=1, DESERIALIZATION_FAILED=1})");
+    assertThat(report.suspects()).as("the saga a dead letter names").containsExactly("a");
   }
 
   @Test
