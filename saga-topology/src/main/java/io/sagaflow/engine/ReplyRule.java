@@ -1,6 +1,8 @@
 package io.sagaflow.engine;
 
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Classifies a participant's reply against the saga's state (unknown step, foreign command id,
@@ -71,6 +73,75 @@ final class ReplyRule {
     Progress.advance(run);
     return run.applied();
   }
+
+  /**
+   * Classifies a reply that reaches a saga after its end as a repeat when it answers an attempt the
+   * saga already settled the way the reply says: a participant that redelivers its replies (a
+   * restart before its consumer committed) must not fill the dead-letter topic. A reply to an older
+   * attempt is stale, as it would be before the end. Anything else (a reply that contradicts what
+   * the saga recorded, or to a command never sent) is left to the caller: dead-lettered as
+   * AFTER_END, because an operator has to look at it.
+   */
+  static <D> Optional<Decision<D>> repeatAfterEnd(
+      SagaDefinition<D> def, SagaState<D> state, SagaInput.StepReply reply) {
+    Optional<Integer> index = def.indexOf(reply.step());
+    Optional<CommandKind> kind = kindOf(state.sagaId(), reply);
+    if (index.isEmpty() || kind.isEmpty()) {
+      return Optional.empty();
+    }
+    StepState step = state.steps().get(index.get());
+    CommandKind commandKind = kind.get();
+    int current = step.attemptOf(commandKind);
+    String what =
+        "reply to step '"
+            + reply.step()
+            + "' attempt "
+            + reply.attempt()
+            + " ("
+            + commandKind
+            + ") after saga '"
+            + state.sagaId()
+            + "' ended "
+            + state.status();
+    if (reply.attempt() < current) {
+      return Optional.of(
+          Decision.unchanged(
+              InputVerdict.STALE_ATTEMPT, what + ": superseded by attempt " + current));
+    }
+    if (reply.attempt() == current && recorded(step, commandKind, reply)) {
+      return Optional.of(
+          Decision.unchanged(
+              InputVerdict.DUPLICATE, what + ": already applied; step is " + step.status()));
+    }
+    return Optional.empty();
+  }
+
+  /** True when the step's record says its current attempt of {@code kind} ended as the reply. */
+  private static boolean recorded(StepState step, CommandKind kind, SagaInput.StepReply reply) {
+    Outcome outcome = reply.outcome();
+    if (outcome instanceof Outcome.Succeeded) {
+      return kind == CommandKind.ACTION
+          ? ACTION_SUCCEEDED.contains(step.status())
+          : step.status() == StepStatus.COMPENSATED;
+    }
+    String code =
+        outcome instanceof Outcome.BusinessFailure business
+            ? business.code()
+            : ((Outcome.RetriableFailure) outcome).code();
+    return step.lastError()
+        .filter(e -> e.kind() == kind && e.attempt() == reply.attempt() && e.code().equals(code))
+        .isPresent();
+  }
+
+  /** The statuses a step can only reach after its action succeeded. */
+  private static final Set<StepStatus> ACTION_SUCCEEDED =
+      EnumSet.of(
+          StepStatus.SUCCEEDED,
+          StepStatus.COMPENSATING,
+          StepStatus.COMPENSATION_RETRY_SCHEDULED,
+          StepStatus.COMPENSATED,
+          StepStatus.COMPENSATION_FAILED,
+          StepStatus.COMPENSATION_SKIPPED);
 
   private static Optional<CommandKind> kindOf(String sagaId, SagaInput.StepReply reply) {
     for (CommandKind kind : CommandKind.values()) {

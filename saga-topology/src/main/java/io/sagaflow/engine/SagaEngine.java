@@ -61,6 +61,12 @@ public final class SagaEngine {
               + "; look the definition up by the state's type and version");
     }
     if (current.status().isTerminal()) {
+      if (input instanceof SagaInput.StepReply reply) {
+        Optional<Decision<D>> repeat = ReplyRule.repeatAfterEnd(def, current, reply);
+        if (repeat.isPresent()) {
+          return repeat.get();
+        }
+      }
       return Decision.unchanged(
           InputVerdict.AFTER_END,
           kind + " arrived after saga '" + current.sagaId() + "' ended " + current.status());

@@ -105,6 +105,72 @@ class InputClassificationTest {
   }
 
   @Test
+  void shouldReportRepliesRedeliveredAfterTheEndAsDuplicates() {
+    SagaTestKit<Order> kit = SagaTestKit.given(fiveSteps()).start("s-1", order());
+    kit.succeed("reserve-stock").failBusiness("charge-card", "DECLINED");
+    kit.succeed("reserve-stock").expectStatus(SagaStatus.COMPENSATED);
+    SagaState<Order> ended = kit.state();
+
+    kit.feed(success("reserve-stock", 1, CommandKind.ACTION)).expectVerdict(InputVerdict.DUPLICATE);
+    kit.feed(success("reserve-stock", 1, CommandKind.COMPENSATION))
+        .expectVerdict(InputVerdict.DUPLICATE);
+    kit.feed(
+            new SagaInput.StepReply(
+                "charge-card",
+                1,
+                Ids.commandId("s-1", "charge-card", 1, CommandKind.ACTION),
+                new Outcome.BusinessFailure("DECLINED", "declined again")))
+        .expectVerdict(InputVerdict.DUPLICATE);
+    assertThat(kit.lastDecision().reason())
+        .hasValueSatisfying(r -> assertThat(r).contains("after saga 's-1' ended COMPENSATED"));
+    assertThat(kit.lastDecision().outbound()).isEmpty();
+    assertThat(kit.state()).isEqualTo(ended);
+  }
+
+  @Test
+  void shouldDeadLetterRepliesAfterTheEndThatContradictTheRecord() {
+    SagaTestKit<Order> kit = SagaTestKit.given(fiveSteps()).start("s-1", order());
+    kit.succeed("reserve-stock").failBusiness("charge-card", "DECLINED");
+    kit.succeed("reserve-stock").expectStatus(SagaStatus.COMPENSATED);
+
+    kit.feed(success("charge-card", 1, CommandKind.ACTION)).expectVerdict(InputVerdict.AFTER_END);
+    kit.feed(
+            new SagaInput.StepReply(
+                "reserve-stock",
+                1,
+                Ids.commandId("s-1", "reserve-stock", 1, CommandKind.COMPENSATION),
+                new Outcome.RetriableFailure("BUSY", "not the recorded outcome")))
+        .expectVerdict(InputVerdict.AFTER_END);
+    kit.feed(success("create-shipment", 1, CommandKind.ACTION))
+        .expectVerdict(InputVerdict.AFTER_END);
+    kit.feed(success("no-such-step", 1, CommandKind.ACTION)).expectVerdict(InputVerdict.AFTER_END);
+    kit.feed(
+            new SagaInput.StepReply(
+                "reserve-stock", 1, UUID.randomUUID(), Outcome.Succeeded.empty()))
+        .expectVerdict(InputVerdict.AFTER_END);
+  }
+
+  @Test
+  void shouldReportAReplyToASupersededAttemptAfterTheEndAsStale() {
+    SagaTestKit<Order> kit =
+        SagaTestKit.given(fiveSteps()).start("s-1", order()).succeed("reserve-stock");
+    kit.failRetriably("charge-card", "BUSY").advance(Duration.ofSeconds(1));
+    kit.succeed("charge-card").succeed("create-shipment").succeed("notify-customer");
+    kit.succeed("close-order").expectStatus(SagaStatus.COMPLETED);
+
+    kit.feed(success("charge-card", 1, CommandKind.ACTION))
+        .expectVerdict(InputVerdict.STALE_ATTEMPT);
+    kit.feed(success("charge-card", 2, CommandKind.ACTION)).expectVerdict(InputVerdict.DUPLICATE);
+    kit.feed(
+            new SagaInput.StepReply(
+                "charge-card",
+                1,
+                Ids.commandId("s-1", "charge-card", 1, CommandKind.ACTION),
+                new Outcome.RetriableFailure("BUSY", "redelivered")))
+        .expectVerdict(InputVerdict.STALE_ATTEMPT);
+  }
+
+  @Test
   void shouldReportAStartForAnExistingSagaAsDuplicate() {
     SagaTestKit<Order> kit = SagaTestKit.given(fiveSteps()).start("s-1", order());
 

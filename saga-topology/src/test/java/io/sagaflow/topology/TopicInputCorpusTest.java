@@ -350,6 +350,23 @@ class TopicInputCorpusTest {
   }
 
   @org.junit.jupiter.api.Test
+  void repliesRedeliveredAfterTheEndAreCountedNotDeadLettered() {
+    try (SagaDriver saga = new SagaDriver()) {
+      saga.start(VICTIM);
+      Command reserve = saga.onlyCommand(INVENTORY);
+      saga.failBusiness(reserve, "OUT_OF_STOCK");
+      assertThat(saga.status(VICTIM)).isEqualTo("COMPENSATED");
+
+      // A participant restarted before committing its offsets answers the same command again
+      saga.failBusiness(reserve, "OUT_OF_STOCK");
+
+      assertThat(saga.counters.get("input.DUPLICATE")).isEqualTo(1);
+      assertThat(saga.deadLetters()).isEmpty();
+      assertThat(saga.status(VICTIM)).isEqualTo("COMPENSATED");
+    }
+  }
+
+  @org.junit.jupiter.api.Test
   void repliesAfterTheEndAreDeadLettered() {
     try (SagaDriver saga = new SagaDriver()) {
       saga.start(VICTIM);
