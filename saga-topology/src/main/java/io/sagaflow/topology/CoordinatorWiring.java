@@ -24,7 +24,8 @@ record CoordinatorWiring(
     List<String> inputTopics,
     Duration catchUpLimit,
     int busyThreshold,
-    Duration busyLimit) {
+    Duration busyLimit,
+    Duration stallThreshold) {
 
   CoordinatorWiring {
     commandSinks = Map.copyOf(commandSinks);

@@ -52,7 +52,10 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     this.context = context;
     this.stateStore = context.getStateStore(wiring.stateStore());
     this.writer = new DecisionWriter(context, wiring, states);
-    TimerFiring timers = new TimerFiring(context, wiring, definitions, states, writer);
+    Stalls stalls =
+        new Stalls(
+            context.taskId().toString(), wiring.punctuationInterval(), wiring.stallThreshold());
+    TimerFiring timers = new TimerFiring(context, wiring, definitions, states, writer, stalls);
     this.catchUp = InputCatchUp.start(context, wiring.inputTopics(), wiring.catchUpLimit());
     // Wall-clock time: timeouts must fire even when no input arrives on the partition, which
     // stream time (driven by input timestamps) would not guarantee.
@@ -60,6 +63,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
         wiring.punctuationInterval(),
         PunctuationType.WALL_CLOCK_TIME,
         now -> {
+          stalls.scanned(now);
           if (catchUp.caughtUp(now)) {
             timers.fireDue(now);
           }

@@ -93,7 +93,8 @@ public final class SagaTopology {
             List.of(SagaTopics.REQUESTS, SagaTopics.REPLIES),
             settings.catchUpLimit(),
             settings.busyThreshold(),
-            settings.busyLimit());
+            settings.busyLimit(),
+            settings.stallThreshold());
 
     Topology topology = new Topology();
     topology.addSource(
@@ -207,6 +208,9 @@ public final class SagaTopology {
    * @param busyThreshold how many sagas of one task waiting on participants make it busy, so that
    *     its step timeouts wait instead of firing (see {@link BusyTimeouts}); zero never holds them
    * @param busyLimit how long past its due time, at most, a busy task holds a timeout
+   * @param stallThreshold how much longer than the scan interval a gap between two timer scans must
+   *     be to count as a stall that action and compensation timeouts do not count (see {@link
+   *     Stalls}); zero counts none, for test drivers whose clock jumps
    */
   public record Settings(
       SchemaRegistry schemaRegistry,
@@ -217,7 +221,8 @@ public final class SagaTopology {
       int timerBudget,
       Duration catchUpLimit,
       int busyThreshold,
-      Duration busyLimit) {
+      Duration busyLimit,
+      Duration stallThreshold) {
     /** Default scan interval: timers fire at most this late. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofMillis(200);
 
@@ -232,6 +237,9 @@ public final class SagaTopology {
 
     /** Default longest hold of a timeout past its due time while its task is busy. */
     public static final Duration DEFAULT_BUSY_LIMIT = Duration.ofMinutes(5);
+
+    /** Default gap beyond the scan interval that counts as a stall. */
+    public static final Duration DEFAULT_STALL_THRESHOLD = Duration.ofSeconds(2);
 
     /** Rejects missing parts and non-positive limits. */
     public Settings {
@@ -256,6 +264,10 @@ public final class SagaTopology {
       if (busyLimit.isNegative()) {
         throw new IllegalArgumentException("busyLimit must not be negative");
       }
+      Objects.requireNonNull(stallThreshold, "stallThreshold");
+      if (stallThreshold.isNegative()) {
+        throw new IllegalArgumentException("stallThreshold must not be negative");
+      }
     }
 
     /** Settings with the default timer interval, budget and catch-up limit, for a real broker. */
@@ -270,7 +282,8 @@ public final class SagaTopology {
           DEFAULT_TIMER_BUDGET,
           DEFAULT_CATCH_UP_LIMIT,
           DEFAULT_BUSY_THRESHOLD,
-          DEFAULT_BUSY_LIMIT);
+          DEFAULT_BUSY_LIMIT,
+          DEFAULT_STALL_THRESHOLD);
     }
   }
 }

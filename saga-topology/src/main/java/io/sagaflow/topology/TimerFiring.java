@@ -46,14 +46,17 @@ final class TimerFiring {
   private final KeyValueStore<String, SagaStateRecord> stateStore;
   private final KeyValueStore<Bytes, byte[]> timerStore;
   private final BusyTimeouts busy;
+  private final Stalls stalls;
 
   TimerFiring(
       ProcessorContext<String, Object> context,
       CoordinatorWiring wiring,
       DefinitionResolver definitions,
       StateCodec states,
-      DecisionWriter writer) {
+      DecisionWriter writer,
+      Stalls stalls) {
     this.context = context;
+    this.stalls = stalls;
     this.wiring = wiring;
     this.definitions = definitions;
     this.states = states;
@@ -112,14 +115,18 @@ final class TimerFiring {
       wiring.counters().increment(SagaMetric.TIMER, "stale");
       return;
     }
-    Optional<Instant> hold = busy.holdUntil(timer.get(), now);
-    if (hold.isPresent()) {
-      Timer t = timer.get();
-      timerStore.put(
-          TimerKeys.of(
-              new Timer(t.sagaId(), t.timerId(), t.kind(), t.step(), t.attempt(), hold.get())),
-          new byte[0]);
-      wiring.counters().increment(SagaMetric.TIMER, "held");
+    Timer t = timer.get();
+    Optional<Instant> stalled =
+        t.step()
+            .flatMap(definition::indexOf)
+            .flatMap(i -> stalls.holdUntil(t, definition.steps().get(i).timeout(), now));
+    if (stalled.isPresent()) {
+      hold(t, stalled.get(), "stalled");
+      return;
+    }
+    Optional<Instant> busyHold = busy.holdUntil(t, now);
+    if (busyHold.isPresent()) {
+      hold(t, busyHold.get(), "held");
       return;
     }
     Decision<D> decision =
@@ -129,6 +136,14 @@ final class TimerFiring {
     if (decision.verdict() == InputVerdict.APPLIED) {
       writer.write(Optional.of(stored), decision, now);
     }
+  }
+
+  /** Moves a due timer in the timer store only; see {@link BusyTimeouts} for why that is enough. */
+  private void hold(Timer t, Instant until, String counter) {
+    timerStore.put(
+        TimerKeys.of(new Timer(t.sagaId(), t.timerId(), t.kind(), t.step(), t.attempt(), until)),
+        new byte[0]);
+    wiring.counters().increment(SagaMetric.TIMER, counter);
   }
 
   private void deadLetter(String sagaId, UUID timerId, Instant now, Exception e) {

@@ -81,6 +81,7 @@ class DecisionWriterTest {
             List.of(SagaTopics.REQUESTS, SagaTopics.REPLIES),
             Duration.ZERO,
             0,
+            Duration.ZERO,
             Duration.ZERO);
     return new DecisionWriter(context, wiring, new StateCodec(data));
   }

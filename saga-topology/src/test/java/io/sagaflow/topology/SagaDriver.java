@@ -102,6 +102,14 @@ final class SagaDriver implements AutoCloseable {
    * timeouts while {@code busyThreshold} sagas wait on participants (0: never).
    */
   SagaDriver(SagaRegistry registry, int timerBudget, int busyThreshold) {
+    this(registry, timerBudget, busyThreshold, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #SagaDriver(SagaRegistry, int, int)}, and a jump of the wall clock longer than the
+   * scan interval plus {@code stallThreshold} is a stall (zero: none is).
+   */
+  SagaDriver(SagaRegistry registry, int timerBudget, int busyThreshold, Duration stallThreshold) {
     SagaTopology.Settings settings =
         new SagaTopology.Settings(
             topologyRegistry,
@@ -112,7 +120,8 @@ final class SagaDriver implements AutoCloseable {
             timerBudget,
             Duration.ZERO,
             busyThreshold,
-            SagaTopology.Settings.DEFAULT_BUSY_LIMIT);
+            SagaTopology.Settings.DEFAULT_BUSY_LIMIT,
+            stallThreshold);
     Properties props =
         SagaStreamsConfig.create(
             Map.of(

@@ -21,7 +21,16 @@ class SagaTopologyPartsTest {
 
   private SagaTopology.Settings settings(Duration interval, int budget) {
     return new SagaTopology.Settings(
-        registry, true, letters, counters, interval, budget, Duration.ZERO, 0, Duration.ZERO);
+        registry,
+        true,
+        letters,
+        counters,
+        interval,
+        budget,
+        Duration.ZERO,
+        0,
+        Duration.ZERO,
+        Duration.ZERO);
   }
 
   @Test
@@ -33,6 +42,39 @@ class SagaTopologyPartsTest {
     assertThatThrownBy(() -> settings(null, 1))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("punctuationInterval");
+  }
+
+  @Test
+  void shouldRejectNegativeHoldSettings() {
+    Duration second = Duration.ofSeconds(1);
+    Duration minus = Duration.ofMillis(-1);
+    assertThatThrownBy(() -> holds(minus, 0, second, second))
+        .hasMessage("catchUpLimit must not be negative");
+    assertThatThrownBy(() -> holds(second, -1, second, second))
+        .hasMessage("busyThreshold must not be negative");
+    assertThatThrownBy(() -> holds(second, 0, minus, second))
+        .hasMessage("busyLimit must not be negative");
+    assertThatThrownBy(() -> holds(second, 0, second, minus))
+        .hasMessage("stallThreshold must not be negative");
+    assertThatThrownBy(() -> holds(second, 0, second, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("stallThreshold");
+    assertThat(holds(second, 0, second, Duration.ZERO).stallThreshold()).isZero();
+  }
+
+  private SagaTopology.Settings holds(
+      Duration catchUp, int busyThreshold, Duration busyLimit, Duration stallThreshold) {
+    return new SagaTopology.Settings(
+        registry,
+        true,
+        letters,
+        counters,
+        Duration.ofMillis(200),
+        1,
+        catchUp,
+        busyThreshold,
+        busyLimit,
+        stallThreshold);
   }
 
   @Test
@@ -84,6 +126,7 @@ class SagaTopologyPartsTest {
             List.of("requests", "replies"),
             Duration.ZERO,
             0,
+            Duration.ZERO,
             Duration.ZERO);
     sinks.clear();
 

@@ -188,6 +188,60 @@ class TimerFiringTest {
   }
 
   @Test
+  void shouldNotCountAStallAgainstTheTimeoutsRunningThroughIt() {
+    Duration tick = SagaTopology.Settings.DEFAULT_PUNCTUATION_INTERVAL;
+    // Given two sagas waiting on the inventory (1 s timeouts), scanned punctually for 400 ms
+    try (SagaDriver saga =
+        new SagaDriver(
+            sagas(), SagaTopology.Settings.DEFAULT_TIMER_BUDGET, 0, Duration.ofSeconds(2))) {
+      start(saga, "s0", RESERVING);
+      start(saga, "s1", RESERVING);
+      List<SagaDriver.Command> sent = saga.commands(INVENTORY);
+      saga.tick(tick);
+      saga.tick(tick);
+
+      // When the task stalls for 4.8 s (no scan: the broker is down, the commit blocks)
+      saga.tick(Duration.ofMillis(5000));
+
+      // Then their timeouts, long due on the wall clock, wait for the 0.6 s they had left
+      assertThat(saga.commands(INVENTORY)).isEmpty();
+      assertThat(saga.counters.get("timer.stalled")).isEqualTo(2);
+      saga.succeedWithoutResult(sent.get(0));
+      start(saga, "s2", RESERVING);
+      SagaDriver.Command afterTheStall = saga.onlyCommand(INVENTORY);
+      saga.tick(tick);
+      assertThat(saga.commands(INVENTORY)).isEmpty();
+      saga.tick(tick);
+
+      // And then only the unanswered one times out and compensates; the answered one completed
+      assertThat(saga.commands(INVENTORY)).hasSize(1);
+      assertThat(saga.status("s0")).isEqualTo("COMPLETED");
+      assertThat(saga.status("s1")).isEqualTo("COMPENSATING");
+
+      // And a command sent after the stall (at 5.4 s) has its whole timeout, no more
+      saga.tick(Duration.ofMillis(400));
+      assertThat(saga.commands(INVENTORY)).isEmpty();
+      saga.tick(tick);
+      assertThat(saga.commands(INVENTORY)).singleElement().isNotEqualTo(afterTheStall);
+      assertThat(saga.status("s2")).isEqualTo("COMPENSATING");
+      assertThat(saga.counters.get("timer.stalled")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void shouldFireTimeoutsAtOnceAfterAJumpOfTheClockWhenStallsAreNotCounted() {
+    try (SagaDriver saga = new SagaDriver(sagas())) {
+      start(saga, "j0", RESERVING);
+      saga.onlyCommand(INVENTORY);
+
+      saga.tick(Duration.ofMillis(5000));
+
+      assertThat(saga.commands(INVENTORY)).hasSize(1);
+      assertThat(saga.counters.get("timer.stalled")).isZero();
+    }
+  }
+
+  @Test
   void shouldFireTimeoutsAtOnceInATaskThatIsNotBusy() {
     // Given two sagas waiting, in a task that would be busy from three
     try (SagaDriver saga = new SagaDriver(sagas(), SagaTopology.Settings.DEFAULT_TIMER_BUDGET, 3)) {

@@ -73,6 +73,8 @@ public final class DrivenTopology implements AutoCloseable {
             // No broker to measure catch-up against: the driver's inputs are all there is.
             Duration.ZERO,
             0,
+            Duration.ZERO,
+            // A test's clock jumps when it says so; a jump is not a stall of the processor.
             Duration.ZERO);
     try {
       stateDir = Files.createTempDirectory(applicationId + "-");
