@@ -21,19 +21,26 @@ import org.slf4j.LoggerFactory;
  * work that was about to be done. So while a task has at least {@code threshold} sagas waiting on
  * participants (RUNNING or COMPENSATING, counted on the index, never past the threshold), a due
  * action or compensation timeout is moved to {@code limit} past its due time instead of firing. The
- * reply, when it comes, cancels it; if none comes, it fires then, busy or not. Retry back-offs and
- * deadlines are never held: they are not guesses about a participant.
+ * reply, when it comes, cancels it. If none has come by then and the task is still busy, it is
+ * moved by {@code limit} again, up to {@link #HOLDS} times {@code limit} past its due time: a burst
+ * whose backlog takes longer than one {@code limit} to work off (100,000 starts are read before the
+ * first reply, since Kafka Streams reads the older records first) still waits. Past that, or once
+ * the task is no longer busy, it fires. Retry back-offs and deadlines are never held: they are not
+ * guesses about a participant.
  *
- * <p>One move per timeout, not a re-check every few seconds: under a burst of 100,000 sagas a
- * periodic re-check re-wrote tens of thousands of timers a second and starved the inputs whose
- * replies would have released them. A held timer moves in the timer store only; the saga's state
- * keeps its due time, so the engine cancels it at its original key when the reply comes, and the
- * moved entry later fires as stale, changing nothing.
+ * <p>A few moves per timeout, {@code limit} apart, not a re-check every few seconds: under a burst
+ * of 100,000 sagas a periodic re-check re-wrote tens of thousands of timers a second and starved
+ * the inputs whose replies would have released them. A held timer moves in the timer store only;
+ * the saga's state keeps its due time, so the engine cancels it at its original key when the reply
+ * comes, and the moved entry later fires as stale, changing nothing.
  */
 final class BusyTimeouts {
   private static final Logger LOG = LoggerFactory.getLogger(BusyTimeouts.class);
   private static final Set<TimerKind> HELD =
       EnumSet.of(TimerKind.STEP_TIMEOUT, TimerKind.COMPENSATION_TIMEOUT);
+
+  /** How many times {@code limit} past its due time a busy task holds a timeout at most. */
+  static final int HOLDS = 6;
 
   private static final Set<SagaStatus> WAITING =
       EnumSet.of(SagaStatus.RUNNING, SagaStatus.COMPENSATING);
@@ -66,12 +73,17 @@ final class BusyTimeouts {
     if (!busy(now)) {
       return Optional.empty();
     }
-    Instant giveUp = timer.dueAt().plus(limit);
+    Instant giveUp = timer.dueAt().plus(limit.multipliedBy(HOLDS));
     if (!now.isBefore(giveUp)) {
       return Optional.empty();
     }
     heldSinceLastLog++;
-    return Optional.of(giveUp);
+    Instant first = timer.dueAt().plus(limit);
+    if (now.isBefore(first)) {
+      return Optional.of(first);
+    }
+    Instant again = now.plus(limit);
+    return Optional.of(again.isBefore(giveUp) ? again : giveUp);
   }
 
   /** Counts waiting sagas once per scan (a scan fires timers at one {@code now}). */

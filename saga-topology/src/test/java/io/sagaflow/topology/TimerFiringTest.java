@@ -188,6 +188,37 @@ class TimerFiringTest {
   }
 
   @Test
+  void shouldHoldTimeoutsAgainWhileTheTaskStaysBusyUpToTheLastHold() {
+    Duration limit = SagaTopology.Settings.DEFAULT_BUSY_LIMIT;
+    // Given three sagas waiting on the inventory, in a task that is busy from three
+    try (SagaDriver saga = new SagaDriver(sagas(), SagaTopology.Settings.DEFAULT_TIMER_BUDGET, 3)) {
+      for (int i = 0; i < 3; i++) {
+        start(saga, "k" + i, RESERVING);
+      }
+      assertThat(saga.commands(INVENTORY)).hasSize(3);
+
+      // When their timeouts fall due, and the task is still busy at each hold's end
+      saga.tick(ONE_STEP_TIMEOUT);
+      saga.tick(limit);
+      assertThat(saga.counters.get("timer.held")).isEqualTo(6);
+      saga.tick(limit.multipliedBy(BusyTimeouts.HOLDS - 2L));
+      saga.tick(limit.minusMillis(1));
+
+      // Then none has fired yet
+      assertThat(saga.commands(INVENTORY)).isEmpty();
+      assertThat(saga.status("k0")).isEqualTo("RUNNING");
+
+      // When the last hold ends, busy or not
+      saga.tick(Duration.ofMillis(1));
+
+      // Then they fire: a participant that never answers is noticed in the end
+      assertThat(saga.commands(INVENTORY)).hasSize(3);
+      assertThat(saga.status("k0")).isEqualTo("COMPENSATING");
+      assertThat(saga.counters.get("timer.held")).isEqualTo(9);
+    }
+  }
+
+  @Test
   void shouldNotCountAStallAgainstTheTimeoutsRunningThroughIt() {
     Duration tick = SagaTopology.Settings.DEFAULT_PUNCTUATION_INTERVAL;
     // Given two sagas waiting on the inventory (1 s timeouts), scanned punctually for 400 ms
