@@ -33,12 +33,17 @@ final class SagaProcessor implements AutoCloseable {
   private final KafkaStreams streams;
   private final SagaCounters counters;
   private final StreamThreadReplacements replacements;
+  private final RunMarker marker;
 
   private SagaProcessor(
-      KafkaStreams streams, SagaCounters counters, StreamThreadReplacements replacements) {
+      KafkaStreams streams,
+      SagaCounters counters,
+      StreamThreadReplacements replacements,
+      RunMarker marker) {
     this.streams = streams;
     this.counters = counters;
     this.replacements = replacements;
+    this.marker = marker;
   }
 
   /** Builds and starts the processor; it joins its consumer group in the background. */
@@ -65,6 +70,16 @@ final class SagaProcessor implements AutoCloseable {
               return StreamThreadExceptionResponse.REPLACE_THREAD;
             }));
     streams.setStateListener(SagaProcessor::logTransition);
+    RunMarker marker = RunMarker.in(config.dataDir());
+    if (marker.previousRunUnclean()) {
+      LOG.info(
+          "The last processor on {} did not stop cleanly (killed or crashed): without the"
+              + " checkpoint a clean stop writes, exactly-once cannot trust its local state, so it"
+              + " is removed now and every task restores from its changelogs",
+          config.dataDir());
+      streams.cleanUp();
+    }
+    marker.mark();
     streams.start();
     LOG.info(
         "Saga processor started (application.id={}, exactly_once_v2, static member {}, state in"
@@ -72,7 +87,7 @@ final class SagaProcessor implements AutoCloseable {
         config.applicationId(),
         memberId,
         props.get(StreamsConfig.STATE_DIR_CONFIG));
-    return new SagaProcessor(streams, counters, replacements);
+    return new SagaProcessor(streams, counters, replacements, marker);
   }
 
   /**
@@ -150,7 +165,9 @@ final class SagaProcessor implements AutoCloseable {
     CloseOptions options =
         CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
-    if (!streams.close(options)) {
+    if (streams.close(options)) {
+      marker.clear();
+    } else {
       LOG.warn("The saga processor did not close within {}", CLOSE_TIMEOUT);
     }
   }

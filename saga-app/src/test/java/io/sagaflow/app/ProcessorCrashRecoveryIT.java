@@ -86,6 +86,8 @@ class ProcessorCrashRecoveryIT {
         // And it is started again on the same data directory
         Set<String> deadMembers = members(cluster, config);
         assertThat(deadMembers).as("members before the kill").hasSize(1);
+        assertThat(work.resolve("first").resolve(RunMarker.FILE)).exists();
+        int linesBeforeRestart = Files.readAllLines(work.resolve("first/processor.log")).size();
         Process second = startProcessor(cluster, work.resolve("first"));
         try {
           // Then the new process takes the dead member's place, with no second member waiting
@@ -114,6 +116,16 @@ class ProcessorCrashRecoveryIT {
           second.destroy();
           second.waitFor();
         }
+
+        // And the restart knew the kill, removed the untrusted state itself and restored it
+        // without a corrupted task to report; its clean stop leaves no marker
+        List<String> log = Files.readAllLines(work.resolve("first/processor.log"));
+        List<String> restart = log.subList(linesBeforeRestart, log.size());
+        assertThat(restart).anyMatch(l -> l.contains("did not stop cleanly"));
+        assertThat(restart)
+            .noneMatch(l -> l.contains(" ERROR ") || l.contains("are corrupted"))
+            .anyMatch(l -> l.contains("Sagaflow stopped cleanly"));
+        assertThat(work.resolve("first").resolve(RunMarker.FILE)).doesNotExist();
       }
 
       // And a read_committed reader sees each command id once on every command topic

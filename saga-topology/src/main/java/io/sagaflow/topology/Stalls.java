@@ -33,8 +33,18 @@ final class Stalls {
   private static final Set<TimerKind> HELD =
       EnumSet.of(TimerKind.STEP_TIMEOUT, TimerKind.COMPENSATION_TIMEOUT);
 
+  /**
+   * Stalls this long or longer are logged at INFO, shorter ones at DEBUG: a loaded processor
+   * working off a burst scans every 2-5 s, which is counted, but is no news to an operator.
+   */
+  static final long LOGGED_MILLIS = 10_000;
+
   /** Enough for a day of stalls a minute apart; older ones can only matter to day-long timeouts. */
   static final int KEPT = 1440;
+
+  private static final String STALLED =
+      "Task {} made no progress for {} ms (broker unreachable, a long pause, a large batch); the"
+          + " action and compensation timeouts running meanwhile wait that much longer";
 
   private final String task;
   private final long intervalMillis;
@@ -63,11 +73,12 @@ final class Stalls {
         if (stalls.size() > KEPT) {
           stalls.removeFirst();
         }
-        LOG.info(
-            "Task {} made no progress for {} ms (broker unreachable, a long pause); the action and"
-                + " compensation timeouts running meanwhile wait that much longer",
-            task,
-            stall.endMillis() - stall.startMillis());
+        long length = stall.endMillis() - stall.startMillis();
+        if (length >= LOGGED_MILLIS) {
+          LOG.info(STALLED, task, length);
+        } else {
+          LOG.debug(STALLED, task, length);
+        }
       }
     }
     lastScan = Math.max(lastScan, nowMillis);
