@@ -34,6 +34,7 @@ public final class TestModules {
 
   /** Every simulated participant's behaviour under {@code config}. */
   public static List<ParticipantBehaviour> behaviours(ParticipantsConfig config) {
-    return ParticipantBehaviour.of(onClassPath().participants(), config);
+    SagaModules modules = onClassPath();
+    return ParticipantBehaviour.of(modules.participants(), modules.registry(), config);
   }
 }

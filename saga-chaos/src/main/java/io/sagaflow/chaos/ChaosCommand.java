@@ -1,5 +1,7 @@
 package io.sagaflow.chaos;
 
+import io.sagaflow.app.config.ConfigException;
+import io.sagaflow.app.config.ParticipantsConfig;
 import io.sagaflow.chaos.FaultPlan.Counts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,6 +99,30 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--latency-ms", defaultValue = "5", description = "Participant latency, 5.")
   long latencyMs;
 
+  @Option(
+      names = "--silence-rate",
+      defaultValue = "0.01",
+      description = "Share of actions never answered (default 0.01).")
+  double silenceRate;
+
+  @Option(
+      names = "--duplicate-reply-rate",
+      defaultValue = "0.05",
+      description = "Share of misbehaving first attempts answered twice (default 0.05).")
+  double duplicateReplyRate;
+
+  @Option(
+      names = "--late-reply-rate",
+      defaultValue = "0.02",
+      description = "Share answered after the step's timeout (default 0.02).")
+  double lateReplyRate;
+
+  @Option(
+      names = "--garbage-reply-rate",
+      defaultValue = "0.02",
+      description = "Share answered with garbage, each owed a dead letter (default 0.02).")
+  double garbageReplyRate;
+
   @Option(names = "--min-gap-seconds", defaultValue = "4", description = "Default 4.")
   long minGapSeconds;
 
@@ -141,6 +168,32 @@ final class ChaosCommand implements Callable<Integer> {
         "org.slf4j.simpleLogger.logFile", settings.work().resolve("logs/runner.log").toString());
     Files.createDirectories(settings.work().resolve("logs"));
     return new ChaosRunner(settings, System.out).run() ? 0 : 1;
+  }
+
+  private ParticipantsConfig participants() {
+    try {
+      return new ParticipantsConfig(
+          true,
+          seed,
+          Duration.ofMillis(latencyMs),
+          rate("--decline-rate", declineRate),
+          rate("--retriable-failure-rate", retriableFailureRate),
+          rate("--silence-rate", silenceRate),
+          rate("--duplicate-reply-rate", duplicateReplyRate),
+          rate("--late-reply-rate", lateReplyRate),
+          rate("--garbage-reply-rate", garbageReplyRate),
+          Set.of());
+    } catch (ConfigException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private double rate(String option, double value) {
+    if (!(value >= 0.0 && value <= 1.0)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), option + " must be a rate from 0 to 1, was " + value);
+    }
+    return value;
   }
 
   private ChaosSettings settings() throws IOException {
@@ -200,9 +253,7 @@ final class ChaosCommand implements Callable<Integer> {
         Optional.ofNullable(standbyReplicas),
         Optional.ofNullable(sessionTimeoutMs),
         badInputs,
-        declineRate,
-        retriableFailureRate,
-        latencyMs,
+        participants(),
         jar.toAbsolutePath(),
         pluginPath.toAbsolutePath(),
         dir.toAbsolutePath(),

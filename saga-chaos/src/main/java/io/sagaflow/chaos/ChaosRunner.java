@@ -13,14 +13,12 @@ import io.sagaflow.serde.RegistryClientSettings;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.serde.SchemaRegistryClient;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,6 +53,7 @@ public final class ChaosRunner {
             settings.minGap(),
             settings.maxGap(),
             settings.zombiePause());
+    ParticipantsConfig participants = settings.participants();
     console.say(
         "run %s, seed %d: %d sagas (%d per type), %d processor(s), commit interval %s, standby"
             + " replicas %s, %d faults, %d bad inputs; work in %s",
@@ -68,6 +67,16 @@ public final class ChaosRunner {
         plan.faults().size(),
         settings.badInputs(),
         settings.work());
+    console.say(
+        "participants: decline %s, retriable failure %s, silence %s | misbehaving first attempts:"
+            + " duplicate %s, late %s, garbage %s (%d garbage replies, each owed a dead letter)",
+        participants.declineRate(),
+        participants.retriableFailureRate(),
+        participants.silenceRate(),
+        participants.duplicateReplyRate(),
+        participants.lateReplyRate(),
+        participants.garbageReplyRate(),
+        GarbageReplies.predicted(modules, sagas, participants));
     Deployment deployment = new Deployment(settings);
     Thread killer = new Thread(() -> killQuietly(deployment), "chaos-cleanup");
     // Ctrl-C on the runner must not leave a broker and processors running.
@@ -205,15 +214,9 @@ public final class ChaosRunner {
             deployment.registryUrl(),
             deployment.applicationId(),
             sagas,
-            new ParticipantsConfig(
-                true,
-                settings.seed(),
-                Duration.ofMillis(settings.latencyMs()),
-                settings.declineRate(),
-                settings.retriableFailureRate(),
-                0.0,
-                Set.of()),
-            settings.badInputs(),
+            settings.participants(),
+            settings.badInputs()
+                + GarbageReplies.predicted(modules, sagas, settings.participants()),
             VerifierSettings.DEFAULT_OPEN_TRANSACTION_BOUND,
             VerifierSettings.DEFAULT_READ_BOUND),
         modules);

@@ -1,5 +1,6 @@
 package io.sagaflow.chaos;
 
+import io.sagaflow.app.config.ParticipantsConfig;
 import io.sagaflow.chaos.FaultPlan.Counts;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +20,8 @@ import java.util.Optional;
  * @param standbyReplicas the processors' {@code num.standby.replicas}, when not the default
  * @param sessionTimeoutMs the processors' {@code session.timeout.ms}, when not Kafka's 45 s
  * @param badInputs undecodable records injected into saga.requests and saga.replies
- * @param declineRate the participants' decline rate
- * @param retriableFailureRate the participants' transient failure rate
- * @param latencyMs the participants' reply latency
+ * @param participants how the simulated participants answer: seed, rates (misbehaviour included)
+ *     and latency
  * @param jar sagaflow.jar
  * @param pluginPath the saga modules' plugin jars
  * @param work the run's directory: data, logs
@@ -40,9 +40,7 @@ record ChaosSettings(
     Optional<Integer> standbyReplicas,
     Optional<Long> sessionTimeoutMs,
     int badInputs,
-    double declineRate,
-    double retriableFailureRate,
-    long latencyMs,
+    ParticipantsConfig participants,
     Path jar,
     Path pluginPath,
     Path work,

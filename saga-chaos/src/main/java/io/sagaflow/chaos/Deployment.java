@@ -1,5 +1,6 @@
 package io.sagaflow.chaos;
 
+import io.sagaflow.app.config.ParticipantsConfig;
 import io.sagaflow.embedded.kafka.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -235,12 +236,15 @@ final class Deployment {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("saga.schema.registry.url", registryUrl());
     s.put("kafka.application.id", APPLICATION_ID);
-    s.put("saga.participants.seed", Long.toString(settings.seed()));
-    s.put("saga.participants.decline.rate", Double.toString(settings.declineRate()));
-    s.put(
-        "saga.participants.retriable.failure.rate",
-        Double.toString(settings.retriableFailureRate()));
-    s.put("saga.participants.latency.ms", Long.toString(settings.latencyMs()));
+    ParticipantsConfig p = settings.participants();
+    s.put("saga.participants.seed", Long.toString(p.seed()));
+    s.put("saga.participants.decline.rate", Double.toString(p.declineRate()));
+    s.put("saga.participants.retriable.failure.rate", Double.toString(p.retriableFailureRate()));
+    s.put("saga.participants.silence.rate", Double.toString(p.silenceRate()));
+    s.put("saga.participants.duplicate.reply.rate", Double.toString(p.duplicateReplyRate()));
+    s.put("saga.participants.late.reply.rate", Double.toString(p.lateReplyRate()));
+    s.put("saga.participants.garbage.reply.rate", Double.toString(p.garbageReplyRate()));
+    s.put("saga.participants.latency.ms", Long.toString(p.latency().toMillis()));
     // Static members: a participant process restarted after SIGKILL takes its partitions back at
     // once instead of waiting 45 s for the dead consumers' sessions to expire, which would time
     // out steps. One id serves all seven, since each participant has a group of its own.

@@ -138,7 +138,8 @@ public final class Verifier {
 
   private static Map<String, SagaStatus> predict(VerifierSettings settings, SagaModules modules) {
     List<ParticipantBehaviour> behaviours =
-        ParticipantBehaviour.of(modules.participants(), settings.participants());
+        ParticipantBehaviour.of(
+            modules.participants(), modules.registry(), settings.participants());
     Map<String, OutcomePrediction> byType = new HashMap<>();
     Map<String, SagaStatus> predicted = new HashMap<>();
     for (StartedSaga saga : settings.sagas()) {

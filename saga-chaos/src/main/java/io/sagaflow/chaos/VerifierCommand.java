@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -90,6 +91,14 @@ final class VerifierCommand implements Callable<Integer> {
   double silenceRate;
 
   @Option(
+      names = "--garbage-reply-rate",
+      defaultValue = "0",
+      description =
+          "Of the run: the garbage replies it draws from the seed are owed a dead letter each, on"
+              + " top of --expected-dead-letters.")
+  double garbageReplyRate;
+
+  @Option(
       names = "--expected-dead-letters",
       defaultValue = "0",
       description = "Bad inputs the run injected, each owed one dead letter.")
@@ -112,21 +121,33 @@ final class VerifierCommand implements Callable<Integer> {
         started.idsFile != null
             ? readIds(started.idsFile)
             : StartedSaga.ofRun(modules, started.run.runId, started.run.perType);
+    // Duplicate and late replies change no outcome and no count checked here: left at 0.
+    ParticipantsConfig participants =
+        new ParticipantsConfig(
+            true,
+            seed,
+            Duration.ZERO,
+            declineRate,
+            retriableFailureRate,
+            silenceRate,
+            0.0,
+            0.0,
+            garbageReplyRate,
+            Set.of());
+    long garbage = GarbageReplies.predicted(modules, sagas, participants);
+    System.out.printf(
+        Locale.ROOT,
+        "verifier  dead letters owed: %d bad inputs + %d garbage replies drawn from the seed%n",
+        expectedDeadLetters,
+        garbage);
     VerifierSettings settings =
         new VerifierSettings(
             bootstrapServers,
             registryUrl,
             applicationId,
             sagas,
-            new ParticipantsConfig(
-                true,
-                seed,
-                Duration.ZERO,
-                declineRate,
-                retriableFailureRate,
-                silenceRate,
-                Set.of()),
-            expectedDeadLetters,
+            participants,
+            expectedDeadLetters + garbage,
             Duration.ofSeconds(openTransactionSeconds),
             VerifierSettings.DEFAULT_READ_BOUND);
     VerificationReport report = Verifier.verify(settings, modules);

@@ -13,7 +13,8 @@ import java.util.List;
  * @param sagas the sagas the run started
  * @param participants how the simulated participants answered (seed and rates), which fixes each
  *     saga's predicted outcome
- * @param expectedDeadLetters bad inputs the run injected, each owed exactly one dead letter
+ * @param expectedDeadLetters dead letters the run is owed: one per injected bad input and one per
+ *     garbage reply its participants drew ({@code GarbageReplies})
  * @param openTransactionBound how long a transaction may stay open before it counts as left open;
  *     longer than the processors' transaction timeout (10 s for Kafka Streams), so the broker has
  *     aborted a dead producer's transaction by then

@@ -43,6 +43,9 @@ public final class ConfigLoader {
           "saga.participants.decline.rate",
           "saga.participants.retriable.failure.rate",
           "saga.participants.silence.rate",
+          "saga.participants.duplicate.reply.rate",
+          "saga.participants.late.reply.rate",
+          "saga.participants.garbage.reply.rate",
           "saga.participants.disabled",
           "saga.plugin.path",
           "saga.demo.enabled",
@@ -203,6 +206,9 @@ public final class ConfigLoader {
         read.rate("saga.participants.decline.rate"),
         read.rate("saga.participants.retriable.failure.rate"),
         read.rate("saga.participants.silence.rate"),
+        read.rate("saga.participants.duplicate.reply.rate"),
+        read.rate("saga.participants.late.reply.rate"),
+        read.rate("saga.participants.garbage.reply.rate"),
         read.optional("saga.participants.disabled").stream()
             .flatMap(v -> java.util.Arrays.stream(v.split(",")))
             .map(String::trim)

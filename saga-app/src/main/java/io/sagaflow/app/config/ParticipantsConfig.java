@@ -13,6 +13,10 @@ import java.time.Duration;
  *     business reason (the payment participant's authorize-payment in the order example)
  * @param retriableFailureRate share of action commands, of any participant, failing transiently
  * @param silenceRate share of action commands never answered (the step times out)
+ * @param duplicateReplyRate share of the first attempts that may misbehave (see {@code
+ *     ParticipantBehaviour.misbehaviour}) answered twice with the same reply
+ * @param lateReplyRate share of them answered only after the step's timeout
+ * @param garbageReplyRate share of them answered with bytes that are no reply at all
  * @param disabled names of participants not to run, so a real service can take their place
  */
 public record ParticipantsConfig(
@@ -22,9 +26,12 @@ public record ParticipantsConfig(
     double declineRate,
     double retriableFailureRate,
     double silenceRate,
+    double duplicateReplyRate,
+    double lateReplyRate,
+    double garbageReplyRate,
     java.util.Set<String> disabled) {
 
-  /** Rejects rates that together exceed 1, since they share one draw. */
+  /** Rejects rates that together exceed 1 where they share one draw. */
   public ParticipantsConfig {
     disabled = java.util.Set.copyOf(disabled);
     if (declineRate + retriableFailureRate + silenceRate > 1.0) {
@@ -34,5 +41,35 @@ public record ParticipantsConfig(
               + (declineRate + retriableFailureRate + silenceRate)
               + ".");
     }
+    double misbehaving = duplicateReplyRate + lateReplyRate + garbageReplyRate;
+    if (misbehaving > 1.0) {
+      throw new ConfigException(
+          "saga.participants.duplicate.reply.rate + late.reply.rate + garbage.reply.rate must"
+              + " not exceed 1 (they share one draw per command), was "
+              + misbehaving
+              + ".");
+    }
+  }
+
+  /** Participants that answer every command they answer once, in time and readable. */
+  public ParticipantsConfig(
+      boolean enabled,
+      long seed,
+      Duration latency,
+      double declineRate,
+      double retriableFailureRate,
+      double silenceRate,
+      java.util.Set<String> disabled) {
+    this(
+        enabled,
+        seed,
+        latency,
+        declineRate,
+        retriableFailureRate,
+        silenceRate,
+        0.0,
+        0.0,
+        0.0,
+        disabled);
   }
 }

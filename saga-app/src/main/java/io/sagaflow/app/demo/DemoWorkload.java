@@ -67,7 +67,7 @@ public final class DemoWorkload implements AutoCloseable {
     String runId = config.demo().runId().orElseGet(DemoWorkload::newRunId);
     long seed = config.participants().seed();
     List<ParticipantBehaviour> participants =
-        ParticipantBehaviour.of(modules.participants(), config.participants());
+        ParticipantBehaviour.of(modules.participants(), modules.registry(), config.participants());
     Map<DemoData, List<String>> sagas = new LinkedHashMap<>();
     Map<SagaStatus, Integer> expected = new EnumMap<>(SagaStatus.class);
     List<TypeExpectation> types = new ArrayList<>();

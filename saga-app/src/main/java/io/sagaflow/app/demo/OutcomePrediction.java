@@ -1,5 +1,6 @@
 package io.sagaflow.app.demo;
 
+import io.sagaflow.app.participants.Misbehaviour;
 import io.sagaflow.app.participants.ParticipantBehaviour;
 import io.sagaflow.app.participants.Verdict;
 import io.sagaflow.engine.CommandKind;
@@ -19,6 +20,11 @@ import java.util.Map;
  * <p>It models only what the demo's participants do: actions may succeed, be declined, fail
  * transiently or go unanswered (a timeout); compensations always succeed. Failure before the pivot
  * compensates; an unanswered pivot or a step after the pivot out of attempts parks the saga STUCK.
+ *
+ * <p>Participants that misbehave on purpose (answer twice, late or with garbage) change no outcome:
+ * {@link ParticipantBehaviour#misbehaviour} draws them only where the next attempt decides the step
+ * as the misbehaving one would have. {@link #misbehaviours} says how many of each a saga meets, so
+ * a run knows how many garbage replies, hence dead letters, to expect.
  */
 public final class OutcomePrediction {
   private final SagaDefinition<?> definition;
@@ -54,6 +60,30 @@ public final class OutcomePrediction {
       }
     }
     return SagaStatus.COMPLETED;
+  }
+
+  /**
+   * How many commands of saga {@code sagaId} its participants answer with each misbehaviour: the
+   * first attempt of every step of every stage the saga reaches (all of a stage's steps are
+   * commanded together, and the stage after one whose step did not succeed is never reached).
+   */
+  public Map<Misbehaviour, Integer> misbehaviours(String sagaId) {
+    Map<Misbehaviour, Integer> counts = new EnumMap<>(Misbehaviour.class);
+    for (List<? extends StepDefinition<?>> stage : definition.stages()) {
+      boolean stageSucceeded = true;
+      for (StepDefinition<?> step : stage) {
+        Misbehaviour misbehaviour =
+            participantFor(step).misbehaviour(sagaId, step.name(), 1, CommandKind.ACTION);
+        if (misbehaviour != Misbehaviour.NONE) {
+          counts.merge(misbehaviour, 1, Integer::sum);
+        }
+        stageSucceeded &= run(sagaId, step) == StepEnd.SUCCEEDED;
+      }
+      if (!stageSucceeded) {
+        break;
+      }
+    }
+    return counts;
   }
 
   private StepEnd run(String sagaId, StepDefinition<?> step) {

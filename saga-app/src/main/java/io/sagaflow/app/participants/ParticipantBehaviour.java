@@ -2,11 +2,13 @@ package io.sagaflow.app.participants;
 
 import io.sagaflow.app.config.ParticipantsConfig;
 import io.sagaflow.engine.CommandKind;
+import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.module.SimulatedParticipant;
 import io.sagaflow.module.StepResults;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -25,7 +27,11 @@ import java.util.UUID;
  * @param businessFailureRate share of {@code declinableStep} actions refused
  * @param retriableFailureRate share of actions failing transiently
  * @param silenceRate share of actions never answered
+ * @param duplicateReplyRate share of the commands that may misbehave answered twice
+ * @param lateReplyRate share of them answered after the step's timeout
+ * @param garbageReplyRate share of them answered with bytes that are no reply
  * @param results the typed result of each successful command
+ * @param steps the terms of the steps it serves, by step name, which bound its misbehaviour
  */
 public record ParticipantBehaviour(
     String name,
@@ -37,20 +43,41 @@ public record ParticipantBehaviour(
     double businessFailureRate,
     double retriableFailureRate,
     double silenceRate,
-    StepResults results) {
+    double duplicateReplyRate,
+    double lateReplyRate,
+    double garbageReplyRate,
+    StepResults results,
+    Map<String, StepTerms> steps) {
 
   /** The error code of a transient failure. */
   public static final String RETRIABLE_CODE = "TEMPORARILY_UNAVAILABLE";
 
-  /** The behaviours of {@code participants} under {@code config}, disabled ones included. */
+  // Draws of the fate use slot 0 and those of attempts their number; misbehaviour has its own.
+  private static final int MISBEHAVIOUR_SLOT = -1;
+
+  /**
+   * How long after a step's timeout a late reply is written: beyond the processor's timer scan and
+   * a busy moment, so the attempt has timed out when the reply is read.
+   */
+  public static final Duration LATE_MARGIN = Duration.ofSeconds(3);
+
+  /** Copies the step terms. */
+  public ParticipantBehaviour {
+    steps = Map.copyOf(steps);
+  }
+
+  /**
+   * The behaviours of {@code participants} under {@code config}, disabled ones included; {@code
+   * registry} holds the definitions whose steps they serve.
+   */
   public static List<ParticipantBehaviour> of(
-      List<SimulatedParticipant> participants, ParticipantsConfig config) {
-    return participants.stream().map(p -> of(p, config)).toList();
+      List<SimulatedParticipant> participants, SagaRegistry registry, ParticipantsConfig config) {
+    return participants.stream().map(p -> of(p, registry, config)).toList();
   }
 
   /** The behaviour of {@code participant} under {@code config}. */
   public static ParticipantBehaviour of(
-      SimulatedParticipant participant, ParticipantsConfig config) {
+      SimulatedParticipant participant, SagaRegistry registry, ParticipantsConfig config) {
     return new ParticipantBehaviour(
         participant.name(),
         participant.commandTopic(),
@@ -63,7 +90,11 @@ public record ParticipantBehaviour(
             1.0 - config.silenceRate(),
             config.retriableFailureRate() + participant.extraRetriableFailureRate()),
         config.silenceRate(),
-        participant.results());
+        config.duplicateReplyRate(),
+        config.lateReplyRate(),
+        config.garbageReplyRate(),
+        participant.results(),
+        StepTerms.onTopic(participant.commandTopic(), registry));
   }
 
   /**
@@ -88,6 +119,58 @@ public record ParticipantBehaviour(
       }
     }
     return draw(sagaId, step, attempt) < silenceRate ? Verdict.SILENCE : Verdict.RETRIABLE_FAILURE;
+  }
+
+  /**
+   * Whether, and how, the participant answers {@code attempt} of {@code step}'s command wrongly on
+   * purpose. A misbehaviour is drawn only where it cannot change how the saga ends, so {@code
+   * OutcomePrediction} stays exact without modelling it:
+   *
+   * <ul>
+   *   <li>only actions (compensations are always answered normally), and only their first attempt,
+   *       so each step pays at most one extra timeout;
+   *   <li>only when that attempt meets the step's fate ({@link Verdict#SUCCEED} or {@link
+   *       Verdict#BUSINESS_FAILURE}): every later attempt meets the same fate, so a reply that is
+   *       lost, garbled or applied late decides the step exactly as the second attempt does;
+   *   <li>only when {@code terms} allow a second attempt, so an unanswered first attempt is retried
+   *       rather than failing the step.
+   * </ul>
+   *
+   * <p>The terms of a step come from the loaded definitions ({@link StepTerms#onTopic}); a step
+   * none of them has never misbehaves. A duplicate is the verdict's reply twice; a late reply comes
+   * after the step's timeout (the processor retries, and whichever of the late reply and the second
+   * attempt's arrives first carries the same fate); garbage replaces the reply, and the attempt
+   * times out. One draw, from the seed, saga and step, picks garbage, late or duplicate in that
+   * order of the rates, so the number of garbage replies depends on the garbage rate alone.
+   */
+  public Misbehaviour misbehaviour(String sagaId, String step, int attempt, CommandKind kind) {
+    if (kind != CommandKind.ACTION
+        || attempt != 1
+        || !steps.getOrDefault(step, StepTerms.UNKNOWN).retriesAfterFirst()) {
+      return Misbehaviour.NONE;
+    }
+    Verdict verdict = decide(sagaId, step, attempt, kind);
+    if (verdict != Verdict.SUCCEED && verdict != Verdict.BUSINESS_FAILURE) {
+      return Misbehaviour.NONE;
+    }
+    double draw = draw(sagaId, step, MISBEHAVIOUR_SLOT);
+    if (draw < garbageReplyRate) {
+      return Misbehaviour.GARBAGE;
+    }
+    if (draw < garbageReplyRate + lateReplyRate) {
+      return Misbehaviour.LATE;
+    }
+    if (draw < garbageReplyRate + lateReplyRate + duplicateReplyRate) {
+      return Misbehaviour.DUPLICATE;
+    }
+    return Misbehaviour.NONE;
+  }
+
+  /**
+   * How long a late reply to {@code step}'s command waits: its timeout and {@link #LATE_MARGIN}.
+   */
+  public Duration lateReplyDelay(String step) {
+    return steps.getOrDefault(step, StepTerms.UNKNOWN).timeout().plus(LATE_MARGIN);
   }
 
   private Verdict fate(String sagaId, String step) {

@@ -14,11 +14,17 @@ import io.sagaflow.topology.SagaTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -58,7 +64,7 @@ public final class SimulatedParticipants implements AutoCloseable {
   public static SimulatedParticipants start(
       SagaflowConfig config, SchemaRegistry schemas, SagaModules modules) {
     List<ParticipantBehaviour> all =
-        ParticipantBehaviour.of(modules.participants(), config.participants());
+        ParticipantBehaviour.of(modules.participants(), modules.registry(), config.participants());
     java.util.Set<String> known =
         all.stream().map(ParticipantBehaviour::name).collect(java.util.stream.Collectors.toSet());
     for (String name : config.participants().disabled()) {
@@ -92,7 +98,8 @@ public final class SimulatedParticipants implements AutoCloseable {
               // Commands of every module's types arrive here: read them through its loader.
               AvroDeserializer.anySpecific(schemas, modules.classLoader()),
               new DataCodec(schemas, config.autoRegister(), modules.classLoader()),
-              counters);
+              counters,
+              garbageProducer(config, id));
       Thread thread = new Thread(participant, "participant-" + behaviour.name());
       thread.setUncaughtExceptionHandler(
           (t, e) -> {
@@ -114,6 +121,28 @@ public final class SimulatedParticipants implements AutoCloseable {
         enabled.stream().map(ParticipantBehaviour::name).toList(),
         config.participants());
     return new SimulatedParticipants(running, failures, counters);
+  }
+
+  /**
+   * The transactional producer of a participant's garbage replies, when it may write any. Its
+   * transactional id is stable across restarts of a static member (the chaos runner's
+   * participants), so a restarted process aborts at once what its killed predecessor left open;
+   * elsewhere it is unique to the process, and a dead process's open transaction is aborted by the
+   * broker after the short timeout set here.
+   */
+  private static Optional<Producer<String, byte[]>> garbageProducer(
+      SagaflowConfig config, String id) {
+    if (config.participants().garbageReplyRate() == 0.0) {
+      return Optional.empty();
+    }
+    String instance =
+        Optional.ofNullable(config.kafka().get("group.instance.id"))
+            .orElseGet(() -> UUID.randomUUID().toString());
+    Properties props = ClientProperties.producer(config, id + "-garbage");
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id + "-garbage-" + instance);
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "10000");
+    return Optional.of(
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()));
   }
 
   /** Each participant's state now, in start order. */

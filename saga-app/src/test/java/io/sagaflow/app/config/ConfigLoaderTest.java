@@ -252,4 +252,54 @@ class ConfigLoaderTest {
         .hasMessageContaining("saga.health.thread.replacements.window.seconds")
         .hasMessageContaining("1 to 86400");
   }
+
+  @Test
+  void shouldKeepParticipantsWellBehavedByDefaultAndReadTheMisbehaviourRates() {
+    ParticipantsConfig defaults = ConfigLoader.load(Map.of(), Map.of()).participants();
+    assertThat(defaults.duplicateReplyRate()).isZero();
+    assertThat(defaults.lateReplyRate()).isZero();
+    assertThat(defaults.garbageReplyRate()).isZero();
+
+    ParticipantsConfig config =
+        ConfigLoader.load(
+                Map.of("SAGA_PARTICIPANTS_DUPLICATE_REPLY_RATE", "0.2"),
+                Map.of(
+                    "saga.participants.late.reply.rate", "0.1",
+                    "saga.participants.garbage.reply.rate", "0.05"))
+            .participants();
+
+    assertThat(config.duplicateReplyRate()).isEqualTo(0.2);
+    assertThat(config.lateReplyRate()).isEqualTo(0.1);
+    assertThat(config.garbageReplyRate()).isEqualTo(0.05);
+  }
+
+  @Test
+  void shouldRefuseAMisbehaviourRateOutOfRangeNamingTheSetting() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), Map.of("saga.participants.late.reply.rate", "1.2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("saga.participants.late.reply.rate")
+        .hasMessageContaining("expected a rate from 0 to 1");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(Map.of(), Map.of("saga.participants.garbage.reply.rate", "some")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("saga.participants.garbage.reply.rate");
+  }
+
+  @Test
+  void shouldRefuseMisbehaviourRatesThatTogetherExceedOne() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(),
+                    Map.of(
+                        "saga.participants.duplicate.reply.rate", "0.6",
+                        "saga.participants.late.reply.rate", "0.3",
+                        "saga.participants.garbage.reply.rate", "0.2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "saga.participants.duplicate.reply.rate + late.reply.rate + garbage.reply.rate")
+        .hasMessageContaining("must not exceed 1");
+  }
 }
