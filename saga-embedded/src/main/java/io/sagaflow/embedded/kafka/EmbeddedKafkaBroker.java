@@ -18,8 +18,11 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -45,6 +48,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final int INTERNAL_PARTITIONS = 4;
+  private static final long TOPIC_POLL_MS = 100;
 
   private final Path dataDir;
   private final boolean temporary;
@@ -144,10 +149,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // One node: every internal topic must be satisfiable with a single replica, or transactions and
     // consumer groups wait forever for replicas that do not exist.
     p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "4");
+    p.put("offsets.topic.num.partitions", Integer.toString(INTERNAL_PARTITIONS));
     p.put("transaction.state.log.replication.factor", "1");
     p.put("transaction.state.log.min.isr", "1");
-    p.put("transaction.state.log.num.partitions", "4");
+    p.put("transaction.state.log.num.partitions", Integer.toString(INTERNAL_PARTITIONS));
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("default.replication.factor", "1");
@@ -204,11 +209,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private void awaitReady() {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    // Each coordinator lookup that finds its topic missing asks the controller to create it; a
-    // retry while the first creation is still under way asks again and loses the race, with a
-    // WARN. One retry a second gives the creation time to finish.
-    props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "1000");
-    props.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "1000");
     try (Admin admin = Admin.create(props)) {
       admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       createCoordinatorTopics(admin);
@@ -224,13 +224,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Has the broker create __consumer_offsets and __transaction_state now, by looking up a group and
-   * a transaction coordinator once, before any client needs them. Created on first use instead,
-   * concurrent first lookups race to create them, and the losers log a WARN
-   * (DefaultAutoTopicCreationManager, TOPIC_ALREADY_EXISTS) in the middle of a healthy start.
+   * Creates __consumer_offsets and __transaction_state now, before any client needs them. Created
+   * on first use instead, by coordinator lookups, concurrent and retried lookups race to create
+   * them, and the losers log a WARN (DefaultAutoTopicCreationManager, TOPIC_ALREADY_EXISTS) in the
+   * middle of a healthy start; even a single admin client's lookups did. So they are created
+   * explicitly, with the partitions and settings the broker would give them, and waited for; only
+   * then are the coordinators looked up, which also waits for them to be loaded.
    */
   private static void createCoordinatorTopics(Admin admin)
       throws InterruptedException, ExecutionException, TimeoutException {
+    createInternal(admin, "__consumer_offsets", Map.of("compression.type", "producer"));
+    createInternal(
+        admin,
+        "__transaction_state",
+        Map.of("min.insync.replicas", "1", "unclean.leader.election.enable", "false"));
     try {
       admin
           .describeConsumerGroups(List.of(WARM_UP_ID))
@@ -253,6 +260,51 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /** Creates an internal topic as its coordinator would, unless it exists, then waits for it. */
+  private static void createInternal(Admin admin, String topic, Map<String, String> configs)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<String, String> all = new LinkedHashMap<>(configs);
+    all.put("cleanup.policy", "compact");
+    all.put("segment.bytes", Integer.toString(100 * 1024 * 1024));
+    try {
+      admin
+          .createTopics(List.of(new NewTopic(topic, INTERNAL_PARTITIONS, (short) 1).configs(all)))
+          .all()
+          .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+    }
+    awaitTopic(admin, topic);
+  }
+
+  /**
+   * Waits until {@code topic} exists and every partition of it has a leader. It is looked for in
+   * the list of all topics: a metadata request naming a missing internal topic would ask for it to
+   * be created again, which is the race this avoids.
+   */
+  private static void awaitTopic(Admin admin, String topic)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get().contains(topic)
+          && admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get()
+              .get(topic)
+              .partitions()
+              .stream()
+              .allMatch(p -> p.leader() != null)) {
+        return;
+      }
+      // A topic the controller is creating shows within a few hundred ms; nothing to wake on.
+      Thread.sleep(TOPIC_POLL_MS);
+    }
+    throw new TimeoutException(topic + " was not created within " + READY_TIMEOUT);
   }
 
   private static Path tempDir() {
