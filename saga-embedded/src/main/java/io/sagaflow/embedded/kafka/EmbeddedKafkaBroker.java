@@ -168,12 +168,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // laptop both show in a healthy run. Waiting up to 5 s (within the produce request's 30 s
     // timeout) keeps the retry inside the broker. See docs/operations.md.
     p.put("add.partitions.to.txn.retry.backoff.max.ms", "5000");
-    // A node restarted after a kill -9 on the same data directory is not ready until its own
-    // controller has expired the session of its previous incarnation: 9 s by default, most of the
-    // 15-24 s a restarted broker took to serve in the chaos runs. Both live in one JVM, so a short
-    // session only risks a self-fencing during a pause of 3 s or more (docs/reliability.md).
-    p.put("broker.session.timeout.ms", "3000");
-    p.put("broker.heartbeat.interval.ms", "750");
     // Tests and the local run start consumer groups immediately; the default 3 s delay only slows
     // them.
     p.put("group.initial.rebalance.delay.ms", "0");
