@@ -5,6 +5,7 @@ import io.sagaflow.app.config.RunMode;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.demo.DemoWorkload;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Option;
     description = "Run Sagaflow (embedded broker, registry and demo by default) until Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+  private static final Duration DEMO_POLL = Duration.ofMillis(200);
 
   @Mixin SettingsOptions options;
 
@@ -84,13 +86,25 @@ final class RunCommand implements Callable<Integer> {
       LOG.info("Stop requested; shutting down");
       return 0;
     }
-    if (demo.isPresent() && !demo.get().awaitFinished(config.demo().timeout())) {
-      System.out.println(
-          "The demo did not finish within "
-              + config.demo().timeout().toSeconds()
-              + " s; some sagas are still running. Check saga.dlq and the log, or raise"
-              + " saga.demo.timeout.seconds for larger workloads.");
-      return 1;
+    if (demo.isEmpty()) {
+      return 0;
+    }
+    // A stop request must end the wait too: otherwise SIGTERM during the demo would go unheard
+    // until the shutdown hook's grace ran out and the JVM halted without closing anything.
+    long deadline = System.nanoTime() + config.demo().timeout().toNanos();
+    while (!demo.get().awaitFinished(DEMO_POLL)) {
+      if (shutdown.awaitStop(Duration.ZERO)) {
+        LOG.info("Stop requested before the demo finished; shutting down");
+        return 0;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        System.out.println(
+            "The demo did not finish within "
+                + config.demo().timeout().toSeconds()
+                + " s; some sagas are still running. Check saga.dlq and the log, or raise"
+                + " saga.demo.timeout.seconds for larger workloads.");
+        return 1;
+      }
     }
     return 0;
   }

@@ -44,6 +44,11 @@ final class ShutdownLatch {
     stopRequested.await();
   }
 
+  /** Waits up to {@code timeout} for a stop request; true when one came. */
+  boolean awaitStop(Duration timeout) throws InterruptedException {
+    return stopRequested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** Asks the main thread to stop, as a signal would. */
   void requestStop() {
     stopRequested.countDown();

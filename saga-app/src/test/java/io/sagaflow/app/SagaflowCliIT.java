@@ -62,6 +62,32 @@ class SagaflowCliIT {
   }
 
   @Test
+  void shouldStopCleanlyOnSigtermWhileTheDemoRunsWithExit(@TempDir Path dataDir) throws Exception {
+    // Given a demo too big to finish soon, and --exit (wait for it to finish)
+    Process process =
+        runJar(
+            "--data-dir", dataDir.toString(), "--exit", "--sagas", "20000", "--latency-ms", "50");
+    OutputCollector output = new OutputCollector(process.getInputStream());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> output.text().contains("progress  sent") || !process.isAlive());
+    assertThat(process.isAlive()).as(output.text()).isTrue();
+
+    // When it gets SIGTERM in the middle of the demo
+    assertThat(process.toHandle().destroy()).isTrue();
+
+    // Then it stops at once, cleanly, with status 0, instead of waiting for the demo
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output.text()).isTrue();
+    output.join();
+    assertThat(output.text())
+        .contains("Stop requested before the demo finished; shutting down")
+        .contains("Sagaflow stopped cleanly")
+        .doesNotContain("finished in")
+        .doesNotContain(" ERROR ");
+    assertThat(process.exitValue()).isZero();
+  }
+
+  @Test
   void shouldServeTheHttpApiAndRunASagaStartedOverHttp(@TempDir Path dataDir) throws Exception {
     // Given the app running with its simulated participants but no demo
     Process process = runJar("--data-dir", dataDir.toString(), "--no-demo");
