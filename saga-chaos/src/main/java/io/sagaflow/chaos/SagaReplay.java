@@ -88,6 +88,9 @@ final class SagaReplay {
     private int cursor;
     private int passedOver;
 
+    /** The first input passed over since the last decision the replay matched. */
+    private Optional<String> firstPassedOver = Optional.empty();
+
     Run(
         DefinitionResolver definitions,
         List<InputRecord> requests,
@@ -200,11 +203,15 @@ final class SagaReplay {
       state = Optional.of(c.decision.nextState().orElseThrow());
       cursor += c.decision.events().size();
       applied.add(new Applied(c.input, c.timer, head));
+      firstPassedOver = Optional.empty();
       consume(c);
     }
 
     private void passOver(Candidate c) {
       passedOver++;
+      if (firstPassedOver.isEmpty()) {
+        firstPassedOver = Optional.of(c.describe());
+      }
       consume(c);
     }
 
@@ -235,6 +242,8 @@ final class SagaReplay {
       for (Candidate c : inputs) {
         why.append("; ").append(c.describe());
       }
+      firstPassedOver.ifPresent(
+          p -> why.append("; first input passed over since the last match: ").append(p));
       List<Timer> timers = state.map(SagaState::pendingTimers).orElse(List.of());
       why.append("; pending timers ")
           .append(
@@ -265,7 +274,11 @@ final class SagaReplay {
     String describe() {
       String what = input.map(InputRecord::describe).orElse("timer " + timer.map(Timer::kind));
       if (decision.verdict() != InputVerdict.APPLIED) {
-        return what + " changes nothing (" + decision.verdict() + ")";
+        return what
+            + " changes nothing ("
+            + decision.verdict()
+            + decision.reason().map(r -> ": " + r).orElse("")
+            + ")";
       }
       return what
           + " writes "

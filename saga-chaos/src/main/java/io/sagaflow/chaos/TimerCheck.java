@@ -23,7 +23,8 @@ import java.util.UUID;
 /**
  * No timer fired for an attempt whose reply was already on saga.replies. Every timeout the
  * committed events record is set against the replies committed for that attempt's command id; what
- * counts as "already there" is in docs/reliability.md, "Timers against replies":
+ * counts as "already there" is in docs/reliability.md, "Timers against replies". The first kind of
+ * evidence is a violation; the second only names a suspect, because clocks cannot prove it:
  *
  * <ul>
  *   <li><b>read before</b> (offsets, no clock): the timer's task had already applied an input at or
@@ -70,6 +71,7 @@ final class TimerCheck {
     int readBefore = 0;
     int waiting = 0;
     int raced = 0;
+    List<String> waitingLines = new ArrayList<>();
     for (StartedSaga saga : seen.sagas()) {
       List<CommittedEvent> events = seen.events().of(saga.sagaId());
       for (CommittedEvent e : events) {
@@ -137,21 +139,21 @@ final class TimerCheck {
                       + ", before the timeout"));
         } else if (sentEarly && late) {
           waiting++;
-          suspects.add(saga.sagaId());
-          violations.add(
-              new Violation(
-                  Kind.TIMER_BEAT_REPLY,
-                  String.format(
-                      Locale.ROOT,
-                      "%s, though its reply %s was sent at %s, %d ms before, and the timer was due"
-                          + " at %s, %d ms before it fired (tolerance %d ms)",
-                      what,
-                      r.where(),
-                      r.timestamp(),
-                      Duration.between(r.timestamp(), decided).toMillis(),
-                      due.orElseThrow(),
-                      Duration.between(due.orElseThrow(), decided).toMillis(),
-                      tolerance.toMillis())));
+          // Not a violation: the record time is when the participant sent the reply, not when it
+          // became readable (a send caught by a broker outage is appended after it), and no topic
+          // records when the timer's task started. Named so a person reads the saga's record.
+          waitingLines.add(
+              String.format(
+                  Locale.ROOT,
+                  "timer suspect: %s, though its reply %s was sent at %s, %d ms before, and the"
+                      + " timer was due at %s, %d ms before it fired (tolerance %d ms)",
+                  what,
+                  r.where(),
+                  r.timestamp(),
+                  Duration.between(r.timestamp(), decided).toMillis(),
+                  due.orElseThrow(),
+                  Duration.between(due.orElseThrow(), decided).toMillis(),
+                  tolerance.toMillis()));
         } else if (r.timestamp().isBefore(decided)) {
           raced++;
         }
@@ -161,8 +163,8 @@ final class TimerCheck {
         String.format(
             Locale.ROOT,
             "timeouts %d (action %d, compensation %d) | answered %d | reply read before the timer %d"
-                + " | reply waiting before a late timer %d | reply sent earlier, a race within %d ms"
-                + " %d",
+                + " | suspects: reply sent before a late timer %d | reply sent earlier, a race"
+                + " within %d ms %d",
             action + compensation,
             action,
             compensation,
@@ -171,6 +173,7 @@ final class TimerCheck {
             waiting,
             tolerance.toMillis(),
             raced));
+    waitingLines.stream().limit(VerificationReport.SHOWN_PER_KIND).forEach(figures::add);
   }
 
   /** The timeout {@code e} records, if it records one. */

@@ -33,7 +33,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Checks a finished run against the committed record, the way a downstream {@code read_committed}
  * consumer sees it: every started saga finished (or is STUCK with a reason) in the status the seed
  * predicts and finished once; each command id committed once; one dead letter per injected bad
- * input; no transaction left open; and the saga-state changelog agrees with saga.events.
+ * input; no transaction left open; the saga-state changelog agrees with saga.events and with a
+ * replay of each saga's committed inputs ({@link ReplayCheck}); and no timer fired for an attempt
+ * whose reply was already on saga.replies ({@link TimerCheck}).
  *
  * <p>Run it as a library call, {@link #verify}, or from the command line ({@code main}, options in
  * {@link VerifierCommand}); scripts/chaos runs it at the end of every chaos run.
@@ -58,6 +60,20 @@ public final class Verifier {
    *     within the bound, the broker unreachable)
    */
   public static VerificationReport verify(VerifierSettings settings, SagaModules modules)
+      throws InterruptedException {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    // Avro finds the generated classes of records nested in saga data through the context loader,
+    // and plugin modules live in loaders of their own: as the processor does (SagaflowRuntime).
+    thread.setContextClassLoader(modules.classLoader());
+    try {
+      return check(settings, modules);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  private static VerificationReport check(VerifierSettings settings, SagaModules modules)
       throws InterruptedException {
     Map<String, SagaStatus> predicted = predict(settings, modules);
     List<OpenPartition> open;

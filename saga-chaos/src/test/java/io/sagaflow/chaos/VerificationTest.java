@@ -60,7 +60,7 @@ class VerificationTest {
                 + " 0",
             "state replay: not run (no saga definitions)",
             "timeouts 0 (action 0, compensation 0) | answered 0 | reply read before the timer 0 |"
-                + " reply waiting before a late timer 0 | reply sent earlier, a race within 2000 ms"
+                + " suspects: reply sent before a late timer 0 | reply sent earlier, a race within 2000 ms"
                 + " 0");
   }
 
@@ -231,14 +231,15 @@ class VerificationTest {
     assertThat(report.figures())
         .contains(
             "timeouts 1 (action 1, compensation 0) | answered 1 | reply read before the timer 1 |"
-                + " reply waiting before a late timer 0 | reply sent earlier, a race within 2000"
+                + " suspects: reply sent before a late timer 0 | reply sent earlier, a race within 2000"
                 + " ms 0");
   }
 
   @Test
-  void shouldFailWhenALateTimerBeatsAReplyThatWasWaiting() {
+  void shouldNameALateTimerThatBeatAReplySentBeforeAsASuspectNotAViolation() {
     // Given a reply sent 1 s after its command, and the step's timer firing 20 s late before the
-    // reply was read, as a restarted processor that did not catch up first would do
+    // reply was read: a restarted processor that did not catch up first, or a reply that a broker
+    // outage kept from the topic until after the timer; the record cannot tell which
     LiveRun live = new LiveRun("t2").start();
     InputRecord reply =
         live.wait(Duration.ofSeconds(1)).reply("reserve", 1, Outcome.Succeeded.empty());
@@ -246,16 +247,17 @@ class VerificationTest {
 
     VerificationReport report = judge(live, SagaStatus.RUNNING);
 
-    assertThat(report.violations(Violation.Kind.TIMER_BEAT_REPLY))
-        .extracting(Violation::detail)
-        .singleElement()
-        .satisfies(
-            d ->
-                assertThat(d)
+    assertThat(report.violations(Violation.Kind.TIMER_BEAT_REPLY)).isEmpty();
+    assertThat(report.violations(Violation.Kind.STATE_NOT_REPLAYABLE)).isEmpty();
+    assertThat(report.figures())
+        .anySatisfy(f -> assertThat(f).contains("suspects: reply sent before a late timer 1"))
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .startsWith("timer suspect: t2 step reserve attempt 1 (ACTION) timed out at ")
                     .contains("though its reply saga.replies-0@0 was sent at ")
                     .contains(", 29000 ms before, and the timer was due at ")
                     .endsWith(", 20050 ms before it fired (tolerance 2000 ms)"));
-    assertThat(report.violations(Violation.Kind.STATE_NOT_REPLAYABLE)).isEmpty();
   }
 
   @Test
@@ -272,7 +274,7 @@ class VerificationTest {
     assertThat(report.figures())
         .contains(
             "timeouts 1 (action 1, compensation 0) | answered 1 | reply read before the timer 0 |"
-                + " reply waiting before a late timer 0 | reply sent earlier, a race within 2000"
+                + " suspects: reply sent before a late timer 0 | reply sent earlier, a race within 2000"
                 + " ms 1");
   }
 
