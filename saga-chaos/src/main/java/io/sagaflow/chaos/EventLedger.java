@@ -3,7 +3,10 @@ package io.sagaflow.chaos;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
 import io.sagaflow.engine.SagaStatus;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,7 +16,38 @@ import java.util.Optional;
  */
 final class EventLedger {
   private final Map<String, SagaTrack> sagas = new HashMap<>();
+  private final Map<String, List<CommittedEvent>> bySaga = new HashMap<>();
   private long events;
+
+  /**
+   * One committed event and where it is: the replay matches its decisions against these, and the
+   * timer check orders decisions of one task by their offsets.
+   *
+   * @param event the event
+   * @param partition its saga.events partition
+   * @param offset its offset there
+   */
+  record CommittedEvent(SagaEvent event, int partition, long offset) {
+    /** {@code saga.events-<partition>@<offset>}. */
+    String where() {
+      return "saga.events-" + partition + "@" + offset;
+    }
+
+    @Override
+    public String toString() {
+      SagaEvent e = event;
+      return String.format(
+          Locale.ROOT,
+          "%s %s%s -> %s%s at %s (%s)",
+          e.getEventType(),
+          e.getStep() == null ? "" : e.getStep(),
+          e.getAttempt() == null ? "" : " #" + e.getAttempt(),
+          e.getStatus(),
+          e.getReason() == null ? "" : " [" + e.getReason() + "]",
+          e.getAt(),
+          where());
+    }
+  }
 
   /**
    * One saga as its events tell it.
@@ -25,9 +59,20 @@ final class EventLedger {
    */
   record SagaTrack(SagaStatus status, int terminalEvents, Optional<String> stuckReason) {}
 
-  /** Applies one event; events of one saga must come in the order they were written. */
+  /** As {@link #add(SagaEvent, int, long)}, for an event whose place does not matter. */
   void add(SagaEvent event) {
+    add(event, 0, events);
+  }
+
+  /**
+   * Applies one event read at {@code partition}/{@code offset}; events of one saga must come in the
+   * order they were written.
+   */
+  void add(SagaEvent event, int partition, long offset) {
     events++;
+    bySaga
+        .computeIfAbsent(event.getSagaId(), k -> new ArrayList<>())
+        .add(new CommittedEvent(event, partition, offset));
     SagaStatus status = SagaStatus.valueOf(event.getStatus());
     SagaTrack before = sagas.get(event.getSagaId());
     int terminal = before == null ? 0 : before.terminalEvents();
@@ -44,6 +89,11 @@ final class EventLedger {
   /** The saga's track, empty when no event of it was committed. */
   Optional<SagaTrack> track(String sagaId) {
     return Optional.ofNullable(sagas.get(sagaId));
+  }
+
+  /** The saga's committed events in the order they were written; empty when it has none. */
+  List<CommittedEvent> of(String sagaId) {
+    return List.copyOf(bySaga.getOrDefault(sagaId, List.of()));
   }
 
   /** Events read, of every saga. */

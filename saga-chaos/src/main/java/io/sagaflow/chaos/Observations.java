@@ -1,10 +1,12 @@
 package io.sagaflow.chaos;
 
 import io.sagaflow.chaos.OpenTransactions.OpenPartition;
+import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.engine.SagaStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the verifier read, before judging it.
@@ -22,6 +24,12 @@ import java.util.Map;
  * @param ongoingTransactionalIds transactional ids the broker lists as ongoing, named when some
  *     partition stayed open
  * @param missingTopics topics that had to be read but do not exist
+ * @param registry the saga definitions the run loaded, which the state replay and the timer check
+ *     decide with; empty to leave the replay out (the figures say so)
+ * @param inputs the committed requests and replies of the started sagas
+ * @param storedStates each started saga's last saga-state changelog record, if it has one
+ * @param timerRaceTolerance how far a reply's record time and a timeout's lateness may go before a
+ *     timer that beat the reply counts as a violation (see {@link TimerCheck})
  */
 record Observations(
     List<StartedSaga> sagas,
@@ -35,4 +43,8 @@ record Observations(
     List<OpenPartition> open,
     Duration openBound,
     List<String> ongoingTransactionalIds,
-    List<String> missingTopics) {}
+    List<String> missingTopics,
+    Optional<SagaRegistry> registry,
+    InputLedger inputs,
+    Map<String, StoredState> storedStates,
+    Duration timerRaceTolerance) {}

@@ -32,6 +32,8 @@ final class Verification {
     deadLetters(seen, figures, violations, suspects);
     transactions(seen, figures, violations);
     state(seen, figures, violations, suspects);
+    Map<String, SagaReplay.Result> replays = ReplayCheck.judge(seen, figures, violations, suspects);
+    TimerCheck.judge(seen, replays, figures, violations, suspects);
     seen.missingTopics()
         .forEach(t -> violations.add(new Violation(Kind.TOPIC_MISSING, t + " does not exist")));
     return new VerificationReport(

@@ -17,8 +17,11 @@ import io.sagaflow.topology.SagaTopology;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -30,12 +33,18 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Checks a finished run against the committed record, the way a downstream {@code read_committed}
  * consumer sees it: every started saga finished (or is STUCK with a reason) in the status the seed
  * predicts and finished once; each command id committed once; one dead letter per injected bad
- * input; no transaction left open; and the saga-state changelog agrees with saga.events.
+ * input; no transaction left open; the saga-state changelog agrees with saga.events and with a
+ * replay of each saga's committed inputs ({@link ReplayCheck}); and no timer fired for an attempt
+ * whose reply was already on saga.replies ({@link TimerCheck}).
  *
  * <p>Run it as a library call, {@link #verify}, or from the command line ({@code main}, options in
  * {@link VerifierCommand}); scripts/chaos runs it at the end of every chaos run.
  */
 public final class Verifier {
+  /** Stands for a changelog record of a saga the run did not start: counted, never decoded. */
+  private static final ConsumerRecord<byte[], byte[]> EMPTY =
+      new ConsumerRecord<>("-", 0, -1, new byte[0], new byte[0]);
+
   private Verifier() {}
 
   /** Command line: exit 0 when the run passed, 1 on any violation, 2 on a usage error. */
@@ -51,6 +60,20 @@ public final class Verifier {
    *     within the bound, the broker unreachable)
    */
   public static VerificationReport verify(VerifierSettings settings, SagaModules modules)
+      throws InterruptedException {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    // Avro finds the generated classes of records nested in saga data through the context loader,
+    // and plugin modules live in loaders of their own: as the processor does (SagaflowRuntime).
+    thread.setContextClassLoader(modules.classLoader());
+    try {
+      return check(settings, modules);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  private static VerificationReport check(VerifierSettings settings, SagaModules modules)
       throws InterruptedException {
     Map<String, SagaStatus> predicted = predict(settings, modules);
     List<OpenPartition> open;
@@ -81,7 +104,7 @@ public final class Verifier {
         missing,
         r -> {
           if (r.value() != null) {
-            events.add(eventValues.deserialize(r.topic(), r.value()));
+            events.add(eventValues.deserialize(r.topic(), r.value()), r.partition(), r.offset());
           }
         });
 
@@ -93,7 +116,15 @@ public final class Verifier {
     DeadLetterLedger deadLetters = new DeadLetterLedger();
     readOrNote(reader, SagaTopics.DLQ, missing, deadLetters::add);
 
-    Map<String, byte[]> lastState = new HashMap<>();
+    Set<String> started = new HashSet<>();
+    settings.sagas().forEach(s -> started.add(s.sagaId()));
+    InputDecoding decoding = new InputDecoding(schemas, modules.registry());
+    InputLedger inputs = new InputLedger();
+    readOrNote(reader, SagaTopics.REQUESTS, missing, r -> input(r, started, decoding, inputs));
+    readOrNote(reader, SagaTopics.REPLIES, missing, r -> input(r, started, decoding, inputs));
+
+    // Read after saga.events, so it holds at least the decisions whose events were read.
+    Map<String, ConsumerRecord<byte[], byte[]>> lastState = new HashMap<>();
     String changelog = settings.applicationId() + "-" + SagaTopology.STATE_STORE + "-changelog";
     readOrNote(
         reader,
@@ -103,11 +134,16 @@ public final class Verifier {
           String key = new String(r.key(), StandardCharsets.UTF_8);
           if (r.value() == null) {
             lastState.remove(key);
+          } else if (started.contains(key)) {
+            lastState.put(key, r);
           } else {
-            lastState.put(key, r.value());
+            // Only the count of other runs' sagas is needed.
+            lastState.put(key, EMPTY);
           }
         });
-    Map<String, SagaStatus> stored = storedStatuses(settings, schemas, lastState, changelog);
+    Map<String, StoredState> storedStates = storedStates(schemas, decoding, lastState, changelog);
+    Map<String, SagaStatus> stored = new HashMap<>();
+    storedStates.forEach((id, s) -> stored.put(id, SagaStatus.valueOf(s.record().getStatus())));
 
     VerificationReport report =
         Verification.judge(
@@ -123,7 +159,11 @@ public final class Verifier {
                 open,
                 settings.openTransactionBound(),
                 ongoing,
-                missing));
+                missing,
+                Optional.of(modules.registry()),
+                inputs,
+                storedStates,
+                settings.timerRaceTolerance()));
     if (report.suspects().isEmpty()) {
       return report;
     }
@@ -167,21 +207,48 @@ public final class Verifier {
     return predicted;
   }
 
-  private static Map<String, SagaStatus> storedStatuses(
-      VerifierSettings settings,
+  private static Map<String, StoredState> storedStates(
       SchemaRegistry schemas,
-      Map<String, byte[]> lastState,
+      InputDecoding decoding,
+      Map<String, ConsumerRecord<byte[], byte[]>> lastState,
       String changelog) {
     AvroDeserializer<SagaStateRecord> states = SagaTopics.STATE_RECORDS.deserializer(schemas);
-    Map<String, SagaStatus> stored = new HashMap<>();
-    for (StartedSaga saga : settings.sagas()) {
-      byte[] bytes = lastState.get(saga.sagaId());
-      if (bytes != null) {
-        stored.put(
-            saga.sagaId(), SagaStatus.valueOf(states.deserialize(changelog, bytes).getStatus()));
-      }
-    }
+    Map<String, StoredState> stored = new HashMap<>();
+    lastState.forEach(
+        (id, r) -> {
+          if (r != EMPTY) {
+            SagaStateRecord record = states.deserialize(changelog, r.value());
+            stored.put(
+                id,
+                new StoredState(
+                    record,
+                    decoding.data(record),
+                    r.topic() + "-" + r.partition() + "@" + r.offset()));
+          }
+        });
     return stored;
+  }
+
+  private static void input(
+      ConsumerRecord<byte[], byte[]> record,
+      Set<String> started,
+      InputDecoding decoding,
+      InputLedger inputs) {
+    if (record.key() == null) {
+      return;
+    }
+    String sagaId = new String(record.key(), StandardCharsets.UTF_8);
+    if (!started.contains(sagaId)) {
+      return;
+    }
+    Optional<InputRecord> input = decoding.decode(sagaId, record);
+    if (input.isEmpty()) {
+      inputs.undecodable();
+    } else if (record.topic().equals(SagaTopics.REPLIES)) {
+      inputs.reply(sagaId, input.get());
+    } else {
+      inputs.request(sagaId, input.get());
+    }
   }
 
   private static void readOrNote(

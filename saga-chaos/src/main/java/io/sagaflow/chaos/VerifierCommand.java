@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
     description =
         "Read every saga topic read_committed and check a finished run: no saga lost, each ended"
             + " as the seed predicts, no command id twice, one dead letter per injected bad input,"
-            + " no transaction left open, saga-state agreeing with saga.events. Exit 0 when it"
-            + " passed, 1 on any violation.")
+            + " no transaction left open, saga-state agreeing with saga.events and with a replay"
+            + " of the committed inputs, no timer that beat a reply already on saga.replies. Exit"
+            + " 0 when it passed, 1 on any violation.")
 final class VerifierCommand implements Callable<Integer> {
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
@@ -110,6 +111,14 @@ final class VerifierCommand implements Callable<Integer> {
       description = "How long a transaction may stay open (default: ${DEFAULT-VALUE}).")
   long openTransactionSeconds;
 
+  @Option(
+      names = "--timer-race-tolerance-ms",
+      defaultValue = "2000",
+      description =
+          "How long a reply may wait on saga.replies before a late timeout of its attempt counts"
+              + " as a timer that beat it (default: ${DEFAULT-VALUE}).")
+  long timerRaceToleranceMs;
+
   static int execute(String... args) {
     return new CommandLine(new VerifierCommand()).execute(args);
   }
@@ -149,7 +158,8 @@ final class VerifierCommand implements Callable<Integer> {
             participants,
             expectedDeadLetters + garbage,
             Duration.ofSeconds(openTransactionSeconds),
-            VerifierSettings.DEFAULT_READ_BOUND);
+            VerifierSettings.DEFAULT_READ_BOUND,
+            Duration.ofMillis(timerRaceToleranceMs));
     VerificationReport report = Verifier.verify(settings, modules);
     report.print(System.out);
     return report.passed() ? 0 : 1;

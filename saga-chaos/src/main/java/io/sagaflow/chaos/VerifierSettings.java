@@ -19,6 +19,9 @@ import java.util.List;
  *     longer than the processors' transaction timeout (10 s for Kafka Streams), so the broker has
  *     aborted a dead producer's transaction by then
  * @param readBound how long reading one topic to its end may take
+ * @param timerRaceTolerance how long a reply may have been on saga.replies before a timeout of its
+ *     attempt, and how late that timeout may have fired, before the timer counts as having beaten a
+ *     reply that was waiting (docs/reliability.md, "Timers against replies")
  */
 public record VerifierSettings(
     String bootstrapServers,
@@ -28,7 +31,8 @@ public record VerifierSettings(
     ParticipantsConfig participants,
     long expectedDeadLetters,
     Duration openTransactionBound,
-    Duration readBound) {
+    Duration readBound,
+    Duration timerRaceTolerance) {
 
   /** Default for {@link #openTransactionBound}: the 10 s timeout plus the broker's abort scan. */
   public static final Duration DEFAULT_OPEN_TRANSACTION_BOUND = Duration.ofMinutes(1);
@@ -36,8 +40,37 @@ public record VerifierSettings(
   /** Default for {@link #readBound}. */
   public static final Duration DEFAULT_READ_BOUND = Duration.ofMinutes(2);
 
+  /**
+   * Default for {@link #timerRaceTolerance}: a running processor fires a due timer within one
+   * punctuation (200 ms) and reads a reply within a poll or two (its fetch waits 20 ms, its commits
+   * come every 100 ms); ten times that leaves room for a box shared by eight JVMs.
+   */
+  public static final Duration DEFAULT_TIMER_RACE_TOLERANCE = Duration.ofSeconds(2);
+
   /** Copies the list of sagas. */
   public VerifierSettings {
     sagas = List.copyOf(sagas);
+  }
+
+  /** Settings with the default {@link #timerRaceTolerance}. */
+  public VerifierSettings(
+      String bootstrapServers,
+      String schemaRegistryUrl,
+      String applicationId,
+      List<StartedSaga> sagas,
+      ParticipantsConfig participants,
+      long expectedDeadLetters,
+      Duration openTransactionBound,
+      Duration readBound) {
+    this(
+        bootstrapServers,
+        schemaRegistryUrl,
+        applicationId,
+        sagas,
+        participants,
+        expectedDeadLetters,
+        openTransactionBound,
+        readBound,
+        DEFAULT_TIMER_RACE_TOLERANCE);
   }
 }

@@ -30,6 +30,14 @@ public record Violation(Kind kind, String detail) {
     STATE_MISSING,
     /** The saga-state changelog's last record of a saga says another status than its events. */
     STATE_DISAGREES,
+    /**
+     * A saga's committed inputs, replayed through the engine with the timer firings its events
+     * record, do not explain its committed events, or give another state than its last saga-state
+     * changelog record.
+     */
+    STATE_NOT_REPLAYABLE,
+    /** A timer fired for an attempt whose reply was already on saga.replies. */
+    TIMER_BEAT_REPLY,
     /** A topic the verifier must read does not exist. */
     TOPIC_MISSING
   }

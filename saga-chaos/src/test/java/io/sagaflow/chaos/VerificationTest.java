@@ -2,10 +2,13 @@ package io.sagaflow.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sagaflow.chaos.EventLedger.CommittedEvent;
 import io.sagaflow.chaos.OpenTransactions.OpenPartition;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
+import io.sagaflow.engine.Outcome;
 import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.engine.TimerKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +57,10 @@ class VerificationTest {
             "dead letters 1 (expected 1) by reason {DESERIALIZATION_FAILED=1}",
             "open transactions: 0 partitions behind after 60 s",
             "saga-state changelog 2 sagas | started sagas missing 0 | disagreeing with saga.events"
+                + " 0",
+            "state replay: not run (no saga definitions)",
+            "timeouts 0 (action 0, compensation 0) | answered 0 | reply read before the timer 0 |"
+                + " suspects: reply sent before a late timer 0 | reply sent earlier, a race within 2000 ms"
                 + " 0");
   }
 
@@ -189,6 +196,146 @@ class VerificationTest {
                 "b is RUNNING in saga-state but COMPLETED on saga.events"));
   }
 
+  @Test
+  void shouldFailWhenATimeoutIsCommittedAfterItsReplyWasApplied() {
+    // Given a saga whose reply to reserve #1 was applied, then a timeout of that attempt committed
+    LiveRun live = new LiveRun("t1").start().answer("reserve", 1, Outcome.Succeeded.empty());
+    SagaEvent succeeded = live.events.get(2).event();
+    live.events.add(
+        new CommittedEvent(
+            SagaEvent.newBuilder(succeeded)
+                .setEventType(SagaEventType.STEP_RETRY_SCHEDULED)
+                .setReason("TIMEOUT: no reply within the step timeout")
+                .build(),
+            0,
+            live.events.size()));
+
+    VerificationReport report = judge(live, SagaStatus.RUNNING);
+
+    assertThat(report.violations(Violation.Kind.TIMER_BEAT_REPLY))
+        .extracting(Violation::detail)
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d)
+                    .startsWith("t1 step reserve attempt 1 (ACTION) timed out at ")
+                    .contains("(saga.events-0@4)")
+                    .contains("though its reply saga.replies-0@0 (sent ")
+                    .endsWith(
+                        "had been read: reply reserve #1 Succeeded saga.replies-0@0 was applied at"
+                            + " saga.events-0@2, before the timeout"));
+    assertThat(report.violations(Violation.Kind.STATE_NOT_REPLAYABLE))
+        .extracting(Violation::detail)
+        .singleElement()
+        .satisfies(d -> assertThat(d).contains("STEP_RETRY_SCHEDULED reserve #1"));
+    assertThat(report.figures())
+        .contains(
+            "timeouts 1 (action 1, compensation 0) | answered 1 | reply read before the timer 1 |"
+                + " suspects: reply sent before a late timer 0 | reply sent earlier, a race within 2000"
+                + " ms 0");
+  }
+
+  @Test
+  void shouldNameALateTimerThatBeatAReplySentBeforeAsASuspectNotAViolation() {
+    // Given a reply sent 1 s after its command, and the step's timer firing 20 s late before the
+    // reply was read: a restarted processor that did not catch up first, or a reply that a broker
+    // outage kept from the topic until after the timer; the record cannot tell which
+    LiveRun live = new LiveRun("t2").start();
+    InputRecord reply =
+        live.wait(Duration.ofSeconds(1)).reply("reserve", 1, Outcome.Succeeded.empty());
+    live.wait(Duration.ofSeconds(29)).fire(TimerKind.STEP_TIMEOUT, "reserve").process(reply);
+
+    VerificationReport report = judge(live, SagaStatus.RUNNING);
+
+    assertThat(report.violations(Violation.Kind.TIMER_BEAT_REPLY)).isEmpty();
+    assertThat(report.violations(Violation.Kind.STATE_NOT_REPLAYABLE)).isEmpty();
+    assertThat(report.figures())
+        .anySatisfy(f -> assertThat(f).contains("suspects: reply sent before a late timer 1"))
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .startsWith("timer suspect: t2 step reserve attempt 1 (ACTION) timed out at ")
+                    .contains("though its reply saga.replies-0@0 was sent at ")
+                    .contains(", 29000 ms before, and the timer was due at ")
+                    .endsWith(", 20050 ms before it fired (tolerance 2000 ms)"));
+  }
+
+  @Test
+  void shouldCountATimerThatFiredOnTimeJustBeforeItsReplyWasReadAsARace() {
+    // Given a reply sent 0.5 s before the timeout was due, read only after the timer fired on time
+    LiveRun live = new LiveRun("t3").start();
+    InputRecord reply =
+        live.wait(Duration.ofMillis(9450)).reply("reserve", 1, Outcome.Succeeded.empty());
+    live.fire(TimerKind.STEP_TIMEOUT, "reserve").process(reply);
+
+    VerificationReport report = judge(live, SagaStatus.RUNNING);
+
+    assertThat(report.violations(Violation.Kind.TIMER_BEAT_REPLY)).isEmpty();
+    assertThat(report.figures())
+        .contains(
+            "timeouts 1 (action 1, compensation 0) | answered 1 | reply read before the timer 0 |"
+                + " suspects: reply sent before a late timer 0 | reply sent earlier, a race within 2000"
+                + " ms 1");
+  }
+
+  @Test
+  void shouldPassAReplayEqualToTheStoreAndFailAStoreWithAnotherStatus() {
+    LiveRun good = new LiveRun("r1").start().answer("reserve", 1, Outcome.Succeeded.empty());
+    good.answer("charge", 1, Outcome.Succeeded.empty());
+    LiveRun spoiled = new LiveRun("r2").start().answer("reserve", 1, Outcome.Succeeded.empty());
+    spoiled.answer("charge", 1, Outcome.Succeeded.empty());
+    StoredState wrong = spoiled.stored();
+    wrong.record().setStatus("COMPENSATED");
+
+    VerificationReport report =
+        judgeAll(List.of(good, spoiled), Map.of("r1", good.stored(), "r2", wrong));
+
+    assertThat(report.violations(Violation.Kind.STATE_NOT_REPLAYABLE))
+        .extracting(Violation::detail)
+        .containsExactly(
+            "r2: saga-state (sagaflow-saga-state-changelog-0@6) is not the replay of its committed"
+                + " inputs: status: changelog COMPENSATED, replay COMPLETED");
+    assertThat(report.figures())
+        .contains(
+            "state replay: sagas 2 | inputs applied 6, changing nothing 0 | timer firings 0 |"
+                + " equal to saga-state 1 | differing 1 | not replayable 0");
+  }
+
+  private VerificationReport judge(LiveRun live, SagaStatus predicted) {
+    this.predicted.put(live.sagaId, predicted);
+    return judgeAll(List.of(live), Map.of(live.sagaId, live.stored()));
+  }
+
+  private VerificationReport judgeAll(List<LiveRun> runs, Map<String, StoredState> states) {
+    InputLedger inputs = new InputLedger();
+    for (LiveRun live : runs) {
+      sagas.add(new StartedSaga(live.sagaId, LiveRun.TYPE));
+      predicted.putIfAbsent(live.sagaId, live.state().status());
+      live.requests.forEach(r -> inputs.request(live.sagaId, r));
+      live.replies.forEach(r -> inputs.reply(live.sagaId, r));
+      live.events.forEach(e -> events.add(e.event(), e.partition(), e.offset()));
+      stored.put(live.sagaId, SagaStatus.valueOf(states.get(live.sagaId).record().getStatus()));
+    }
+    return Verification.judge(
+        new Observations(
+            sagas,
+            predicted,
+            events,
+            commands,
+            deadLetters,
+            0,
+            stored,
+            stored.size(),
+            open,
+            Duration.ofSeconds(60),
+            List.of(),
+            List.of(),
+            Optional.of(LiveRun.REGISTRY),
+            inputs,
+            states,
+            Duration.ofSeconds(2)));
+  }
+
   private VerificationReport judge(long expectedDeadLetters) {
     return Verification.judge(
         new Observations(
@@ -203,7 +350,11 @@ class VerificationTest {
             open,
             Duration.ofSeconds(60),
             List.of(),
-            List.of()));
+            List.of(),
+            Optional.empty(),
+            new InputLedger(),
+            Map.of(),
+            Duration.ofSeconds(2)));
   }
 
   private void started(String id, SagaStatus prediction) {

@@ -14,13 +14,18 @@ import io.sagaflow.app.modules.LoadedModule;
 import io.sagaflow.app.modules.ModuleLoader;
 import io.sagaflow.app.modules.SagaModules;
 import io.sagaflow.app.participants.SimulatedParticipants;
+import io.sagaflow.contract.SagaEvent;
+import io.sagaflow.contract.SagaEventType;
+import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import io.sagaflow.module.DemoData;
+import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.RegistryClientSettings;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.serde.SchemaRegistryClient;
 import io.sagaflow.topology.SagaTopics;
+import io.sagaflow.topology.SagaTopology;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,6 +134,13 @@ class VerifierIT {
     assertThat(report.passed()).isTrue();
     assertThat(report.figures())
         .anySatisfy(f -> assertThat(f).startsWith("sagas 40 |").contains("lost 0"))
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .startsWith("state replay: sagas 40 |")
+                    .contains("equal to saga-state 40 | differing 0 | not replayable 0"))
+        .anySatisfy(
+            f -> assertThat(f).startsWith("timeouts ").contains("reply read before the timer 0"))
         .anySatisfy(f -> assertThat(f).contains("duplicate ids 0"))
         .anySatisfy(f -> assertThat(f).startsWith("dead letters 2 (expected 2)"));
   }
@@ -179,6 +191,119 @@ class VerifierIT {
         .anySatisfy(line -> assertThat(line).contains("event   SAGA_STARTED"))
         .anySatisfy(line -> assertThat(line).contains("command ACTION"))
         .noneSatisfy(line -> assertThat(line).contains("reply"));
+  }
+
+  @Test
+  @Order(4)
+  void shouldFailWhenATimerFiresForAnAttemptWhoseReplyWasRead() throws Exception {
+    // Given a saga whose first step succeeded on its reply, and then a timeout of that very
+    // attempt committed after it, as a processor that fired the timer anyway would have
+    CommittedRecord succeeded = firstEvent(RUN + "-transfer-", SagaEventType.STEP_SUCCEEDED);
+    String sagaId = succeeded.event().getSagaId();
+    SagaEvent timeout =
+        SagaEvent.newBuilder(succeeded.event())
+            .setEventType(SagaEventType.STEP_RETRY_SCHEDULED)
+            .setReason("TIMEOUT: no reply within the step timeout")
+            .setAt(Instant.now())
+            .build();
+    plant(
+        SagaTopics.EVENTS,
+        succeeded.partition(),
+        sagaId,
+        SagaTopics.EVENT_RECORDS.serializer(schemas, false).serialize(SagaTopics.EVENTS, timeout));
+
+    // When the run is verified
+    VerificationReport report = verify(started);
+
+    // Then it fails, naming the saga, the step and attempt, and the reply that had been read
+    assertThat(report.violations(Violation.Kind.TIMER_BEAT_REPLY))
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.detail())
+                    .contains(sagaId + " step " + succeeded.event().getStep() + " attempt 1")
+                    .contains("had been read")
+                    .contains("saga.replies-"));
+    // And the replay cannot explain that event either
+    assertThat(report.violations(Violation.Kind.STATE_NOT_REPLAYABLE))
+        .anySatisfy(v -> assertThat(v.detail()).startsWith(sagaId + ": "));
+  }
+
+  @Test
+  @Order(5)
+  void shouldFailWhenTheStoredStateIsNotTheReplayOfTheInputs() throws Exception {
+    // Given a saga whose last saga-state record is rewritten with another status of its first
+    // step: the saga's status stays what its events say, so only a replay can tell
+    String sagaId = RUN + "-order-00003";
+    String changelog = "sagaflow-" + SagaTopology.STATE_STORE + "-changelog";
+    List<ConsumerRecord<byte[], byte[]>> last = new ArrayList<>();
+    new CommittedReader(broker.bootstrapServers(), Duration.ofSeconds(30))
+        .read(
+            changelog,
+            r -> {
+              if (sagaId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                last.clear();
+                last.add(r);
+              }
+            });
+    ConsumerRecord<byte[], byte[]> original = last.get(0);
+    SagaStateRecord state =
+        SagaTopics.STATE_RECORDS.deserializer(schemas).deserialize(changelog, original.value());
+    String was = state.getSteps().get(0).getStatus();
+    String wrong = was.equals("SUCCEEDED") ? "COMPENSATED" : "SUCCEEDED";
+    SagaStateRecord spoiled = SagaStateRecord.newBuilder(state).build();
+    spoiled.getSteps().get(0).setStatus(wrong);
+    plant(
+        changelog,
+        original.partition(),
+        sagaId,
+        SagaTopics.STATE_RECORDS.serializer(schemas, false).serialize(changelog, spoiled));
+
+    // When the run is verified
+    VerificationReport report = verify(started);
+
+    // Then it fails, naming the saga and the first difference
+    assertThat(report.violations(Violation.Kind.STATE_NOT_REPLAYABLE))
+        .anySatisfy(
+            v ->
+                assertThat(v.detail())
+                    .startsWith(sagaId + ": saga-state (" + changelog)
+                    .contains("status: changelog " + wrong + ", replay " + was));
+    assertThat(report.violations(Violation.Kind.STATE_DISAGREES))
+        .noneSatisfy(v -> assertThat(v.detail()).contains(sagaId));
+  }
+
+  /** A committed event and its partition. */
+  private record CommittedRecord(SagaEvent event, int partition) {}
+
+  private CommittedRecord firstEvent(String sagaIdPrefix, SagaEventType type) {
+    List<CommittedRecord> found = new ArrayList<>();
+    AvroDeserializer<SagaEvent> events = SagaTopics.EVENT_RECORDS.deserializer(schemas);
+    new CommittedReader(broker.bootstrapServers(), Duration.ofSeconds(30))
+        .read(
+            SagaTopics.EVENTS,
+            r -> {
+              SagaEvent e = events.deserialize(r.topic(), r.value());
+              if (found.isEmpty()
+                  && e.getSagaId().startsWith(sagaIdPrefix)
+                  && e.getEventType() == type) {
+                found.add(new CommittedRecord(e, r.partition()));
+              }
+            });
+    return found.get(0);
+  }
+
+  private void plant(String topic, int partition, String key, byte[] value) throws Exception {
+    // Committed in a transaction of its own, as the processor writes every record of a decision.
+    try (KafkaProducer<byte[], byte[]> producer =
+        producer(Optional.of("planted-" + UUID.randomUUID()))) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer
+          .send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value))
+          .get();
+      producer.commitTransaction();
+    }
   }
 
   private VerificationReport verify(List<StartedSaga> sagas) throws InterruptedException {
