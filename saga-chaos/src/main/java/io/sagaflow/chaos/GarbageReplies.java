@@ -1,13 +1,9 @@
 package io.sagaflow.chaos;
 
 import io.sagaflow.app.config.ParticipantsConfig;
-import io.sagaflow.app.demo.OutcomePrediction;
 import io.sagaflow.app.modules.SagaModules;
 import io.sagaflow.app.participants.Misbehaviour;
-import io.sagaflow.app.participants.ParticipantBehaviour;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How many garbage replies the participants write in a run, from the seed and the rates alone: each
@@ -24,30 +20,11 @@ final class GarbageReplies {
     if (participants.garbageReplyRate() == 0.0) {
       return 0;
     }
-    List<ParticipantBehaviour> behaviours =
-        ParticipantBehaviour.of(modules.participants(), modules.registry(), participants);
-    Map<String, OutcomePrediction> byType = new HashMap<>();
+    Predictions predictions = new Predictions(modules, participants);
     long garbage = 0;
     for (StartedSaga saga : sagas) {
-      OutcomePrediction prediction =
-          byType.computeIfAbsent(
-              saga.sagaType(),
-              type ->
-                  new OutcomePrediction(
-                      modules
-                          .registry()
-                          .latest(type)
-                          .orElseThrow(
-                              () ->
-                                  new IllegalArgumentException(
-                                      "Saga "
-                                          + saga.sagaId()
-                                          + " is of type '"
-                                          + type
-                                          + "', which no loaded module defines; check"
-                                          + " --plugin-path.")),
-                      behaviours));
-      garbage += prediction.misbehaviours(saga.sagaId()).getOrDefault(Misbehaviour.GARBAGE, 0);
+      garbage +=
+          predictions.of(saga).misbehaviours(saga.sagaId()).getOrDefault(Misbehaviour.GARBAGE, 0);
     }
     return garbage;
   }

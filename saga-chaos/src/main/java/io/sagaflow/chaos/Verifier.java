@@ -1,12 +1,9 @@
 package io.sagaflow.chaos;
 
-import io.sagaflow.app.demo.OutcomePrediction;
 import io.sagaflow.app.modules.SagaModules;
-import io.sagaflow.app.participants.ParticipantBehaviour;
 import io.sagaflow.chaos.OpenTransactions.OpenPartition;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaStateRecord;
-import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaStatus;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.RegistryClientSettings;
@@ -177,32 +174,10 @@ public final class Verifier {
   }
 
   private static Map<String, SagaStatus> predict(VerifierSettings settings, SagaModules modules) {
-    List<ParticipantBehaviour> behaviours =
-        ParticipantBehaviour.of(
-            modules.participants(), modules.registry(), settings.participants());
-    Map<String, OutcomePrediction> byType = new HashMap<>();
+    Predictions predictions = new Predictions(modules, settings.participants());
     Map<String, SagaStatus> predicted = new HashMap<>();
     for (StartedSaga saga : settings.sagas()) {
-      OutcomePrediction prediction =
-          byType.computeIfAbsent(
-              saga.sagaType(),
-              type -> {
-                SagaDefinition<?> definition =
-                    modules
-                        .registry()
-                        .latest(type)
-                        .orElseThrow(
-                            () ->
-                                new IllegalArgumentException(
-                                    "Saga "
-                                        + saga.sagaId()
-                                        + " is of type '"
-                                        + type
-                                        + "', which no loaded module defines; check"
-                                        + " --plugin-path."));
-                return new OutcomePrediction(definition, behaviours);
-              });
-      predicted.put(saga.sagaId(), prediction.outcome(saga.sagaId()));
+      predicted.put(saga.sagaId(), predictions.of(saga).outcome(saga.sagaId()));
     }
     return predicted;
   }
