@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,24 @@ public final class DeadLetterHandlers {
    * nodes reach the handler wrapped in a {@link org.apache.kafka.streams.errors.StreamsException},
    * so the cause chain is searched, not just the exception itself.
    */
+  /**
+   * True when {@code failure} is Kafka Streams reporting that its producer failed to send: an
+   * earlier record of the transaction was refused (too large, a broker error), and the producer is
+   * in an error state until the task restarts. The input is not at fault, and a dead letter could
+   * not be sent either. Kafka Streams words these two ways, depending on where the failure shows.
+   */
+  static boolean isSendFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof StreamsException
+          && t.getMessage() != null
+          && (t.getMessage().startsWith("Error encountered trying to send record")
+              || t.getMessage().startsWith("Error encountered sending record"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean isRegistryFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SchemaRegistryException) {
@@ -115,6 +134,18 @@ public final class DeadLetterHandlers {
         // (the app replaces the thread and retries) instead of dead-lettering the whole topic.
         LOG.error(
             "Schema registry failure on {}-{}@{}; not dead-lettering, stopping the task",
+            context.topic(),
+            context.partition(),
+            context.offset(),
+            exception);
+        return ProcessingExceptionHandler.Response.fail();
+      }
+      if (isSendFailure(exception)) {
+        // The producer already failed on an earlier record and refuses everything after it, the
+        // dead letter included: the transaction aborts, the thread is replaced, and this input is
+        // read again. Dead-lettering it would blame the input and fail anyway.
+        LOG.debug(
+            "Send failure while processing {}-{}@{}; not dead-lettering, stopping the task",
             context.topic(),
             context.partition(),
             context.offset(),

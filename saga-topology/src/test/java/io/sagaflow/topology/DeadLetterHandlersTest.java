@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -230,6 +232,34 @@ class DeadLetterHandlersTest {
       assertThat(response.deadLetterQueueRecords()).isEmpty();
     }
     assertThat(counters.snapshot()).isEmpty();
+  }
+
+  @Test
+  void shouldFailInsteadOfDeadLetteringWhenTheProducerAlreadyFailedToSend() {
+    ProcessingExceptionHandler handler = processing();
+    Record<String, Object> record = new Record<>("s-1", "v", AT);
+    RecordTooLargeException refused = new RecordTooLargeException("too large for the changelog");
+
+    // As StreamsProducer words it at the next send, and as RecordCollectorImpl words it
+    for (Exception e :
+        List.of(
+            new StreamsException(
+                "Error encountered trying to send record to topic inventory.commands",
+                new KafkaException("Cannot execute transactional method", refused)),
+            new StreamsException(
+                "Error encountered sending record to topic app-saga-state-changelog", refused))) {
+      ProcessingExceptionHandler.Response response =
+          handler.handleError(contextFor(KEY), record, e);
+      assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+      assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
+    assertThat(counters.snapshot()).isEmpty();
+
+    // A StreamsException of another kind is still the input's: dead-lettered
+    ProcessingExceptionHandler.Response other =
+        handler.handleError(contextFor(KEY), record, new StreamsException("a processor bug"));
+    assertThat(other.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+    assertThat(other.deadLetterQueueRecords()).hasSize(1);
   }
 
   @Test
