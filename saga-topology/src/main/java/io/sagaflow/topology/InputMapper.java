@@ -19,16 +19,20 @@ import org.apache.kafka.common.header.Headers;
 /**
  * Translates contract records read from Kafka into engine inputs. Anything that does not make sense
  * as an input (an unknown enum symbol, a malformed id, a payload of the wrong type) is rejected as
- * {@link DeadLetterReason#VALIDATION_FAILED} with a sentence saying what was wrong.
+ * {@link DeadLetterReason#VALIDATION_FAILED} with a sentence saying what was wrong. Public so that
+ * tools that replay committed inputs (the chaos verifier) turn records into inputs exactly as the
+ * coordinator does.
  */
-final class InputMapper {
+public final class InputMapper {
   private final DataCodec data;
 
-  InputMapper(DataCodec data) {
+  /** A mapper decoding saga data and step results with {@code data}. */
+  public InputMapper(DataCodec data) {
     this.data = data;
   }
 
-  SagaInput.Start<Object> start(
+  /** A start of saga {@code sagaId} whose data decodes as {@code dataType}. */
+  public SagaInput.Start<Object> start(
       String sagaId, StartSaga request, Class<?> dataType, Headers headers) {
     Object sagaData;
     try {
@@ -52,11 +56,13 @@ final class InputMapper {
         header(headers, SagaHeaders.TRACEPARENT));
   }
 
-  SagaInput cancel(CancelSaga request) {
+  /** A cancellation. */
+  public SagaInput cancel(CancelSaga request) {
     return new SagaInput.Cancel(request.getReason());
   }
 
-  SagaInput operator(String sagaId, OperatorCommand command) {
+  /** An operator's command for saga {@code sagaId}. */
+  public SagaInput operator(String sagaId, OperatorCommand command) {
     OperatorAction action =
         switch (command.getAction()) {
           case RETRY_STEP -> OperatorAction.RETRY_STEP;
@@ -74,7 +80,8 @@ final class InputMapper {
         "by " + command.getOperator() + ": " + command.getReason());
   }
 
-  SagaInput reply(String sagaId, StepReply reply) {
+  /** A participant's reply to a command of saga {@code sagaId}. */
+  public SagaInput reply(String sagaId, StepReply reply) {
     UUID commandId;
     try {
       commandId = UUID.fromString(reply.getCommandId());
