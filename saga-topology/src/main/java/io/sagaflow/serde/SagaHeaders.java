@@ -71,6 +71,14 @@ public final class SagaHeaders {
    */
   public static final String SAGA_DLQ_ORIGINAL_OMITTED = "saga_dlq_original_omitted";
 
+  /**
+   * On saga.requests and saga.replies: the partition an input was first read from, as decimal text,
+   * set when the processor moved it to the partition that owns its saga id (its producer
+   * partitioned the key otherwise than Kafka's default). A moved input that again arrives on a
+   * partition its saga id does not own is dead-lettered instead of moved a second time.
+   */
+  public static final String SAGA_MOVED_FROM = "saga_moved_from";
+
   /** Every header above, for documentation checks. */
   public static final List<String> ALL =
       List.of(
@@ -90,7 +98,8 @@ public final class SagaHeaders {
           SAGA_DLQ_SOURCE_TOPIC,
           SAGA_DLQ_SOURCE_PARTITION,
           SAGA_DLQ_SOURCE_OFFSET,
-          SAGA_DLQ_ORIGINAL_OMITTED);
+          SAGA_DLQ_ORIGINAL_OMITTED,
+          SAGA_MOVED_FROM);
 
   private SagaHeaders() {}
 }

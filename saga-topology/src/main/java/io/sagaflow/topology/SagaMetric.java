@@ -28,6 +28,14 @@ public enum SagaMetric {
   INVARIANT_VIOLATED(
       "invariant.violated", "kind", "Decisions that violated an engine invariant, by invariant"),
 
+  /**
+   * Inputs read on a partition that does not own their saga id (a producer whose partitioner is not
+   * Kafka's default, such as librdkafka's CRC32) and moved to the one that does; kind: the input
+   * topic.
+   */
+  INPUT_MOVED(
+      "input.moved", "kind", "Inputs moved to the partition that owns their saga id, by topic"),
+
   /** Records sent to the dead-letter topic; kind: the {@code DeadLetterReason}. */
   DEAD_LETTER("dead-letter", "kind", "Records dead-lettered, by reason"),
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -25,10 +26,11 @@ import org.apache.kafka.streams.state.Stores;
  * changelog topics keep their names across releases:
  *
  * <pre>
- * source-requests ─► decode-requests ────────────────────────┐
- * source-replies ─► decode-replies ─► reply-router ─► coordinator ─► sink-&lt;topic&gt; per command topic
- *                                        └─► sink-replies-rekeyed      ├─► sink-events (saga.events)
- *                                            (back to saga.replies)    └─► sink-dlq (failed timers)
+ * source-requests ─► place-requests ─► decode-requests ──────────────────────┐
+ *                       └─► sink-requests-moved (back to saga.requests)      │
+ * source-replies ─► place-replies ─► decode-replies ─► reply-router ─► coordinator ─► sink-&lt;topic&gt;
+ *                       └─► sink-replies-moved          └─► sink-replies-rekeyed   ├─► sink-events
+ *                           (back to saga.replies)          (back to saga.replies) └─► sink-dlq
  * coordinator stores: saga-state, saga-timers, saga-index (RocksDB, changelog)
  *
  * source-dlq (saga.dlq) ─► record-dead-letters     store: saga-dead-letters (RocksDB, changelog)
@@ -54,6 +56,10 @@ public final class SagaTopology {
   static final String DEAD_LETTER_RECORDER = "record-dead-letters";
   static final String SOURCE_REQUESTS = "source-requests";
   static final String SOURCE_REPLIES = "source-replies";
+  static final String PLACE_REQUESTS = "place-requests";
+  static final String PLACE_REPLIES = "place-replies";
+  static final String SINK_REQUESTS_MOVED = "sink-requests-moved";
+  static final String SINK_REPLIES_MOVED = "sink-replies-moved";
   static final String DECODE_REQUESTS = "decode-requests";
   static final String DECODE_REPLIES = "decode-replies";
   static final String REPLY_ROUTER = "reply-router";
@@ -104,6 +110,19 @@ public final class SagaTopology {
         SagaTopics.REQUESTS);
     topology.addSource(
         SOURCE_REPLIES, new StringDeserializer(), new ByteArrayDeserializer(), SagaTopics.REPLIES);
+    int partitions = settings.inputPartitions();
+    topology.addProcessor(
+        PLACE_REQUESTS,
+        () ->
+            new PartitionMover(
+                partitions, false, DECODE_REQUESTS, SINK_REQUESTS_MOVED, settings.counters()),
+        SOURCE_REQUESTS);
+    topology.addProcessor(
+        PLACE_REPLIES,
+        () ->
+            new PartitionMover(
+                partitions, true, DECODE_REPLIES, SINK_REPLIES_MOVED, settings.counters()),
+        SOURCE_REPLIES);
     topology.addProcessor(
         DECODE_REQUESTS,
         () ->
@@ -111,7 +130,7 @@ public final class SagaTopology {
                 SagaTopics.REQUEST_RECORDS.deserializer(schemas),
                 List.of(StartSaga.class, CancelSaga.class, OperatorCommand.class),
                 COORDINATOR),
-        SOURCE_REQUESTS);
+        PLACE_REQUESTS);
     topology.addProcessor(
         DECODE_REPLIES,
         () ->
@@ -119,7 +138,22 @@ public final class SagaTopology {
                 SagaTopics.REPLY_RECORDS.deserializer(schemas),
                 List.of(StepReply.class),
                 REPLY_ROUTER),
-        SOURCE_REPLIES);
+        PLACE_REPLIES);
+    // Moved inputs go back raw: their bytes and headers are the producer's, untouched.
+    topology.addSink(
+        SINK_REQUESTS_MOVED,
+        SagaTopics.REQUESTS,
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        OwningPartition.<byte[]>partitioner(),
+        PLACE_REQUESTS);
+    topology.addSink(
+        SINK_REPLIES_MOVED,
+        SagaTopics.REPLIES,
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        OwningPartition.<byte[]>partitioner(),
+        PLACE_REPLIES);
     topology.addProcessor(
         REPLY_ROUTER, () -> new ReplyRouter(COORDINATOR, SINK_REKEY), DECODE_REPLIES);
     topology.addProcessor(
@@ -167,6 +201,7 @@ public final class SagaTopology {
         SagaTopics.REPLIES,
         new StringSerializer(),
         SagaTopics.REPLY_RECORDS.serializer(schemas, autoRegister),
+        OwningPartition.partitioner(),
         REPLY_ROUTER);
     return topology;
   }
@@ -211,6 +246,10 @@ public final class SagaTopology {
    * @param stallThreshold how much longer than the scan interval a gap between two timer scans must
    *     be to count as a stall that action and compensation timeouts do not count (see {@link
    *     Stalls}); zero counts none, for test drivers whose clock jumps
+   * @param inputPartitions how many partitions saga.requests and saga.replies each have (they are
+   *     co-partitioned), so that an input on a partition that does not own its saga id is moved to
+   *     the one that does (see {@link PartitionMover}); 1 checks nothing, as on a single partition
+   *     every input is where it belongs
    */
   public record Settings(
       SchemaRegistry schemaRegistry,
@@ -222,7 +261,8 @@ public final class SagaTopology {
       Duration catchUpLimit,
       int busyThreshold,
       Duration busyLimit,
-      Duration stallThreshold) {
+      Duration stallThreshold,
+      int inputPartitions) {
     /** Default scan interval: timers fire at most this late. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofMillis(200);
 
@@ -268,9 +308,61 @@ public final class SagaTopology {
       if (stallThreshold.isNegative()) {
         throw new IllegalArgumentException("stallThreshold must not be negative");
       }
+      if (inputPartitions < 1) {
+        throw new IllegalArgumentException("inputPartitions must be positive");
+      }
     }
 
-    /** Settings with the default timer interval, budget and catch-up limit, for a real broker. */
+    /**
+     * Settings for input topics of one partition each, where no input can be misplaced: what
+     * TopologyTestDriver runs with.
+     */
+    public Settings(
+        SchemaRegistry schemaRegistry,
+        boolean autoRegister,
+        DeadLetters deadLetters,
+        SagaCounters counters,
+        Duration punctuationInterval,
+        int timerBudget,
+        Duration catchUpLimit,
+        int busyThreshold,
+        Duration busyLimit,
+        Duration stallThreshold) {
+      this(
+          schemaRegistry,
+          autoRegister,
+          deadLetters,
+          counters,
+          punctuationInterval,
+          timerBudget,
+          catchUpLimit,
+          busyThreshold,
+          busyLimit,
+          stallThreshold,
+          1);
+    }
+
+    /** These settings for input topics of {@code partitions} partitions each. */
+    public Settings withInputPartitions(int partitions) {
+      return new Settings(
+          schemaRegistry,
+          autoRegister,
+          deadLetters,
+          counters,
+          punctuationInterval,
+          timerBudget,
+          catchUpLimit,
+          busyThreshold,
+          busyLimit,
+          stallThreshold,
+          partitions);
+    }
+
+    /**
+     * Settings with the default timer interval, budget and catch-up limit, for a real broker. They
+     * check no input's partition: give the input topics' partition count with {@link
+     * #withInputPartitions} when producers may use another partitioner than Kafka's default.
+     */
     public static Settings of(
         SchemaRegistry schemaRegistry, boolean autoRegister, SagaCounters counters) {
       return new Settings(

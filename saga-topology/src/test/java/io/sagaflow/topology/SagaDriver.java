@@ -110,6 +110,29 @@ final class SagaDriver implements AutoCloseable {
    * scan interval plus {@code stallThreshold} is a stall (zero: none is).
    */
   SagaDriver(SagaRegistry registry, int timerBudget, int busyThreshold, Duration stallThreshold) {
+    this(registry, timerBudget, busyThreshold, stallThreshold, 1);
+  }
+
+  /**
+   * The example saga in a processor that believes its input topics have {@code inputPartitions}
+   * partitions. The driver itself has one, partition 0, so an input whose saga id another partition
+   * owns is misplaced.
+   */
+  static SagaDriver withInputPartitions(int inputPartitions) {
+    return new SagaDriver(
+        SagaRegistry.of(OrderFulfilmentSaga.definition()),
+        SagaTopology.Settings.DEFAULT_TIMER_BUDGET,
+        0,
+        Duration.ZERO,
+        inputPartitions);
+  }
+
+  private SagaDriver(
+      SagaRegistry registry,
+      int timerBudget,
+      int busyThreshold,
+      Duration stallThreshold,
+      int inputPartitions) {
     SagaTopology.Settings settings =
         new SagaTopology.Settings(
             topologyRegistry,
@@ -121,7 +144,8 @@ final class SagaDriver implements AutoCloseable {
             Duration.ZERO,
             busyThreshold,
             SagaTopology.Settings.DEFAULT_BUSY_LIMIT,
-            stallThreshold);
+            stallThreshold,
+            inputPartitions);
     Properties props =
         SagaStreamsConfig.create(
             Map.of(
@@ -392,6 +416,11 @@ final class SagaDriver implements AutoCloseable {
 
   List<TestRecord<byte[], byte[]>> deadLetters() {
     return read(SagaTopics.DLQ);
+  }
+
+  /** The records written to {@code topic} since the last read, as bytes. */
+  List<TestRecord<byte[], byte[]>> written(String topic) {
+    return read(topic);
   }
 
   Optional<SagaStateRecord> state(String sagaId) {
