@@ -49,8 +49,10 @@ final class SagaProcessor implements AutoCloseable {
   /** Builds and starts the processor; it joins its consumer group in the background. */
   static SagaProcessor start(SagaflowConfig config, SagaRegistry sagas, SchemaRegistry schemas) {
     SagaCounters counters = new SagaCounters();
+    int partitions = InputPartitions.read(config);
     SagaTopology.Settings settings =
-        SagaTopology.Settings.of(schemas, config.autoRegister(), counters);
+        SagaTopology.Settings.of(schemas, config.autoRegister(), counters)
+            .withInputPartitions(partitions);
     Properties props = SagaStreamsConfig.create(config.kafka(), settings.deadLetters());
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toString());
     String memberId = InstanceIdentity.groupInstanceId(config.kafka(), config.dataDir());
@@ -82,9 +84,10 @@ final class SagaProcessor implements AutoCloseable {
     marker.mark();
     streams.start();
     LOG.info(
-        "Saga processor started (application.id={}, exactly_once_v2, static member {}, state in"
-            + " {})",
+        "Saga processor started (application.id={}, exactly_once_v2, {} partitions per input"
+            + " topic, static member {}, state in {})",
         config.applicationId(),
+        partitions,
         memberId,
         props.get(StreamsConfig.STATE_DIR_CONFIG));
     return new SagaProcessor(streams, counters, replacements, marker);

@@ -78,7 +78,7 @@ final class TopicProvisioner {
     }
   }
 
-  private static long timeoutMillis(SagaflowConfig config) {
+  static long timeoutMillis(SagaflowConfig config) {
     String value = config.kafka().get("default.api.timeout.ms");
     if (value == null) {
       return TIMEOUT_MS;
