@@ -22,8 +22,9 @@ import java.util.Optional;
 final class JsonBodies {
   static final String MEDIA_TYPE = "application/json";
 
-  // Jackson by default stops after the first value ("{} xyz" reads as {}) and keeps the last of
-  // two equal keys; both would let a body mean something other than what was sent.
+  // Jackson by default stops after the first value ("{} xyz" reads as {}), keeps the last of two
+  // equal keys, and reads 42.50 as a double; all three would let a body mean something other than
+  // what was sent (a double cannot tell 0.1 from 0.1000000000000000055511151231257827).
   private final ObjectReader reader;
   private final long maxBytes;
 
@@ -32,6 +33,7 @@ final class JsonBodies {
         mapper
             .reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     this.maxBytes = maxBytes;
   }

@@ -2,6 +2,7 @@ package io.sagaflow.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -17,8 +18,9 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Reads plain JSON (as people write it) into a generated Avro class and reports every problem at
  * once, each with its JSON pointer: a nullable field is the value or {@code null}, decimals are
- * strings or numbers, timestamps ISO-8601 strings, enums their symbol. Fields with a schema default
- * may be left out; unknown fields are refused so a typo does not pass silently.
+ * numbers (the shape the status route answers them in, {@code 42.50}) or, as released first,
+ * decimal strings ({@code "42.50"}), timestamps ISO-8601 strings, enums their symbol. Fields with a
+ * schema default may be left out; unknown fields are refused so a typo does not pass silently.
  */
 final class JsonRecordReader {
   private final List<String> errors = new ArrayList<>();
@@ -161,25 +163,43 @@ final class JsonRecordReader {
     return model.createEnum(json.textValue(), schema);
   }
 
+  /**
+   * A decimal from a JSON number, read exactly (the body reader keeps numbers as {@link
+   * BigDecimal}), or from a decimal string. Trailing zeros beyond the scale change no value, so
+   * {@code 42.500} is {@code 42.50}; any other digit beyond it would be lost, so it is refused.
+   */
   private Object decimal(JsonNode json, LogicalTypes.Decimal decimal, String pointer) {
-    if (!json.isTextual() && !json.isNumber()) {
-      return fail(pointer, "expected a decimal such as \"42.50\"");
-    }
-    try {
-      BigDecimal value = new BigDecimal(json.asText());
-      if (value.scale() > decimal.getScale() || value.precision() > decimal.getPrecision()) {
-        return fail(
-            pointer,
-            "expected at most "
-                + decimal.getScale()
-                + " decimal places and "
-                + decimal.getPrecision()
-                + " digits");
+    BigDecimal value;
+    if (json.isNumber()) {
+      value = json.decimalValue();
+    } else if (json.isTextual()) {
+      try {
+        value = new BigDecimal(json.textValue().strip());
+      } catch (NumberFormatException e) {
+        return fail(pointer, "expected a decimal such as 42.50, got '" + json.textValue() + "'");
       }
-      return value.setScale(decimal.getScale());
-    } catch (NumberFormatException e) {
-      return fail(pointer, "expected a decimal such as \"42.50\", got '" + json.asText() + "'");
+    } else {
+      return fail(pointer, "expected a decimal such as 42.50");
     }
+    // Checked on the stripped value before any rescaling, so 1e999999999 is refused at once
+    // instead of expanded to a billion digits.
+    BigDecimal stripped = value.stripTrailingZeros();
+    int integerDigits = stripped.precision() - stripped.scale();
+    if (stripped.scale() > decimal.getScale()
+        || integerDigits > decimal.getPrecision() - decimal.getScale()) {
+      return tooPrecise(decimal, pointer);
+    }
+    return value.setScale(decimal.getScale(), RoundingMode.UNNECESSARY);
+  }
+
+  private Object tooPrecise(LogicalTypes.Decimal decimal, String pointer) {
+    return fail(
+        pointer,
+        "expected at most "
+            + decimal.getScale()
+            + " decimal places and "
+            + decimal.getPrecision()
+            + " digits");
   }
 
   private Object timestamp(JsonNode json, String pointer) {

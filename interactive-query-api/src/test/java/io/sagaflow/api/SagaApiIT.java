@@ -4,7 +4,10 @@ import static io.sagaflow.api.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.topology.SagaTopics;
@@ -102,6 +105,43 @@ class SagaApiIT {
       assertThat(Http.json(retried).get("sagaId").asText()).isEqualTo(sagaId);
     }
     assertThat(flows.status(sagaId).get("data").get("orderId").asText()).isEqualTo("o-reused-a");
+  }
+
+  @Test
+  void shouldStartASagaFromTheDataTheStatusRouteAnswersForAnother() throws Exception {
+    // Given a saga started with its amount as a decimal string, and its data as the status shows
+    String first = flows.start("shape-a");
+    flows.awaitStatus(first, "RUNNING");
+    HttpResponse<String> shown = http.get("/sagas/" + first);
+    assertThat(shown.body()).contains("\"amount\":42.50");
+    // Read exactly as sent, the way a client that keeps decimals does
+    ObjectMapper exact =
+        new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    ObjectNode data = (ObjectNode) exact.readTree(shown.body()).get("data");
+    assertThat(data.get("amount").isNumber()).isTrue();
+
+    // When that JSON starts another saga, the fields the status masks given again
+    ObjectNode again = data.deepCopy();
+    again.put("orderId", "o-shape-b");
+    again.put("customerEmail", "ada@example.org");
+    again.put("paymentToken", "tok_secret");
+    again.set(
+        "shippingAddress",
+        exact.readTree(
+            "{\"recipient\": \"Ada Lovelace\", \"line1\": \"1 Analytical St\", \"city\":"
+                + " \"London\", \"postalCode\": \"N1\", \"countryCode\": \"GB\"}"));
+    HttpResponse<String> started =
+        http.post("/sagas/order-fulfilment", exact.writeValueAsString(again));
+
+    // Then it is accepted, and its status shows the same values in the same shapes
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    String second = Http.json(started).get("sagaId").asText();
+    flows.awaitStatus(second, "RUNNING");
+    ObjectNode shownAgain =
+        (ObjectNode) exact.readTree(http.get("/sagas/" + second).body()).get("data");
+    assertThat(shownAgain.remove("orderId").asText()).isEqualTo("o-shape-b");
+    data.remove("orderId");
+    assertThat(shownAgain).isEqualTo(data);
   }
 
   @Test
