@@ -122,12 +122,15 @@ class PartitionMoverTest {
             Optional.empty());
 
     saga.pipeReply(sagaId, reply, subject(sagaId));
+    // A participant that sets the key but no ce_subject is placed by its key alone
+    saga.pipeReply(sagaId, reply, new RecordHeaders());
 
     List<TestRecord<byte[], byte[]>> moved = saga.written(SagaTopics.REPLIES);
-    assertThat(moved).hasSize(1);
-    assertThat(header(moved.get(0), SagaHeaders.SAGA_MOVED_FROM)).isEqualTo("0");
+    assertThat(moved).hasSize(2);
+    assertThat(moved)
+        .allSatisfy(r -> assertThat(header(r, SagaHeaders.SAGA_MOVED_FROM)).isEqualTo("0"));
     assertThat(header(moved.get(0), SagaHeaders.CE_SUBJECT)).isEqualTo(sagaId);
-    assertThat(saga.counters.get("input.moved.saga.replies")).isEqualTo(1);
+    assertThat(saga.counters.get("input.moved.saga.replies")).isEqualTo(2);
   }
 
   @Test
@@ -155,11 +158,12 @@ class PartitionMoverTest {
   @Test
   void shouldLeaveAnInputWithoutKeyToTheChecksAfterIt() {
     saga.start(null);
+    saga.start(" ");
 
     assertThat(saga.counters.total(SagaMetric.INPUT_MOVED)).isZero();
     assertThat(saga.deadLetters())
         .extracting(l -> header(l, SagaHeaders.SAGA_DLQ_REASON))
-        .containsExactly("VALIDATION_FAILED");
+        .containsExactly("VALIDATION_FAILED", "VALIDATION_FAILED");
   }
 
   @Test
