@@ -47,6 +47,14 @@ public final class Participant implements AutoCloseable {
     this.thread = new Thread(loop, "participant-" + name);
   }
 
+  /**
+   * The dead-letter topic of {@code commandTopic} unless configured otherwise: {@code
+   * <commandTopic>.dlq}. {@code sagaflow run} creates it with each command topic.
+   */
+  public static String defaultDeadLetterTopic(String commandTopic) {
+    return commandTopic + ".dlq";
+  }
+
   /** A builder; {@link Builder#start()} starts the participant. */
   public static Builder builder() {
     return new Builder();
@@ -304,7 +312,7 @@ public final class Participant implements AutoCloseable {
           new CommandLoop.Settings(
               participantName,
               commandTopic,
-              Optional.ofNullable(deadLetterTopic).orElse(commandTopic + ".dlq"),
+              Optional.ofNullable(deadLetterTopic).orElse(defaultDeadLetterTopic(commandTopic)),
               groupId,
               mode,
               Optional.ofNullable(transactionalId),
