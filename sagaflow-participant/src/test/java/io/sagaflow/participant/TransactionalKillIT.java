@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class TransactionalKillIT {
   private static final int COMMANDS = 300;
-  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final Duration WAIT = Duration.ofMinutes(2);
 
   @Test
   void shouldNeitherLoseNorDuplicateAReplyWhenKilledMidway(TestKafka kafka) throws Exception {
