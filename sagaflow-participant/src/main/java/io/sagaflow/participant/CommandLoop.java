@@ -1,12 +1,9 @@
 package io.sagaflow.participant;
 
-import io.sagaflow.contract.DeadLetterReason;
 import io.sagaflow.contract.StepReply;
-import io.sagaflow.serde.AvroDeserializationException;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.topology.DataCodec;
 import io.sagaflow.topology.SagaTopics;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,11 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -66,16 +64,9 @@ final class CommandLoop implements Runnable {
   private final Settings settings;
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> producer;
-  private final AvroDeserializer<SpecificRecord> commands;
-  private final ReplyEncoder encoder;
-  private final Handlers handlers;
+  private final CommandDispatcher dispatcher;
   private final CommandLedger ledger;
   private final BatchHook batchHook;
-  private final DeadLetters deadLetters;
-  private final AtomicLong handled = new AtomicLong();
-  private final AtomicLong fromLedger = new AtomicLong();
-  private final AtomicLong deadLettered = new AtomicLong();
-  private final AtomicLong handlerFailures = new AtomicLong();
   private volatile Health health = Health.running();
   private volatile boolean stopping;
 
@@ -83,21 +74,15 @@ final class CommandLoop implements Runnable {
       Settings settings,
       Consumer<byte[], byte[]> consumer,
       Producer<byte[], byte[]> producer,
-      AvroDeserializer<SpecificRecord> commands,
-      ReplyEncoder encoder,
-      Handlers handlers,
+      CommandDispatcher dispatcher,
       CommandLedger ledger,
-      BatchHook batchHook,
-      Clock clock) {
+      BatchHook batchHook) {
     this.settings = settings;
     this.consumer = consumer;
     this.producer = producer;
-    this.commands = commands;
-    this.encoder = encoder;
-    this.handlers = handlers;
+    this.dispatcher = dispatcher;
     this.ledger = ledger;
     this.batchHook = batchHook;
-    this.deadLetters = new DeadLetters(settings.deadLetterTopic(), clock);
   }
 
   static CommandLoop create(
@@ -112,6 +97,11 @@ final class CommandLoop implements Runnable {
     Map<String, Object> consumerProps = new HashMap<>(settings.client());
     consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
     consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // The processor writes commands in its transactions: a command of an aborted one was never
+    // sent, and its retry comes committed.
+    consumerProps.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        IsolationLevel.READ_COMMITTED.name().toLowerCase(Locale.ROOT));
     consumerProps.putAll(settings.consumer());
     // Offsets are committed by the loop, after the replies: never before.
     consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -120,8 +110,7 @@ final class CommandLoop implements Runnable {
     producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     producerProps.putAll(settings.producer());
     if (settings.mode() == DeliveryMode.TRANSACTIONAL) {
-      // Commands written in the orchestrator's transactions are read once they commit; this
-      // participant's own replies are then read by the orchestrator the same way.
+      // Exactly one reply per command holds only if no command of an aborted batch is read.
       consumerProps.put(
           ConsumerConfig.ISOLATION_LEVEL_CONFIG,
           IsolationLevel.READ_COMMITTED.name().toLowerCase(Locale.ROOT));
@@ -138,20 +127,19 @@ final class CommandLoop implements Runnable {
       consumer.close();
       throw e;
     }
-    return new CommandLoop(
-        settings,
-        consumer,
-        producer,
-        AvroDeserializer.anySpecific(registry, classes),
-        new ReplyEncoder(
+    CommandDispatcher dispatcher =
+        new CommandDispatcher(
             settings.name(),
-            SagaTopics.REPLY_RECORDS.serializer(registry, autoRegister),
-            new DataCodec(registry, autoRegister, classes),
-            clock),
-        handlers,
-        ledger,
-        batchHook,
-        clock);
+            AvroDeserializer.anySpecific(registry, classes),
+            new ReplyEncoder(
+                settings.name(),
+                SagaTopics.REPLY_RECORDS.serializer(registry, autoRegister),
+                new DataCodec(registry, autoRegister, classes),
+                clock),
+            handlers,
+            ledger,
+            new DeadLetters(settings.deadLetterTopic(), clock));
+    return new CommandLoop(settings, consumer, producer, dispatcher, ledger, batchHook);
   }
 
   Health health() {
@@ -159,8 +147,7 @@ final class CommandLoop implements Runnable {
   }
 
   ParticipantStats stats() {
-    return new ParticipantStats(
-        handled.get(), fromLedger.get(), deadLettered.get(), handlerFailures.get());
+    return dispatcher.stats();
   }
 
   /** Ends the loop after the batch in hand; the thread closes the clients on its way out. */
@@ -244,7 +231,7 @@ final class CommandLoop implements Runnable {
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     Map<UUID, StepReply> answered = new LinkedHashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : batch) {
-      answer(record, out, answered);
+      dispatcher.dispatch(record, out, answered);
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition partition : batch.partitions()) {
@@ -252,26 +239,49 @@ final class CommandLoop implements Runnable {
       offsets.put(partition, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
     }
     if (settings.mode() == DeliveryMode.TRANSACTIONAL) {
-      writeInTransaction(out, offsets);
+      if (writeInTransaction(out, offsets)) {
+        answered.forEach(ledger::record);
+      } else {
+        rewind(batch);
+      }
     } else {
-      writeThenCommit(out, offsets);
+      writeAll(out);
+      // Written: from here on a redelivery is answered from the ledger, even if the commit fails.
+      answered.forEach(ledger::record);
+      if (!commit(offsets)) {
+        rewind(batch);
+      }
     }
-    answered.forEach(ledger::record);
   }
 
+  /**
+   * Writes the batch's records and offsets in one transaction; false when the group rebalanced
+   * meanwhile and the transaction was aborted.
+   */
   // commitTransaction fails if any send of the transaction failed: the Futures add nothing.
   @SuppressWarnings("FutureReturnValueIgnored")
-  private void writeInTransaction(
+  private boolean writeInTransaction(
       List<ProducerRecord<byte[], byte[]>> out, Map<TopicPartition, OffsetAndMetadata> offsets) {
     producer.beginTransaction();
-    out.forEach(producer::send);
-    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-    producer.commitTransaction();
+    try {
+      out.forEach(producer::send);
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      producer.commitTransaction();
+      return true;
+    } catch (CommitFailedException e) {
+      // Another instance joined or left while the batch was handled: the offsets belong to an
+      // older generation of the group. Nothing of the batch becomes visible.
+      producer.abortTransaction();
+      LOG.info(
+          "Participant {}: the group rebalanced during a batch; its transaction is aborted and the"
+              + " batch is read again ({})",
+          settings.name(),
+          e.getMessage());
+      return false;
+    }
   }
 
-  private void writeThenCommit(
-      List<ProducerRecord<byte[], byte[]>> out, Map<TopicPartition, OffsetAndMetadata> offsets)
-      throws InterruptedException {
+  private void writeAll(List<ProducerRecord<byte[], byte[]>> out) throws InterruptedException {
     List<Future<RecordMetadata>> sends = new ArrayList<>(out.size());
     out.forEach(r -> sends.add(producer.send(r)));
     for (Future<RecordMetadata> send : sends) {
@@ -286,108 +296,32 @@ final class CommandLoop implements Runnable {
             e.getCause());
       }
     }
-    consumer.commitSync(offsets);
   }
 
-  private void answer(
-      ConsumerRecord<byte[], byte[]> record,
-      List<ProducerRecord<byte[], byte[]>> out,
-      Map<UUID, StepReply> answered)
-      throws InterruptedException {
-    CommandHeaders headers;
-    SpecificRecord payload;
-    CommandHandler<SpecificRecord> handler;
+  /** Commits the batch's offsets; false when the group is rebalancing and refused them. */
+  private boolean commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
     try {
-      headers = CommandHeaders.read(key(record), record.headers());
-      payload = decode(record);
-      handler = handlers.of(headers.kind(), payload);
-    } catch (PoisonCommandException e) {
-      deadLettered.incrementAndGet();
-      LOG.warn(
-          "Participant {} sets aside the record at {}-{}@{} on {}: {}",
+      consumer.commitSync(offsets);
+      return true;
+    } catch (RebalanceInProgressException | CommitFailedException e) {
+      // The replies are written; whoever owns the partitions next reads the batch again and
+      // answers from its ledger, or handles it again, and the processor drops the second replies.
+      LOG.info(
+          "Participant {}: the group rebalanced during a batch; its offsets were not committed and"
+              + " the batch is read again ({})",
           settings.name(),
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          settings.deadLetterTopic(),
           e.getMessage());
-      out.add(deadLetters.of(record, e.reason(), e.getMessage()));
-      return;
+      return false;
     }
-    CommandContext context =
-        new CommandContext(
-            headers, payload.getSchema().getFullName(), encoder, r -> out.add(bytesKeyed(r)));
-    Optional<StepReply> known =
-        Optional.ofNullable(answered.get(headers.commandId()))
-            .or(() -> ledger.find(headers.commandId()));
-    if (known.isPresent()) {
-      // A redelivery: the reply already given goes out again, in case the first was lost in a
-      // crash; the orchestrator drops whichever copy comes second.
-      fromLedger.incrementAndGet();
-      out.add(bytesKeyed(encoder.record(context, known.get())));
-      return;
-    }
-    handled.incrementAndGet();
-    Reply reply = call(handler, payload, context);
-    if (reply instanceof Reply.NoReply) {
-      return;
-    }
-    StepReply stepReply = encoder.stepReply(context, reply);
-    out.add(bytesKeyed(encoder.record(context, stepReply)));
-    answered.put(headers.commandId(), stepReply);
   }
 
-  private Reply call(
-      CommandHandler<SpecificRecord> handler, SpecificRecord payload, CommandContext context)
-      throws InterruptedException {
-    try {
-      Reply reply = handler.handle(payload, context);
-      if (reply == null) {
-        throw new IllegalStateException("the handler returned null instead of a Reply");
+  /** Moves back to the batch's first records on the partitions this consumer still has. */
+  private void rewind(ConsumerRecords<byte[], byte[]> batch) {
+    Set<TopicPartition> assigned = consumer.assignment();
+    for (TopicPartition partition : batch.partitions()) {
+      if (assigned.contains(partition)) {
+        consumer.seek(partition, batch.records(partition).get(0).offset());
       }
-      return reply;
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
-      handlerFailures.incrementAndGet();
-      LOG.warn(
-          "Participant {}: the handler of {} threw; answering RETRIABLE_FAILURE {}",
-          settings.name(),
-          context,
-          Participant.HANDLER_FAILED_CODE,
-          e);
-      // The exception's message may quote the command's personal data: the reply, which ends up
-      // in the saga's history, names only its class.
-      return Reply.retriableFailure(
-          Participant.HANDLER_FAILED_CODE,
-          e.getClass().getName() + " in the handler of " + context.commandType());
     }
-  }
-
-  private SpecificRecord decode(ConsumerRecord<byte[], byte[]> record) {
-    if (record.value() == null) {
-      throw PoisonCommandException.invalid("command has no value (a tombstone)");
-    }
-    try {
-      return commands.deserialize(record.topic(), record.value());
-    } catch (AvroDeserializationException e) {
-      // A registry outage is a SchemaRegistryException instead and ends the loop: the record is
-      // not at fault and must not be set aside.
-      throw new PoisonCommandException(DeadLetterReason.DESERIALIZATION_FAILED, e.getMessage(), e);
-    }
-  }
-
-  private static String key(ConsumerRecord<byte[], byte[]> record) {
-    return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-  }
-
-  private static ProducerRecord<byte[], byte[]> bytesKeyed(ProducerRecord<String, byte[]> r) {
-    return new ProducerRecord<>(
-        r.topic(),
-        r.partition(),
-        r.timestamp(),
-        r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
-        r.value(),
-        r.headers());
   }
 }

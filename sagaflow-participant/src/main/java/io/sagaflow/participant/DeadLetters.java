@@ -25,6 +25,10 @@ final class DeadLetters {
     this.clock = clock;
   }
 
+  String topic() {
+    return topic;
+  }
+
   ProducerRecord<byte[], byte[]> of(
       ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail) {
     Headers headers = new RecordHeaders();

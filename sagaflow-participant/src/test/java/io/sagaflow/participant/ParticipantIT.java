@@ -17,7 +17,9 @@ import io.sagaflow.participant.KitCluster.Received;
 import io.sagaflow.serde.SagaHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -239,6 +241,56 @@ class ParticipantIT {
           .doesNotContain("order-9");
       assertThat(participant.stats().handlerFailures()).isEqualTo(1);
       assertThat(participant.health().state()).isEqualTo(Health.State.RUNNING);
+    }
+  }
+
+  @Test
+  void shouldCarryOnWhenTheGroupRefusesItsOffsets() {
+    // Given a participant whose first batch outlasts max.poll.interval.ms, so the group drops it
+    // and refuses that batch's offsets
+    AtomicInteger calls = new AtomicInteger();
+    try (Participant participant =
+        cluster
+            .participant(cluster.kafka.uniqueName("group"))
+            .consumerProperty("max.poll.interval.ms", 1000)
+            .onAction(
+                ReserveInventory.class,
+                (command, context) -> {
+                  if (calls.incrementAndGet() == 1) {
+                    TimeUnit.MILLISECONDS.sleep(2500);
+                  }
+                  return Reply.success(new InventoryReserved("res-" + context.commandId()));
+                })
+            .start()) {
+      List<Command> commands = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Command command =
+            cluster.command("order-slow-" + i, "reserve-inventory", 1, CommandKind.ACTION);
+        cluster.send(command, reserve("order-slow-" + i));
+        commands.add(command);
+      }
+
+      // When it has read the batch again after rejoining
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  participant.stats().answeredFromLedger() > 0
+                      || !participant.health().isRunning());
+
+      // Then it still runs, each command was applied once, and each has its reply
+      assertThat(participant.health().state()).isEqualTo(Health.State.RUNNING);
+      assertThat(calls).hasValue(commands.size());
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          cluster.replies().stream()
+                              .map(r -> r.reply().getCommandId())
+                              .distinct()
+                              .count())
+                      .isEqualTo(commands.size()));
     }
   }
 
