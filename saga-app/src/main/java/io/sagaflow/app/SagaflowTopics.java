@@ -2,6 +2,7 @@ package io.sagaflow.app;
 
 import io.sagaflow.app.TopicProvisioner.TopicSpec;
 import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.participant.Participant;
 import io.sagaflow.topology.SagaTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The topics the app creates at start when {@code saga.topics.create} is true: the core saga topics
- * and every command topic of the registered sagas.
+ * The topics the app creates at start when {@code saga.topics.create} is true: the core saga
+ * topics, every command topic of the registered sagas and, beside each, its participants'
+ * dead-letter topic.
  */
 final class SagaflowTopics {
   // Dead letters wait for an operator, who may be on holiday: keep them for 30 days.
@@ -26,7 +28,13 @@ final class SagaflowTopics {
               topic,
               topic.equals(SagaTopics.DLQ) ? Map.of("retention.ms", DLQ_RETENTION_MS) : Map.of()));
     }
-    SagaTopics.commandTopics(sagas).forEach(t -> specs.add(new TopicSpec(t, Map.of())));
+    for (String topic : SagaTopics.commandTopics(sagas)) {
+      specs.add(new TopicSpec(topic, Map.of()));
+      // Where participants written with the kit set aside commands they cannot read.
+      specs.add(
+          new TopicSpec(
+              Participant.defaultDeadLetterTopic(topic), Map.of("retention.ms", DLQ_RETENTION_MS)));
+    }
     return specs;
   }
 }

@@ -2,6 +2,7 @@ package io.sagaflow.bench;
 
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.examples.order.OrderFulfilmentSaga;
+import io.sagaflow.participant.Participant;
 import io.sagaflow.topology.SagaTopics;
 
 /** Creates the saga topics of the example saga on a benchmark broker. */
@@ -15,6 +16,8 @@ final class SagaTopicsSetup {
     for (String topic :
         SagaTopics.commandTopics(SagaRegistry.of(OrderFulfilmentSaga.definition()))) {
       topics.create(topic, partitions);
+      // The simulated participants (the participant kit) require their dead-letter topic.
+      topics.create(Participant.defaultDeadLetterTopic(topic), 1);
     }
   }
 }
