@@ -112,10 +112,25 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
     Schema registered = RegistrySchemas.normalised(schema);
     int id =
         config.autoRegisterSchemas()
-            ? registry.register(subject, registered)
+            ? lookUpOrRegister(subject, registered, schema)
             : lookUp(subject, registered, schema);
     ids.put(key, id);
     return id;
+  }
+
+  /**
+   * Looks up first, so that a subject an earlier Sagaflow filled with the Java-property form gets
+   * no second, textually different version of the same schema; registers only what is not there.
+   */
+  private int lookUpOrRegister(String subject, Schema registered, Schema original) {
+    try {
+      return lookUp(subject, registered, original);
+    } catch (SchemaRegistryException e) {
+      if (!e.isNotRegistered()) {
+        throw e;
+      }
+      return registry.register(subject, registered);
+    }
   }
 
   /**

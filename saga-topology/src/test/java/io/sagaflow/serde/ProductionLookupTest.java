@@ -63,6 +63,21 @@ class ProductionLookupTest {
   }
 
   @Test
+  void shouldAddNoVersionWhenAutoRegisteringWhereAnEarlierVersionRegisteredWithJavaProperties() {
+    // Given a subject an earlier Sagaflow filled, and a record it wrote
+    int old = registry.register(SUBJECT, StepReply.getClassSchema());
+    AvroSerializer<StepReply> preview =
+        new AvroSerializer<>(registry, AvroSerdeConfig.topicName().withAutoRegister(true));
+
+    // When this version writes with auto-registration on
+    byte[] bytes = preview.serialize("saga.replies", reply());
+
+    // Then it reuses that registration: one version, one id
+    assertThat(WireFormat.schemaId("saga.replies", bytes)).isEqualTo(old);
+    assertThat(registry.latest(SUBJECT).version()).isEqualTo(1);
+  }
+
+  @Test
   void shouldAutoRegisterTheSchemaOfTheAvscFile() throws Exception {
     AvroSerializer<StepReply> preview =
         new AvroSerializer<>(registry, AvroSerdeConfig.topicName().withAutoRegister(true));
