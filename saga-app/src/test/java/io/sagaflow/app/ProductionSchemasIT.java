@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.demo.StartRequests;
 import io.sagaflow.app.modules.SagaModules;
+import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.serde.RegistryClientSettings;
+import io.sagaflow.serde.SchemaRegistry;
+import io.sagaflow.serde.SchemaRegistryClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -21,6 +25,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,6 +142,40 @@ class ProductionSchemasIT {
       for (String subject : subjects) {
         assertThat(cluster.schemas.latest(subject).version()).as(subject).isEqualTo(1);
       }
+    }
+  }
+
+  @Test
+  void shouldRegisterThePluginsRecordsAsTheirAvscFilesStateThem(@TempDir Path work)
+      throws Exception {
+    // Given a saga module loaded from a plugin jar, and a registry
+    Path plugins = work.resolve("plugins");
+    Files.createDirectories(plugins);
+    io.sagaflow.app.modules.PluginJars.build("greeting", plugins.resolve("greeting.jar"));
+    try (SchemaRegistryServer server = SchemaRegistryServer.startInMemory()) {
+      String url = server.url().toString();
+
+      // When register runs with the plugin path, as for run
+      Cli register =
+          Cli.run(
+              "schemas", "register", "--registry-url", url, "--plugin-path", plugins.toString());
+
+      // Then the plugin's data, commands, compensation and results are registered, each as its
+      // .avsc file states it
+      assertThat(register.code()).as(register.out() + register.err()).isZero();
+      assertThat(register.out())
+          .containsPattern("greeting \\(.*greeting\\.jar\\): greeting v1")
+          .containsPattern("registered +com\\.example\\.greeting\\.GreetingData ")
+          .containsPattern("registered +com\\.example\\.greeting\\.ReserveSlot ")
+          .containsPattern("registered +com\\.example\\.greeting\\.FreeSlot ")
+          .containsPattern("registered +com\\.example\\.greeting\\.SendGreeting ")
+          .containsPattern("registered +com\\.example\\.greeting\\.SlotReserved ")
+          .containsPattern("registered +com\\.example\\.greeting\\.GreetingSent ");
+      SchemaRegistry registry = new SchemaRegistryClient(RegistryClientSettings.of(url));
+      Path fixture = Path.of("src", "test", "resources", "plugin-fixture", "greeting", "avro");
+      assertThat(registry.latest("com.example.greeting.ReserveSlot").schema())
+          .isEqualTo(
+              new Schema.Parser().parse(Files.readString(fixture.resolve("ReserveSlot.avsc"))));
     }
   }
 
