@@ -121,9 +121,15 @@ final class SchemasCommand implements Runnable {
       SagaModules modules = ModuleLoader.load(config.pluginPath());
       // The definitions' command factories run on this thread; a plugin's generated builders copy
       // nested records through the context class loader, as on the runtime's threads.
-      Thread.currentThread().setContextClassLoader(SagaClassLoader.of(modules.registry()));
-      SchemaSubjects.Listing listing =
-          SchemaSubjects.of(modules.registry(), config.applicationId());
+      Thread thread = Thread.currentThread();
+      ClassLoader previous = thread.getContextClassLoader();
+      SchemaSubjects.Listing listing;
+      thread.setContextClassLoader(SagaClassLoader.of(modules.registry()));
+      try {
+        listing = SchemaSubjects.of(modules.registry(), config.applicationId());
+      } finally {
+        thread.setContextClassLoader(previous);
+      }
       SchemaRegistry registry = new SchemaRegistryClient(RegistryClientSettings.of(url));
       SchemaAudit audit = new SchemaAudit(registry);
       BiFunction<SchemaAudit, List<SchemaSubjects.Required>, List<SchemaAudit.Finding>> work =
