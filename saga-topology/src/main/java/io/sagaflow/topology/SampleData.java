@@ -45,7 +45,8 @@ final class SampleData {
     return type.cast(decoded);
   }
 
-  private static Object value(Schema schema) {
+  /** A value of {@code schema}: its default, or else empty, zero or null. */
+  static Object value(Schema schema) {
     return switch (schema.getType()) {
       case RECORD -> {
         GenericData.Record record = new GenericData.Record(schema);

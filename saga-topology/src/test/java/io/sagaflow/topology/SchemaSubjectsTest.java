@@ -146,6 +146,32 @@ class SchemaSubjectsTest {
         .doesNotContain("checks.commands-value");
   }
 
+  @Test
+  void shouldReportTypesThatAreNoGeneratedRecords() {
+    SagaDefinition<String> plainData =
+        SagaDefinition.builder("plain", 1, String.class)
+            .step("s", "plain.commands", StepKind.PIVOT, s -> s.action(d -> d))
+            .build();
+    SagaDefinition<OrderFulfilmentData> plainParts =
+        SagaDefinition.builder("parts", 1, OrderFulfilmentData.class)
+            .step(
+                "s",
+                "parts.commands",
+                StepKind.PIVOT,
+                s -> s.action(d -> null).onSuccess(String.class, (d, r) -> d))
+            .build();
+
+    SchemaSubjects.Listing listing =
+        SchemaSubjects.of(SagaRegistry.of(plainData, plainParts), "sagaflow");
+
+    assertThat(listing.problems())
+        .containsExactlyInAnyOrder(
+            "saga 'plain' v1: its data type java.lang.String is no Avro generated record",
+            "saga 'parts' v1, step 's' (action): the command factory built null, not an Avro"
+                + " generated record",
+            "saga 'parts' v1, step 's': its result type java.lang.String is no generated record");
+  }
+
   private static Map<String, String> bySubject(SchemaSubjects.Listing listing) {
     return listing.schemas().stream()
         .collect(Collectors.toMap(Required::subject, Required::recordName));
