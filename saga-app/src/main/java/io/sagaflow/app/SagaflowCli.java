@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       KafkaCommand.class,
       RegistryCommand.class,
       FixtureCommand.class,
-      ParticipantsCommand.class
+      ParticipantsCommand.class,
+      SchemasCommand.class
     })
 public final class SagaflowCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -28,7 +29,18 @@ public final class SagaflowCli implements Runnable {
 
   /** Runs the command line and returns its exit code (2 for usage or configuration errors). */
   public static int execute(String... args) {
+    return execute(new CommandLine(new SagaflowCli()), args);
+  }
+
+  /** Like {@link #execute(String...)}, with the commands' output and errors going elsewhere. */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new SagaflowCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    return execute(cli, args);
+  }
+
+  private static int execute(CommandLine cli, String... args) {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof ConfigException) {
@@ -63,7 +75,7 @@ public final class SagaflowCli implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "Name a command: run (the saga processor), kafka (a broker only) or registry (a schema"
-            + " registry only).");
+        "Name a command: run (the saga processor), kafka (a broker only), registry (a schema"
+            + " registry only) or schemas (register or check the schemas in a registry).");
   }
 }

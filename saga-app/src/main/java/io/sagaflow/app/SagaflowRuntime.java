@@ -94,6 +94,9 @@ final class SagaflowRuntime implements AutoCloseable {
       }
       SchemaRegistry schemas =
           new SchemaRegistryClient(RegistryClientSettings.of(effective.requireSchemaRegistryUrl()));
+      if (!effective.autoRegister()) {
+        SchemaAudit.requireRegistered(schemas, modules.registry(), effective);
+      }
       // Other instances forward reads to application.server, so it must name this instance's HTTP
       // address before the processor joins its group.
       HostInfo address =

@@ -66,11 +66,11 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
       return encode(idOf(topic, schema), schema, data);
     } catch (IOException | RuntimeException e) {
       String subject = config.subjectNameStrategy().subject(topic, isKey, schema);
-      String advice =
-          config.autoRegisterSchemas()
-              ? ""
-              : " (auto.register.schemas is off: register the schema with the release before"
-                  + " deploying producers, see docs/contracts.md)";
+      if (!config.autoRegisterSchemas()
+          && e instanceof SchemaRegistryException refused
+          && refused.isNotRegistered()) {
+        throw new SerializationException(notRegistered(subject, schema, topic), e);
+      }
       throw new SerializationException(
           "Cannot serialize "
               + schema.getFullName()
@@ -79,10 +79,27 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
               + "' under subject '"
               + subject
               + "': "
-              + e.getMessage()
-              + advice,
+              + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * What an operator reads when production meets a registry without the release's schemas: which
+   * subject, which registry, and the command that registers everything Sagaflow looks up.
+   */
+  private String notRegistered(String subject, Schema schema, String topic) {
+    return "The schema for subject '"
+        + subject
+        + "' ("
+        + schema.getFullName()
+        + ", written to '"
+        + topic
+        + "') is not registered in "
+        + registry.location()
+        + ", and auto.register.schemas is off. Register the release's schemas before deploying: "
+        + RegistrySchemas.registerCommand(registry)
+        + " (docs/operations.md#schemas).";
   }
 
   private int idOf(String topic, Schema schema) {
@@ -92,12 +109,53 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
       return known;
     }
     String subject = config.subjectNameStrategy().subject(topic, isKey, schema);
+    Schema registered = RegistrySchemas.normalised(schema);
     int id =
         config.autoRegisterSchemas()
-            ? registry.register(subject, schema)
-            : registry.idOf(subject, schema);
+            ? lookUpOrRegister(subject, registered, schema)
+            : lookUp(subject, registered, schema);
     ids.put(key, id);
     return id;
+  }
+
+  /**
+   * Looks up first, so that a subject an earlier Sagaflow filled with the Java-property form gets
+   * no second, textually different version of the same schema; registers only what is not there.
+   */
+  private int lookUpOrRegister(String subject, Schema registered, Schema original) {
+    try {
+      return lookUp(subject, registered, original);
+    } catch (SchemaRegistryException e) {
+      if (!e.isNotRegistered()) {
+        throw e;
+      }
+      return registry.register(subject, registered);
+    }
+  }
+
+  /**
+   * The id of {@code registered} (the normalised schema) under {@code subject}, or of {@code
+   * original} when the subject holds only that: a registry filled by an earlier Sagaflow, which
+   * registered the generated classes' schemas with their Java properties. Both encode alike.
+   */
+  private int lookUp(String subject, Schema registered, Schema original) {
+    try {
+      return registry.idOf(subject, registered);
+    } catch (SchemaRegistryException e) {
+      if (registered.equals(original) || !e.isSchemaNotFound()) {
+        throw e;
+      }
+      try {
+        return registry.idOf(subject, original);
+      } catch (SchemaRegistryException second) {
+        if (second.isOutage()) {
+          throw second;
+        }
+        // Not there either: the normalised form is the one to register, so that is the one named.
+        e.addSuppressed(second);
+        throw e;
+      }
+    }
   }
 
   private byte[] encode(int id, Schema schema, T data) throws IOException {

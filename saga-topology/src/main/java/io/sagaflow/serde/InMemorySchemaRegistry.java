@@ -96,6 +96,11 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     subject.ifPresentOrElse(s -> levels.put(s, level), () -> globalLevel = level);
   }
 
+  @Override
+  public String location() {
+    return "the in-memory schema registry";
+  }
+
   private List<RegisteredSchema> versions(String subject) {
     List<RegisteredSchema> versions = subjects.get(subject);
     if (versions == null || versions.isEmpty()) {

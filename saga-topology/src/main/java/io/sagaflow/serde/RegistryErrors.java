@@ -14,8 +14,8 @@ final class RegistryErrors {
         switch (code) {
           case SchemaRegistryException.SUBJECT_NOT_FOUND,
               SchemaRegistryException.SCHEMA_NOT_FOUND ->
-              "Register the schema first (deploy it with its producer, or enable auto.register.schemas"
-                  + " outside production).";
+              "Register the schema first (`sagaflow schemas register` registers Sagaflow's and its"
+                  + " saga modules'), or enable auto.register.schemas outside production.";
           case SchemaRegistryException.VERSION_NOT_FOUND ->
               "List the subject's versions and pick one.";
           case SchemaRegistryException.INCOMPATIBLE_SCHEMA ->

@@ -38,4 +38,9 @@ public interface SchemaRegistry {
 
   /** Sets the compatibility level of {@code subject}, or the global one when empty. */
   void setCompatibility(Optional<String> subject, String level);
+
+  /** Where this registry is, for messages: its base URL, or what stands in for one. */
+  default String location() {
+    return "the schema registry";
+  }
 }

@@ -127,6 +127,15 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         JsonValue.object("compatibility", level));
   }
 
+  @Override
+  public String location() {
+    java.net.URI url = transport.baseUrl();
+    // Messages quote the location; credentials written into the URL must not travel with it.
+    return url.getRawUserInfo() == null
+        ? url.toString()
+        : url.toString().replace(url.getRawUserInfo() + "@", "");
+  }
+
   private static JsonValue schemaBody(Schema schema) {
     return JsonValue.object("schema", schema.toString());
   }

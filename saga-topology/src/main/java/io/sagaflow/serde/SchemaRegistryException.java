@@ -61,6 +61,16 @@ public final class SchemaRegistryException extends RuntimeException {
     return errorCode == 0 ? OptionalInt.empty() : OptionalInt.of(errorCode);
   }
 
+  /** Whether the registry said the subject, or the schema within it, is not registered. */
+  public boolean isNotRegistered() {
+    return errorCode == SUBJECT_NOT_FOUND || errorCode == SCHEMA_NOT_FOUND;
+  }
+
+  /** Whether the subject exists but does not hold the schema (Confluent's 40403). */
+  public boolean isSchemaNotFound() {
+    return errorCode == SCHEMA_NOT_FOUND;
+  }
+
   /** Whether another attempt could succeed: no answer, or a registry-side (5xx) failure. */
   public boolean isRetriable() {
     return httpStatus == 0 || httpStatus >= 500;

@@ -26,7 +26,7 @@ final class InputDecoder implements Processor<String, byte[], String, Object> {
   private ProcessorContext<String, Object> context;
 
   /** Decodes with {@code deserializer} and forwards only records of the {@code accepted} types. */
-  InputDecoder(Deserializer<?> deserializer, List<Class<?>> accepted, String child) {
+  InputDecoder(Deserializer<?> deserializer, List<? extends Class<?>> accepted, String child) {
     this.deserializer = deserializer;
     this.accepted = List.copyOf(accepted);
     this.child = child;

@@ -1,8 +1,11 @@
 package io.sagaflow.topology;
 
+import io.sagaflow.contract.CancelSaga;
 import io.sagaflow.contract.DeadLetter;
+import io.sagaflow.contract.OperatorCommand;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaStateRecord;
+import io.sagaflow.contract.StartSaga;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaRegistry;
@@ -39,6 +42,10 @@ public final class SagaTopics {
   /** saga.requests: start, cancel and operator requests, several types. */
   public static final SagaTopic<SpecificRecord> REQUEST_RECORDS = SagaTopic.severalTypes(REQUESTS);
 
+  /** The record types saga.requests carries, each under its record-name subject. */
+  public static final List<Class<? extends SpecificRecord>> REQUEST_TYPES =
+      List.of(StartSaga.class, CancelSaga.class, OperatorCommand.class);
+
   /** saga.replies: step replies. */
   public static final SagaTopic<StepReply> REPLY_RECORDS =
       SagaTopic.oneType(REPLIES, StepReply.class);
@@ -66,6 +73,14 @@ public final class SagaTopics {
       SagaTopic.severalTypes("sagaflow.nested");
 
   private SagaTopics() {}
+
+  /**
+   * The changelog topic of the saga-state store, as Kafka Streams names it: the serializer of
+   * {@link #STATE_RECORDS} is called with this topic, so its subject is {@code <this>-value}.
+   */
+  public static String stateChangelog(String applicationId) {
+    return applicationId + "-" + SagaTopology.STATE_STORE + "-changelog";
+  }
 
   /** A participant's command topic: actions and compensations, several types. */
   public static SagaTopic<SpecificRecord> commandRecords(String topic) {

@@ -1,9 +1,6 @@
 package io.sagaflow.topology;
 
-import io.sagaflow.contract.CancelSaga;
-import io.sagaflow.contract.OperatorCommand;
 import io.sagaflow.contract.SagaStateRecord;
-import io.sagaflow.contract.StartSaga;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.engine.DefinitionResolver;
 import io.sagaflow.engine.SagaRegistry;
@@ -128,7 +125,7 @@ public final class SagaTopology {
         () ->
             new InputDecoder(
                 SagaTopics.REQUEST_RECORDS.deserializer(schemas),
-                List.of(StartSaga.class, CancelSaga.class, OperatorCommand.class),
+                SagaTopics.REQUEST_TYPES,
                 COORDINATOR),
         PLACE_REQUESTS);
     topology.addProcessor(

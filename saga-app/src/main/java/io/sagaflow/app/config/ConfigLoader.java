@@ -82,12 +82,27 @@ public final class ConfigLoader {
    */
   public static SagaflowConfig load(
       Map<String, String> environment, Map<String, String> overrides) {
+    return resolve(layers(environment, overrides), true);
+  }
+
+  /**
+   * Loads the configuration of a tool that talks to no Kafka cluster ({@code sagaflow schemas}):
+   * the same layers and checks, except that external mode does not demand the cluster's and the
+   * registry's addresses; the tool asks for what it needs itself.
+   */
+  public static SagaflowConfig loadWithoutCluster(
+      Map<String, String> environment, Map<String, String> overrides) {
+    return resolve(layers(environment, overrides), false);
+  }
+
+  private static SortedMap<String, String> layers(
+      Map<String, String> environment, Map<String, String> overrides) {
     SortedMap<String, String> raw = new TreeMap<>(defaults());
     raw.putAll(fromEnvironment(environment));
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       raw.put(checkKey(e.getKey(), "command line"), e.getValue());
     }
-    return resolve(raw);
+    return raw;
   }
 
   /** Maps {@code SAGA_*} and {@code KAFKA_*} variables onto setting keys. */
@@ -125,7 +140,7 @@ public final class ConfigLoader {
     return key;
   }
 
-  private static SagaflowConfig resolve(SortedMap<String, String> raw) {
+  private static SagaflowConfig resolve(SortedMap<String, String> raw, boolean needsCluster) {
     RawSettings read = new RawSettings(raw);
     RunMode mode = read.enumValue("saga.mode", RunMode.class);
     SagaEnv env =
@@ -145,7 +160,7 @@ public final class ConfigLoader {
           }
         });
     Optional<String> registryUrl = read.optional("saga.schema.registry.url");
-    if (mode == RunMode.EXTERNAL) {
+    if (mode == RunMode.EXTERNAL && needsCluster) {
       if (isBlank(kafka.get("bootstrap.servers"))) {
         throw new ConfigException(
             "kafka.bootstrap.servers is required when saga.mode=external: set"

@@ -33,6 +33,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void shouldLoadAToolsConfigurationInExternalModeWithoutTheClustersAddresses() {
+    // sagaflow schemas talks to the registry only: a production environment without
+    // KAFKA_BOOTSTRAP_SERVERS is enough, and the registry comes from the tool's own option.
+    SagaflowConfig config =
+        ConfigLoader.loadWithoutCluster(
+            Map.of("SAGA_MODE", "external", "KAFKA_APPLICATION_ID", "orders"), Map.of());
+
+    assertThat(config.env()).isEqualTo(SagaEnv.PRODUCTION);
+    assertThat(config.autoRegister()).isFalse();
+    assertThat(config.schemaRegistryUrl()).isEmpty();
+    assertThat(config.applicationId()).isEqualTo("orders");
+    assertThatThrownBy(
+            () -> ConfigLoader.loadWithoutCluster(Map.of(), Map.of("saga.schema.registr.url", "x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Unknown setting 'saga.schema.registr.url'");
+  }
+
+  @Test
   void shouldDefaultExternalModeToProductionAndRequireBootstrapServers() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_MODE", "external"), Map.of()))
         .isInstanceOf(ConfigException.class)
