@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,13 @@ final class SagaProcessor implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toString());
     String memberId = InstanceIdentity.groupInstanceId(config.kafka(), config.dataDir());
     props.put(InstanceIdentity.GROUP_INSTANCE_ID, memberId);
-    KafkaStreams streams = new KafkaStreams(SagaTopology.build(sagas, settings), props);
+    Topology topology = SagaTopology.build(sagas, settings);
+    if (config.createTopics()) {
+      // Before Kafka Streams: created by Streams in its first rebalance, they would be looked up
+      // before the brokers show them, and Kafka's admin client logs each miss at ERROR.
+      ProcessorChangelogs.ensure(config, topology);
+    }
+    KafkaStreams streams = new KafkaStreams(topology, props);
     HealthConfig health = config.health();
     warnIfTooShortForALoop(health, config);
     StreamThreadReplacements replacements =

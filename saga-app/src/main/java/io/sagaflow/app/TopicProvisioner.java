@@ -5,12 +5,17 @@ import io.sagaflow.app.config.SagaflowConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +23,14 @@ import org.slf4j.LoggerFactory;
 final class TopicProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
   private static final long TIMEOUT_MS = 60_000;
+  private static final long VISIBLE_POLL_MS = 50;
 
   private TopicProvisioner() {}
 
   /**
-   * Creates each missing topic of {@code specs} with the configured partitions and replication.
+   * Creates each missing topic of {@code specs} with its own partition count and replication
+   * factor, or else the configured ones, then waits until the broker answers for every partition of
+   * each topic it created.
    *
    * @return the names of the topics this call created
    */
@@ -36,7 +44,10 @@ final class TopicProvisioner {
       for (TopicSpec spec : specs) {
         if (!existing.contains(spec.name())) {
           missing.add(
-              new NewTopic(spec.name(), config.topicPartitions(), config.topicReplicationFactor())
+              new NewTopic(
+                      spec.name(),
+                      spec.partitions().orElse(config.topicPartitions()),
+                      (short) spec.replicationFactor().orElse(config.topicReplicationFactor()))
                   .configs(spec.configs()));
         }
       }
@@ -44,6 +55,7 @@ final class TopicProvisioner {
         admin.createTopics(missing).all().get(timeout, TimeUnit.MILLISECONDS);
       }
       List<String> created = missing.stream().map(NewTopic::name).toList();
+      awaitVisible(admin, created, timeout);
       LOG.info("Topics ready: {} (created now: {})", names(specs), created);
       return created;
     } catch (InterruptedException e) {
@@ -78,6 +90,61 @@ final class TopicProvisioner {
     }
   }
 
+  /**
+   * A created topic is committed by the controller before the brokers' metadata shows it. A client
+   * that looks it up in between (Kafka Streams listing the end offsets of its changelogs, a
+   * producer) is told it does not exist: it retries, but Kafka's admin client logs each answer at
+   * ERROR. So start-up goes on only once every partition of every created topic has a leader.
+   */
+  private static void awaitVisible(Admin admin, List<String> created, long timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+    List<String> waiting = created;
+    while (!waiting.isEmpty()) {
+      waiting = notYetVisible(admin, waiting, timeout);
+      if (waiting.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new StartupException(
+            "Topics "
+                + waiting
+                + " were created, but the cluster did not show all their partitions with a leader"
+                + " within "
+                + timeout
+                + " ms. Check the brokers' health (kafka-topics --describe), then start again.",
+            null);
+      }
+      Thread.sleep(VISIBLE_POLL_MS);
+    }
+  }
+
+  private static List<String> notYetVisible(Admin admin, List<String> topics, long timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<String> waiting = new ArrayList<>();
+    Map<String, KafkaFuture<TopicDescription>> described =
+        admin.describeTopics(topics).topicNameValues();
+    for (String topic : topics) {
+      try {
+        TopicDescription description = described.get(topic).get(timeout, TimeUnit.MILLISECONDS);
+        if (description.partitions().isEmpty()
+            || description.partitions().stream().anyMatch(TopicProvisioner::leaderless)) {
+          waiting.add(topic);
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        waiting.add(topic);
+      }
+    }
+    return waiting;
+  }
+
+  private static boolean leaderless(TopicPartitionInfo partition) {
+    return partition.leader() == null || partition.leader().isEmpty();
+  }
+
   static long timeoutMillis(SagaflowConfig config) {
     String value = config.kafka().get("default.api.timeout.ms");
     if (value == null) {
@@ -101,10 +168,22 @@ final class TopicProvisioner {
     return specs.stream().map(TopicSpec::name).toList();
   }
 
-  /** A topic the app needs and the topic-level configs it is created with. */
-  record TopicSpec(String name, Map<String, String> configs) {
+  /**
+   * A topic the app needs, the topic-level configs it is created with, and its partition count and
+   * replication factor when the topic must have its own rather than {@code saga.topics.partitions}
+   * and {@code saga.topics.replication.factor}.
+   */
+  record TopicSpec(
+      String name,
+      Map<String, String> configs,
+      OptionalInt partitions,
+      OptionalInt replicationFactor) {
     TopicSpec {
       configs = Map.copyOf(configs);
+    }
+
+    TopicSpec(String name, Map<String, String> configs) {
+      this(name, configs, OptionalInt.empty(), OptionalInt.empty());
     }
   }
 }
