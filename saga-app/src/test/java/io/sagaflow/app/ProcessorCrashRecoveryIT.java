@@ -7,7 +7,6 @@ import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.demo.OutcomePrediction;
 import io.sagaflow.app.demo.StartRequests;
 import io.sagaflow.app.participants.SimulatedParticipants;
-import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.engine.SagaStatus;
 import io.sagaflow.examples.order.OrderFulfilmentSaga;
 import io.sagaflow.serde.SagaHeaders;
@@ -57,8 +56,9 @@ class ProcessorCrashRecoveryIT {
               work.resolve("participants"),
               Map.of("saga.participants.latency.ms", "5", "saga.participants.decline.rate", "0.1"));
       List<String> sagaIds = io.sagaflow.app.demo.DemoWorkload.sagaIds("it-crash", ORDERS);
-      TopicProvisioner.ensure(
-          config, SagaflowTopics.all(SagaRegistry.of(OrderFulfilmentSaga.definition())));
+      // Every module's topics: its participants all start here, and a participant whose
+      // dead-letter topic is missing stops at once.
+      TopicProvisioner.ensure(config, SagaflowTopics.all(TestModules.onClassPath().registry()));
 
       // Given a processor in its own JVM, participants here, and 400 orders sent
       Process first = startProcessor(cluster, work.resolve("first"));
