@@ -8,7 +8,10 @@
   const OPERATOR_KEY = 'sagaflow.operator';
   const STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED', 'STUCK'];
 
-  const $ = (id) => document.getElementById(id);
+  // Typed as an input: the page's controls are inputs, selects and buttons, which share value and
+  // disabled; this keeps the type check on everything else.
+  /** @type {(id: string) => HTMLInputElement} */
+  const $ = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 
   // ---- DOM helpers -------------------------------------------------------------------------
 
@@ -91,7 +94,7 @@
     if (text) {
       try {
         body = JSON.parse(text);
-      } catch (e) {
+      } catch {
         body = null;
       }
     }
