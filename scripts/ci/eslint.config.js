@@ -16,4 +16,8 @@ module.exports = [
     files: ['**/scripts/ci/**/*.js'],
     languageOptions: { ecmaVersion: 2022, sourceType: 'commonjs', globals: { ...globals.node } },
   },
+  {
+    files: ['**/scripts/ci/**/*.mjs'],
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node } },
+  },
 ];

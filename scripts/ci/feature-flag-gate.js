@@ -347,7 +347,8 @@ class Gate {
     for (const abs of walk(k8s)) {
       if (!/\.(ya?ml|env|properties)$/.test(abs)) continue;
       const rel = path.relative(this.root, abs).split(path.sep).join('/');
-      const text = fs.readFileSync(abs, 'utf8');
+      // Comments may tell an operator how to turn the flag on; only settings count.
+      const text = fs.readFileSync(abs, 'utf8').replace(/(^|\s)#.*$/gm, '$1');
       const re = new RegExp(`${this.flag}\\s*[:=]\\s*["']?(\\w+)`, 'g');
       for (const m of text.matchAll(re)) {
         seen++;

@@ -122,6 +122,8 @@ test('the flag on in a production manifest fails, in the preview one passes', ()
   const root = copyOfSources();
   add(root, 'k8s/overlays/preview/config.env', 'SAGA_ENABLED=true\n');
   assert.strictEqual(gate(root, 'SAGA_ENABLED').status, 0);
+  add(root, 'k8s/overlays/production/config.env', '# turn on with SAGA_ENABLED=true when ready\nSAGA_ENABLED=false\n');
+  assert.strictEqual(gate(root, 'SAGA_ENABLED').status, 0, 'a comment is not a setting');
   add(root, 'k8s/overlays/production/config.env', 'SAGA_ENABLED=true\n');
   const run = gate(root, 'SAGA_ENABLED');
   assert.strictEqual(run.status, 1, run.out);

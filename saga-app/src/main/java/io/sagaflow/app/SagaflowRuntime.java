@@ -82,7 +82,8 @@ final class SagaflowRuntime implements AutoCloseable {
       }
       LOG.info("Effective configuration:\n{}", effective.describe());
       if (effective.createTopics()) {
-        TopicProvisioner.ensure(effective, SagaflowTopics.all(modules.registry()));
+        TopicProvisioner.ensure(
+            effective, SagaflowTopics.all(modules.registry(), effective.dlqRetention()));
       }
       if (!effective.enabled()) {
         LOG.warn("{} (env={})", DISABLED_MESSAGE, effective.env().settingValue());

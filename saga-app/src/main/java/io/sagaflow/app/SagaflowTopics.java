@@ -15,25 +15,26 @@ import java.util.Map;
  * dead-letter topic.
  */
 final class SagaflowTopics {
-  // Dead letters wait for an operator, who may be on holiday: keep them for 30 days.
-  private static final String DLQ_RETENTION_MS = Long.toString(Duration.ofDays(30).toMillis());
-
   private SagaflowTopics() {}
 
-  static List<TopicSpec> all(SagaRegistry sagas) {
+  /**
+   * @param dlqRetention how long dead-letter topics keep a record ({@code saga.dlq.retention.days})
+   */
+  static List<TopicSpec> all(SagaRegistry sagas, Duration dlqRetention) {
+    String retentionMs = Long.toString(dlqRetention.toMillis());
     List<TopicSpec> specs = new ArrayList<>();
     for (String topic : SagaTopics.CORE) {
       specs.add(
           new TopicSpec(
               topic,
-              topic.equals(SagaTopics.DLQ) ? Map.of("retention.ms", DLQ_RETENTION_MS) : Map.of()));
+              topic.equals(SagaTopics.DLQ) ? Map.of("retention.ms", retentionMs) : Map.of()));
     }
     for (String topic : SagaTopics.commandTopics(sagas)) {
       specs.add(new TopicSpec(topic, Map.of()));
       // Where participants written with the kit set aside commands they cannot read.
       specs.add(
           new TopicSpec(
-              Participant.defaultDeadLetterTopic(topic), Map.of("retention.ms", DLQ_RETENTION_MS)));
+              Participant.defaultDeadLetterTopic(topic), Map.of("retention.ms", retentionMs)));
     }
     return specs;
   }

@@ -58,7 +58,8 @@ class ProcessorCrashRecoveryIT {
       List<String> sagaIds = io.sagaflow.app.demo.DemoWorkload.sagaIds("it-crash", ORDERS);
       // Every module's topics: its participants all start here, and a participant whose
       // dead-letter topic is missing stops at once.
-      TopicProvisioner.ensure(config, SagaflowTopics.all(TestModules.onClassPath().registry()));
+      TopicProvisioner.ensure(
+          config, SagaflowTopics.all(TestModules.onClassPath().registry(), config.dlqRetention()));
 
       // Given a processor in its own JVM, participants here, and 400 orders sent
       Process first = startProcessor(cluster, work.resolve("first"));

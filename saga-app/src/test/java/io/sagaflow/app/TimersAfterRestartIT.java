@@ -52,7 +52,7 @@ class TimersAfterRestartIT {
                   "saga.participants.retriable.failure.rate", "0",
                   "saga.participants.silence.rate", "0"));
       SagaRegistry sagas = TestModules.onClassPath().registry();
-      TopicProvisioner.ensure(config, SagaflowTopics.all(sagas));
+      TopicProvisioner.ensure(config, SagaflowTopics.all(sagas, config.dlqRetention()));
       StepDefinition<?> first = TestModules.orderDefinition().stages().get(0).get(0);
 
       // Given the probe's first command sent, and the processor stopped before any reply

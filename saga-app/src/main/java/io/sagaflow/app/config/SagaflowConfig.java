@@ -18,6 +18,7 @@ import java.util.TreeMap;
  * @param createTopics whether missing topics are created at start
  * @param topicPartitions partitions of topics the app creates
  * @param topicReplicationFactor replication factor of topics the app creates
+ * @param dlqRetention how long the dead-letter topics it creates keep a record
  * @param schemaRegistryUrl the schema registry; required in external mode, filled in by the
  *     embedded registry in embedded mode
  * @param autoRegister whether outbound schemas are registered on first use (off in production,
@@ -39,6 +40,7 @@ public record SagaflowConfig(
     boolean createTopics,
     int topicPartitions,
     short topicReplicationFactor,
+    java.time.Duration dlqRetention,
     Optional<String> schemaRegistryUrl,
     boolean autoRegister,
     ParticipantsConfig participants,
@@ -93,6 +95,7 @@ public record SagaflowConfig(
         createTopics,
         topicPartitions,
         topicReplicationFactor,
+        dlqRetention,
         registryUrl,
         autoRegister,
         participants,

@@ -261,6 +261,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void shouldKeepDeadLettersThirtyDaysByDefaultAndTakeTheEnvironmentsRetention() {
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).dlqRetention()).isEqualTo(Duration.ofDays(30));
+    assertThat(ConfigLoader.load(Map.of("SAGA_DLQ_RETENTION_DAYS", "3"), Map.of()).dlqRetention())
+        .isEqualTo(Duration.ofDays(3));
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("saga.dlq.retention.days", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("saga.dlq.retention.days")
+        .hasMessageContaining("1 to 3650");
+  }
+
+  @Test
   void shouldRefuseAnEmptyReplacementWindowNamingTheSetting() {
     assertThatThrownBy(
             () ->
