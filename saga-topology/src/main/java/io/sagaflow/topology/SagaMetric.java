@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -311,11 +310,6 @@ public enum SagaMetric {
     return Arrays.stream(values())
         .filter(m -> m.prometheusName().equals(prometheusName))
         .findFirst();
-  }
-
-  /** A lower-case tag value from an enum constant: {@code SUCCEEDED} is {@code succeeded}. */
-  static String lower(Enum<?> value) {
-    return value.name().toLowerCase(Locale.ROOT);
   }
 
   /** A counter key split into its catalogue entry and kind. */
