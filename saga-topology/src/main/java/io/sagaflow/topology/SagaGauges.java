@@ -51,6 +51,17 @@ final class SagaGauges {
   SagaGauges(MeterRegistry registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
+  }
+
+  /**
+   * Registered with the first task rather than at construction, so that an application adds its
+   * export registry before any meter exists (Micrometer warns about meters recorded before a
+   * registry joins, and they would be lost to it).
+   */
+  private void registerAges() {
+    if (!registered.add("oldest")) {
+      return;
+    }
     for (String status : TRACKED) {
       TimeGauge.builder(
               SagaMetric.OLDEST_SAGA_AGE.meterName(),
@@ -65,6 +76,7 @@ final class SagaGauges {
 
   /** Starts counting for {@code task} from its restored {@code index}. */
   void open(String task, KeyValueStore<Bytes, byte[]> index, Instant now) {
+    registerAges();
     TaskCounts counts = new TaskCounts();
     for (String status : TRACKED) {
       try (KeyValueIterator<Bytes, byte[]> it =
