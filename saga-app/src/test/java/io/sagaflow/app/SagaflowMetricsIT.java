@@ -74,18 +74,11 @@ class SagaflowMetricsIT {
           Map<SagaStatus, Long> ended = byStatus(workload, type.getValue());
           long completed = ended.getOrDefault(SagaStatus.COMPLETED, 0L);
           long compensated = ended.getOrDefault(SagaStatus.COMPENSATED, 0L);
+          // The summary's own counts, whether or not they match the seed's prediction: a machine
+          // slow enough for a step timeout changes the outcome, never what the metrics must show.
           assertThat(workload.summary())
-              .contains(
-                  type.getKey()
-                      + ": "
-                      + SAGAS
-                      + " sagas, "
-                      + completed
-                      + " completed (expected "
-                      + completed
-                      + "), "
-                      + compensated
-                      + " compensated");
+              .contains(type.getKey() + ": " + SAGAS + " sagas, " + completed + " completed (")
+              .contains(", " + compensated + " compensated (");
           assertThat(sum(scrape, "sagaflow_sagas_started_total", "saga_type", type.getKey()))
               .isEqualTo(SAGAS);
           assertThat(sum(scrape, "sagaflow_sagas_completed_total", "saga_type", type.getKey()))
