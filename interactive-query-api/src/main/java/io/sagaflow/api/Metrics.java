@@ -2,88 +2,118 @@ package io.sagaflow.api;
 
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sagaflow.topology.SagaCounters;
 import io.sagaflow.topology.SagaMetric;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Prometheus metrics: Kafka Streams' own metrics through Micrometer's binder, and the processor's
- * {@link SagaCounters}, named and described by the {@link SagaMetric} catalogue: {@code
- * input.DUPLICATE} becomes {@code sagaflow_input_total{kind="DUPLICATE"}}. Each is registered the
- * first time a scrape sees it, since counters appear as the processor first counts. Stream thread
- * replacements are {@code sagaflow_stream_thread_replacements_total}.
+ * Prometheus exposition of the process's meters: the {@link SagaMetric} catalogue as the processor
+ * records it in {@link SagaCounters#registry()}, Kafka Streams' and the API producer's own metrics
+ * through Micrometer's Kafka binders, and the JVM and process binders.
+ *
+ * <p>The Prometheus registry is the one already added to the counters' registry (the app adds it
+ * before Kafka Streams starts, so no timer sample is missed), or one added here.
  */
 final class Metrics implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
+  private final PrometheusMeterRegistry prometheus;
+  private final boolean ownsPrometheus;
+  private final List<Runnable> closers = new ArrayList<>();
 
-  /** Prometheus appends {@code _total}. */
-  static final String THREAD_REPLACEMENTS = "sagaflow.stream.thread.replacements";
-
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Optional<KafkaStreamsMetrics> streamsMetrics;
-  private final SagaCounters counters;
-  private final Set<String> bound = ConcurrentHashMap.newKeySet();
-
-  private Metrics(Optional<KafkaStreamsMetrics> streamsMetrics, SagaCounters counters) {
-    this.counters = counters;
-    this.streamsMetrics = streamsMetrics;
-    streamsMetrics.ifPresent(m -> m.bindTo(registry));
+  private Metrics(PrometheusMeterRegistry prometheus, boolean ownsPrometheus) {
+    this.prometheus = prometheus;
+    this.ownsPrometheus = ownsPrometheus;
   }
 
-  /** Streams' meters, the processor's counters and its stream thread replacements. */
+  /**
+   * The processor's meters, Streams' and {@code producer}'s client metrics, its stream thread
+   * replacements and whether it runs, and the JVM's.
+   */
   static Metrics of(
-      KafkaStreams streams, SagaCounters counters, StreamThreadReplacements replacements) {
-    Metrics metrics = new Metrics(Optional.of(new KafkaStreamsMetrics(streams)), counters);
-    FunctionCounter.builder(THREAD_REPLACEMENTS, replacements, StreamThreadReplacements::total)
-        .description(
-            "Stream threads that died of an uncaught exception and were replaced; more than"
-                + " the tolerated number within the window makes /health/ready answer 503")
-        .register(metrics.registry);
+      KafkaStreams streams,
+      SagaCounters counters,
+      StreamThreadReplacements replacements,
+      Producer<?, ?> producer) {
+    CompositeMeterRegistry registry = counters.registry();
+    Optional<PrometheusMeterRegistry> added = prometheusIn(registry);
+    Metrics metrics =
+        new Metrics(
+            added.orElseGet(() -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+            added.isEmpty());
+    if (added.isEmpty()) {
+      registry.add(metrics.prometheus);
+      metrics.closers.add(() -> registry.remove(metrics.prometheus));
+    }
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    metrics.closers.add(streamsMetrics::close);
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry);
+    metrics.closers.add(producerMetrics::close);
+    SagaMetric threads = SagaMetric.STREAM_THREAD_REPLACEMENTS;
+    FunctionCounter.builder(threads.meterName(), replacements, StreamThreadReplacements::total)
+        .description(threads.description())
+        .register(registry);
+    SagaMetric running = SagaMetric.PROCESSOR_RUNNING;
+    Gauge.builder(running.meterName(), streams, s -> s.state().isRunningOrRebalancing() ? 1 : 0)
+        .description(running.description())
+        .register(registry);
+    metrics.bindJvm(registry);
     return metrics;
   }
 
-  /** For an instance without a processor: nothing counts, so the scrape is empty but valid. */
+  /** For an instance without a processor: the JVM's meters only. */
   static Metrics withoutProcessor() {
-    return new Metrics(Optional.empty(), new SagaCounters());
+    Metrics metrics = new Metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true);
+    metrics.bindJvm(metrics.prometheus);
+    return metrics;
+  }
+
+  private static Optional<PrometheusMeterRegistry> prometheusIn(CompositeMeterRegistry registry) {
+    return registry.getRegistries().stream()
+        .filter(PrometheusMeterRegistry.class::isInstance)
+        .map(PrometheusMeterRegistry.class::cast)
+        .findFirst();
+  }
+
+  private void bindJvm(MeterRegistry registry) {
+    new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    closers.add(gc::close);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
   }
 
   void scrape(Context ctx) {
-    counters.snapshot().keySet().forEach(this::bind);
-    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
-  }
-
-  private void bind(String name) {
-    if (!bound.add(name)) {
-      return;
-    }
-    Optional<SagaMetric.Counted> parsed = SagaMetric.parse(name);
-    if (parsed.isEmpty()) {
-      LOG.warn(
-          "Counter {} is not in the SagaMetric catalogue, so /metrics does not export it; add an"
-              + " entry with its description there",
-          name);
-      return;
-    }
-    SagaMetric.Counted counted = parsed.get();
-    SagaMetric metric = counted.metric();
-    FunctionCounter.builder(metric.meterName(), counters, c -> c.get(name))
-        .tag(metric.tag(), counted.kind())
-        .description(metric.description())
-        .register(registry);
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape());
   }
 
   @Override
   public void close() {
-    streamsMetrics.ifPresent(KafkaStreamsMetrics::close);
-    registry.close();
+    closers.forEach(Runnable::run);
+    if (ownsPrometheus) {
+      prometheus.close();
+    }
   }
 }

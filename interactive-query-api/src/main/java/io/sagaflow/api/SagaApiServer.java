@@ -49,7 +49,7 @@ public final class SagaApiServer implements AutoCloseable {
     Objects.requireNonNull(streams, "streams");
     Objects.requireNonNull(signals, "signals");
     ObjectMapper mapper = new ObjectMapper();
-    this.metrics = Metrics.of(streams, counters, signals.threadReplacements());
+    this.metrics = Metrics.of(streams, counters, signals.threadReplacements(), producer);
     this.app =
         javalin(
             mapper,

@@ -143,4 +143,14 @@ class HealthSignalsServerTest {
     assertThat(http.get("/metrics").body())
         .contains("sagaflow_stream_thread_replacements_total " + (double) (before + 1));
   }
+
+  @Test
+  void shouldSayOnTheMetricsRouteThatTheProcessorIsNotRunningAndMeasureTheJvm() {
+    String metrics = http.get("/metrics").body();
+
+    assertThat(metrics)
+        .contains("sagaflow_processor_running 0.0")
+        .contains("jvm_memory_used_bytes{")
+        .contains("process_cpu_usage");
+  }
 }

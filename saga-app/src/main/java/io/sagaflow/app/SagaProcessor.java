@@ -1,5 +1,7 @@
 package io.sagaflow.app;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sagaflow.api.StreamThreadReplacements;
 import io.sagaflow.app.config.HealthConfig;
 import io.sagaflow.app.config.SagaflowConfig;
@@ -50,6 +52,9 @@ final class SagaProcessor implements AutoCloseable {
   /** Builds and starts the processor; it joins its consumer group in the background. */
   static SagaProcessor start(SagaflowConfig config, SagaRegistry sagas, SchemaRegistry schemas) {
     SagaCounters counters = new SagaCounters();
+    // Before Kafka Streams starts: a timer's histogram holds only what is recorded after its
+    // registry is added. The HTTP API's /metrics scrapes this one.
+    counters.registry().add(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     int partitions = InputPartitions.read(config);
     SagaTopology.Settings settings =
         SagaTopology.Settings.of(schemas, config.autoRegister(), counters)

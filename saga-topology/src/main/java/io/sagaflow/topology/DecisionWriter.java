@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out a decision of the engine: stores the saga's next state and its {@code saga-index}
- * entry, schedules and cancels its timers, forwards its commands and lifecycle events, and counts
- * the invariants it reports violated. Kafka Streams commits all of it with the input's offset in
- * one transaction.
+ * entry, schedules and cancels its timers, forwards its commands and lifecycle events, and has
+ * {@link DecisionMeters} record what they mean for the metrics. Kafka Streams commits all of it
+ * with the input's offset in one transaction.
  *
  * <p>Everything that can fail (encoding the state, mapping the outbound values) happens before the
  * first write: a decision that cannot be carried out must leave no saga state behind that waits for
@@ -41,6 +41,8 @@ final class DecisionWriter {
   private final KeyValueStore<String, SagaStateRecord> stateStore;
   private final KeyValueStore<Bytes, byte[]> timerStore;
   private final KeyValueStore<Bytes, byte[]> indexStore;
+  private final DecisionMeters meters;
+  private final String task;
 
   DecisionWriter(
       ProcessorContext<String, Object> context, CoordinatorWiring wiring, StateCodec states) {
@@ -51,18 +53,18 @@ final class DecisionWriter {
     this.stateStore = context.getStateStore(wiring.stateStore());
     this.timerStore = context.getStateStore(wiring.timerStore());
     this.indexStore = context.getStateStore(wiring.indexStore());
+    this.meters = new DecisionMeters(wiring.counters());
+    this.task = context.taskId().toString();
   }
 
   /** Writes {@code decision} about the saga stored as {@code stored} (empty before its start). */
   void write(Optional<SagaStateRecord> stored, Decision<?> decision, Instant now) {
     Optional<SagaStateRecord> next = decision.nextState().map(states::toRecord);
+    Optional<SagaIndex.Entry> before = stored.map(SagaIndex::entryOf);
+    Optional<SagaIndex.Entry> after = next.map(SagaIndex::entryOf);
     // An absent next state means "unchanged", never "deleted": the index moves only with a write.
     List<KeyValue<Bytes, byte[]>> indexChanges =
-        next.map(
-                n ->
-                    SagaIndex.changes(
-                        stored.map(SagaIndex::entryOf), Optional.of(SagaIndex.entryOf(n))))
-            .orElse(List.of());
+        after.isPresent() ? SagaIndex.changes(before, after) : List.of();
     List<Forward> forwards = forwards(decision, now);
 
     next.ifPresent(r -> stateStore.put(r.getSagaId(), r));
@@ -82,13 +84,13 @@ final class DecisionWriter {
       }
     }
     forwards.forEach(f -> context.forward(f.record(), f.sink()));
+    if (!indexChanges.isEmpty()) {
+      wiring.counters().gauges().moved(task, before, after);
+    }
+    meters.record(decision);
     decision
         .violations()
-        .forEach(
-            v -> {
-              wiring.counters().increment(SagaMetric.INVARIANT_VIOLATED, v.name());
-              LOG.warn("Invariant {} violated: {}", v.name(), v.message());
-            });
+        .forEach(v -> LOG.warn("Invariant {} violated: {}", v.name(), v.message()));
   }
 
   private List<Forward> forwards(Decision<?> decision, Instant now) {

@@ -15,6 +15,7 @@ import io.sagaflow.engine.SagaInput;
 import io.sagaflow.engine.SagaState;
 import java.time.Instant;
 import java.util.Optional;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,6 +40,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
   private KeyValueStore<String, SagaStateRecord> stateStore;
   private DecisionWriter writer;
   private InputCatchUp catchUp = InputCatchUp.none();
+  private String task = "";
 
   SagaCoordinator(DefinitionResolver definitions, CoordinatorWiring wiring) {
     this.definitions = definitions;
@@ -57,6 +59,11 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
             context.taskId().toString(), wiring.punctuationInterval(), wiring.stallThreshold());
     TimerFiring timers = new TimerFiring(context, wiring, definitions, states, writer, stalls);
     this.catchUp = InputCatchUp.start(context, wiring.inputTopics(), wiring.catchUpLimit());
+    // Init runs once the task's stores are restored, so the index read here is the committed one.
+    this.task = context.taskId().toString();
+    KeyValueStore<Bytes, byte[]> index = context.getStateStore(wiring.indexStore());
+    SagaGauges gauges = wiring.counters().gauges();
+    gauges.open(task, index, Instant.ofEpochMilli(context.currentSystemTimeMs()));
     // Wall-clock time: timeouts must fire even when no input arrives on the partition, which
     // stream time (driven by input timestamps) would not guarantee.
     context.schedule(
@@ -64,6 +71,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
         PunctuationType.WALL_CLOCK_TIME,
         now -> {
           stalls.scanned(now);
+          gauges.refresh(task, index, Instant.ofEpochMilli(now));
           if (catchUp.caughtUp(now)) {
             timers.fireDue(now);
           }
@@ -73,6 +81,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
   @Override
   public void close() {
     catchUp.close();
+    wiring.counters().gauges().close(task);
   }
 
   @Override

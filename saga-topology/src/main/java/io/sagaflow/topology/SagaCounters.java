@@ -1,43 +1,102 @@
 package io.sagaflow.topology;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts what the processor did with its inputs (verdicts, dead letters, violations, fired timers),
- * by {@link SagaMetric} and kind, under the key {@code <metric>.<kind>}. The app binds these to its
- * metrics registry; tests read them directly. One instance is shared by every stream thread of an
- * application, so counting is lock-free.
+ * Records what the processor did (verdicts, dead letters, violations, fired timers, saga outcomes,
+ * step and saga durations) by {@link SagaMetric} entry and tag values. Each count is kept here
+ * exactly, under the key {@code <name>.<value>...} ({@link SagaMetric#counterName}), so tests and
+ * logs read it directly; and each meter is registered in {@link #registry()}, which the app's
+ * {@code /metrics} adds its Prometheus registry to. One instance is shared by every stream thread
+ * of an application, so recording is lock-free.
+ *
+ * <p>Counters are function counters over the exact counts, so a registry added later still shows
+ * every count since start; a timer's histogram holds only what was recorded after its registry was
+ * added, which is why the app adds it before Kafka Streams starts.
  */
 public final class SagaCounters {
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+  private final SagaGauges gauges = new SagaGauges(registry);
 
-  /** Adds one to {@code metric} for {@code kind}. */
+  /** Adds one to single-tag {@code metric} for {@code kind}. */
   public void increment(SagaMetric metric, String kind) {
-    increment(metric.counterName(kind));
+    count(metric, kind);
+  }
+
+  /** Adds one to counter {@code metric} with {@code tagValues}, in the order of its tags. */
+  public void count(SagaMetric metric, String... tagValues) {
+    requireType(metric, SagaMetric.Type.COUNTER);
+    String name = metric.counterName(tagValues);
+    counters
+        .computeIfAbsent(
+            name,
+            k -> {
+              LongAdder adder = new LongAdder();
+              FunctionCounter.builder(metric.meterName(), adder, LongAdder::sum)
+                  .tags(tags(metric, tagValues))
+                  .description(metric.description())
+                  .register(registry);
+              return adder;
+            })
+        .increment();
   }
 
   /**
-   * Adds one to counter {@code name}, for tallies outside the {@link SagaMetric} catalogue (the
-   * simulated participants' own); the processor counts only catalogue entries.
+   * Adds one to counter {@code name}: a catalogue key such as {@code input.APPLIED} counts and is
+   * exported as its entry; any other name (the simulated participants' own tallies) is only counted
+   * here, never exported.
    */
   public void increment(String name) {
+    Optional<SagaMetric.Counted> counted = SagaMetric.parse(name);
+    if (counted.isPresent()) {
+      count(counted.get().metric(), counted.get().kind());
+    } else {
+      counters.computeIfAbsent(name, k -> new LongAdder()).increment();
+    }
+  }
+
+  /**
+   * Records {@code duration} in timer {@code metric} with {@code tagValues}; its sample count is
+   * also kept under {@link SagaMetric#counterName}.
+   */
+  public void record(SagaMetric metric, Duration duration, String... tagValues) {
+    requireType(metric, SagaMetric.Type.TIMER);
+    String name = metric.counterName(tagValues);
+    timers
+        .computeIfAbsent(
+            name,
+            k ->
+                Timer.builder(metric.meterName())
+                    .tags(tags(metric, tagValues))
+                    .description(metric.description())
+                    .serviceLevelObjectives(SagaMetric.SLO_BUCKETS.toArray(Duration[]::new))
+                    .register(registry))
+        .record(duration.isNegative() ? Duration.ZERO : duration);
     counters.computeIfAbsent(name, k -> new LongAdder()).increment();
   }
 
-  /** The current value of counter {@code name}, 0 if it never counted. */
+  /** The current value of counter {@code name} (or sample count of a timer), 0 if never counted. */
   public long get(String name) {
     LongAdder adder = counters.get(name);
     return adder == null ? 0 : adder.sum();
   }
 
-  /** The sum of {@code metric} over all its kinds. */
+  /** The sum of {@code metric} over all its tag values. */
   public long total(SagaMetric metric) {
     long sum = 0;
     for (Map.Entry<String, LongAdder> e : counters.entrySet()) {
-      if (SagaMetric.parse(e.getKey()).filter(c -> c.metric() == metric).isPresent()) {
+      if (e.getKey().equals(metric.metricName()) || belongsTo(e.getKey(), metric)) {
         sum += e.getValue().sum();
       }
     }
@@ -49,5 +108,50 @@ public final class SagaCounters {
     Map<String, Long> result = new TreeMap<>();
     counters.forEach((name, adder) -> result.put(name, adder.sum()));
     return result;
+  }
+
+  /**
+   * The registry every meter of the catalogue is registered in; add a registry to it (the app's
+   * Prometheus one) to export them, and bind other meters (Kafka clients, JVM) to it.
+   */
+  public CompositeMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The gauges of sagas by status, kept by the coordinator's tasks. */
+  SagaGauges gauges() {
+    return gauges;
+  }
+
+  /**
+   * True when {@code key} is {@code metric}'s and not a longer entry's that shares its prefix
+   * ({@code dead-letter.X} is not {@code dead-letter-store}'s; {@code input.moved.X} is not {@code
+   * input}'s).
+   */
+  private static boolean belongsTo(String key, SagaMetric metric) {
+    if (!key.startsWith(metric.metricName() + ".")) {
+      return false;
+    }
+    for (SagaMetric other : SagaMetric.values()) {
+      if (other.metricName().length() > metric.metricName().length()
+          && key.startsWith(other.metricName() + ".")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Tags tags(SagaMetric metric, String... values) {
+    Tags tags = Tags.empty();
+    for (int i = 0; i < values.length; i++) {
+      tags = tags.and(metric.tags().get(i), values[i]);
+    }
+    return tags;
+  }
+
+  private static void requireType(SagaMetric metric, SagaMetric.Type type) {
+    if (metric.type() != type) {
+      throw new IllegalArgumentException(metric + " is a " + metric.type() + ", not a " + type);
+    }
   }
 }

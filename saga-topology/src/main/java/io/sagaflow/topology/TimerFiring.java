@@ -11,6 +11,7 @@ import io.sagaflow.engine.SagaEngine;
 import io.sagaflow.engine.SagaInput;
 import io.sagaflow.engine.SagaState;
 import io.sagaflow.engine.Timer;
+import io.sagaflow.engine.TimerKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,7 +136,23 @@ final class TimerFiring {
     wiring.counters().increment(SagaMetric.TIMER, decision.verdict().name());
     if (decision.verdict() == InputVerdict.APPLIED) {
       writer.write(Optional.of(stored), decision, now);
+      timeoutKind(t.kind())
+          .ifPresent(
+              kind ->
+                  wiring
+                      .counters()
+                      .count(SagaMetric.TIMEOUTS, state.type(), t.step().orElse("none"), kind));
     }
+  }
+
+  /** The {@link SagaMetric#TIMEOUTS} kind of a timer that is a timeout; empty for a retry. */
+  private static Optional<String> timeoutKind(TimerKind kind) {
+    return switch (kind) {
+      case STEP_TIMEOUT -> Optional.of("step");
+      case COMPENSATION_TIMEOUT -> Optional.of("compensation");
+      case DEADLINE -> Optional.of("deadline");
+      case RETRY_DUE, COMPENSATION_RETRY_DUE -> Optional.empty();
+    };
   }
 
   /** Moves a due timer in the timer store only; see {@link BusyTimeouts} for why that is enough. */

@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 class SagaMetricTest {
 
   @Test
-  void shouldReadBackTheEntryAndKindOfEveryCounterItNames() {
+  void shouldReadBackTheEntryAndKindOfEverySingleTagCounterItNames() {
     assertThat(SagaMetric.values())
+        .filteredOn(m -> m.type() == SagaMetric.Type.COUNTER && m.tags().size() == 1)
+        .isNotEmpty()
         .allSatisfy(
             m ->
                 assertThat(SagaMetric.parse(m.counterName("SOME_KIND")))
@@ -24,7 +26,11 @@ class SagaMetricTest {
     assertThat(SagaMetric.INVARIANT_VIOLATED.counterName("ONE_PENDING_COMMAND"))
         .isEqualTo("invariant.violated.ONE_PENDING_COMMAND");
     assertThat(SagaMetric.DEAD_LETTER.meterName()).isEqualTo("sagaflow.dead-letter");
-    assertThat(SagaMetric.values()).allSatisfy(m -> assertThat(m.tag()).isEqualTo("kind"));
+    assertThat(SagaMetric.INPUT.prometheusName()).isEqualTo("sagaflow_input_total");
+    assertThat(SagaMetric.DEAD_LETTER_STORE.prometheusName())
+        .isEqualTo("sagaflow_dead_letter_store_total");
+    assertThat(SagaMetric.DEAD_LETTER.tag()).isEqualTo("reason");
+    assertThat(SagaMetric.INVARIANT_VIOLATED.tag()).isEqualTo("invariant");
   }
 
   @Test
@@ -35,6 +41,31 @@ class SagaMetricTest {
         .contains(new SagaMetric.Counted(SagaMetric.DEAD_LETTER_STORE, "failed"));
     assertThat(SagaMetric.parse("inventory.unreadable")).isEmpty();
     assertThat(SagaMetric.parse("input")).isEmpty();
+  }
+
+  @Test
+  void shouldNameEveryMeterTheWayPrometheusExpectsAndNeverTagBySagaId() {
+    assertThat(SagaMetric.STEP_DURATION.prometheusName())
+        .isEqualTo("sagaflow_step_duration_seconds");
+    assertThat(SagaMetric.OLDEST_SAGA_AGE.prometheusName())
+        .isEqualTo("sagaflow_oldest_saga_age_seconds");
+    assertThat(SagaMetric.SAGAS.prometheusName()).isEqualTo("sagaflow_sagas");
+    assertThat(SagaMetric.SAGAS_STARTED.prometheusName()).isEqualTo("sagaflow_sagas_started_total");
+    assertThat(SagaMetric.values())
+        .allSatisfy(
+            m -> {
+              assertThat(m.prometheusName()).matches("sagaflow_[a-z_]+");
+              assertThat(m.tags()).allMatch(t -> t.matches("[a-z_]+")).doesNotContain("saga_id");
+            });
+    assertThat(SagaMetric.byPrometheusName("sagaflow_timeouts_total"))
+        .contains(SagaMetric.TIMEOUTS);
+  }
+
+  @Test
+  void shouldRefuseTagValuesThatDoNotMatchTheEntrysTags() {
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> new SagaCounters().count(SagaMetric.SAGAS_STARTED, "order-fulfilment"))
+        .withMessageContaining("saga_type");
   }
 
   @Test
