@@ -51,7 +51,9 @@ final class ProcessorEndpoints implements SagaEndpoints {
     this.search =
         new SearchRoute(
             fanOut,
-            new LocalSearch(new StoreRanges(streams, SagaTopology.INDEX_STORE)),
+            new LocalSearch(
+                new StoreRanges(streams, SagaTopology.INDEX_STORE),
+                new StepProbes(new LocalStore(streams))),
             registry,
             mapper);
     SagaLookup lookup =
