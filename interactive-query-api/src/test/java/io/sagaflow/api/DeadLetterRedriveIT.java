@@ -110,7 +110,12 @@ class DeadLetterRedriveIT {
         .until(
             () ->
                 StreamSupport.stream(flows.status(sagaId).get("history").spliterator(), false)
-                    .anyMatch(t -> t.get("cause").asText().toLowerCase(java.util.Locale.ROOT).contains("cancel")));
+                    .anyMatch(
+                        t ->
+                            t.get("cause")
+                                .asText()
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .contains("cancel")));
     // And the letter shows its record
     JsonNode shown = ok(http.get("/dead-letters/" + letterId));
     assertThat(shown.get("reason").asText()).isEqualTo("UNKNOWN_SAGA");
