@@ -81,9 +81,15 @@ class ConsoleBrowserIT {
       OutputCollector firstOutput = new OutputCollector(first.getInputStream());
       try {
         URI base = awaitReady(first, firstOutput);
-        await()
-            .atMost(Duration.ofMinutes(4))
-            .until(() -> SUMMARY.matcher(firstOutput.text()).find() || !first.isAlive());
+        try {
+          await()
+              .atMost(Duration.ofMinutes(4))
+              .until(() -> SUMMARY.matcher(firstOutput.text()).find() || !first.isAlive());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          fail(
+              "The demo printed no summary in 4 minutes; sagaflow printed:%n%s",
+              firstOutput.text());
+        }
         Matcher summary = SUMMARY.matcher(firstOutput.text());
         assertThat(summary.find()).as(firstOutput.text()).isTrue();
         // And three money-transfer starts, a type this deployment does not have
@@ -152,6 +158,35 @@ class ConsoleBrowserIT {
               .atMost(Duration.ofSeconds(60))
               .until(() -> "COMPLETED".equals(status(base, sagaId)));
         }
+        // And the CLI lists the same letters and, asked to redrive one again, submits nothing
+        Cli list = cli("dlq", "list", "--url", base.toString(), "--reason", "VALIDATION_FAILED");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out().lines().filter(l -> l.contains("poison-transfer-")).count())
+            .as(list.out())
+            .isEqualTo(POISON.size());
+        String letter =
+            list.out()
+                .lines()
+                .filter(l -> l.contains(POISON.get(1)))
+                .findFirst()
+                .orElseThrow()
+                .split("\t")[0];
+        Cli again =
+            cli(
+                "dlq",
+                "redrive",
+                letter,
+                "--url",
+                base.toString(),
+                "--operator",
+                "ada",
+                "--why",
+                "again");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).startsWith(letter + "\tALREADY_REDRIVEN\t");
+        Cli bad = cli("dlq", "list", "--url", base.toString(), "--reason", "NOPE");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).contains("HTTP 400").contains("reason");
       } finally {
         stop(second);
       }
@@ -171,12 +206,25 @@ class ConsoleBrowserIT {
     }
   }
 
+  private record Cli(int exitCode, String out, String err) {}
+
+  private static Cli cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        SagaflowCli.execute(
+            new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args);
+    return new Cli(code, out.toString(), err.toString());
+  }
+
   private static String[] external(SagaCluster cluster, Path dir, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "--mode",
                 "external",
+                "--env",
+                "preview",
                 "--bootstrap-servers",
                 cluster.bootstrapServers(),
                 "--data-dir",
