@@ -151,7 +151,7 @@ async function listStep() {
   // Starting again with the same keys is a duplicate: the same sagas, whichever step ran first.
   const completed = await start(ORDERS.COMPLETED);
   const compensated = await start(ORDERS.COMPENSATED);
-  await page.goto(new URL('/ui', BASE).href);
+  await page.goto(new URL('/ui#/sagas', BASE).href);
   await expectRow(completed, 'COMPLETED');
   await expectRow(compensated, 'COMPENSATED');
   await page.screenshot({ path: path.join(SHOTS, 'list.png'), fullPage: true });

@@ -188,17 +188,40 @@
   // server routes; /ui?saga=ID is accepted as a shareable alias.
   let view = null;
 
+  const VIEWS = ['overview-view', 'types-view', 'dlq-view', 'list-view', 'detail-view'];
+
+  // Shows one view and marks its entry in the header's navigation as the current page.
+  function only(id, nav) {
+    for (const name of VIEWS) show($(name), name === id);
+    for (const link of document.querySelectorAll('nav.views a')) {
+      if (link.id === nav) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+  }
+
   function route() {
     const query = new URLSearchParams(location.search);
     if (query.has('saga') && !location.hash) {
       history.replaceState(null, '', location.pathname + sagaHref(query.get('saga')));
     }
-    const match = /^#\/sagas\/([^/?]+)$/.exec(location.hash);
+    // Bookmarks of the list from before the overview became the landing page.
+    if (location.hash.startsWith('#/?')) {
+      history.replaceState(null, '', location.pathname + '#/sagas?' + location.hash.slice(3));
+    }
+    const hash = location.hash;
+    const detail = /^#\/sagas\/([^/?]+)$/.exec(hash);
+    const type = /^#\/types\/([^/?]+)$/.exec(hash);
     view = {};
-    if (match) {
-      detailView(view, decodeURIComponent(match[1]));
-    } else {
+    if (detail) {
+      detailView(view, decodeURIComponent(detail[1]));
+    } else if (hash === '#/sagas' || hash.startsWith('#/sagas?')) {
       listView(view, listState());
+    } else if (type) {
+      typesView(view, decodeURIComponent(type[1]));
+    } else if (hash === '#/dead-letters' || hash.startsWith('#/dead-letters?')) {
+      deadLettersView(view, dlqState());
+    } else {
+      overviewView(view);
     }
   }
 
@@ -208,10 +231,12 @@
 
   function listState() {
     const hash = location.hash;
-    const query = new URLSearchParams(hash.startsWith('#/?') ? hash.slice(3) : '');
+    const query = new URLSearchParams(hash.startsWith('#/sagas?') ? hash.slice(8) : '');
     return {
       status: STATUSES.includes(query.get('status')) ? query.get('status') : '',
       type: query.get('type') || '',
+      step: query.get('step') || '',
+      stepStatus: query.get('stepStatus') || '',
       stuck: /^[1-9][0-9]*$/.test(query.get('stuck') || '') ? query.get('stuck') : '',
       limit: ['25', '50', '100', '500'].includes(query.get('limit')) ? query.get('limit') : '50',
       cursor: query.get('cursor') || '',
@@ -220,17 +245,19 @@
 
   function listHash(state) {
     const query = new URLSearchParams();
-    for (const key of ['status', 'type', 'stuck', 'limit', 'cursor']) {
+    for (const key of ['status', 'type', 'step', 'stepStatus', 'stuck', 'limit', 'cursor']) {
       if (state[key]) query.set(key, state[key]);
     }
     const text = query.toString();
-    return text ? '#/?' + text : '#/';
+    return text ? '#/sagas?' + text : '#/sagas';
   }
 
   function searchPath(state) {
     const query = new URLSearchParams();
     if (state.status) query.set('status', state.status);
     if (state.type) query.set('type', state.type);
+    if (state.step) query.set('step', state.step);
+    if (state.step && state.stepStatus) query.set('stepStatus', state.stepStatus);
     if (state.stuck) query.set('stuckFor', `PT${state.stuck}M`);
     query.set('limit', state.limit);
     if (state.cursor) query.set('cursor', state.cursor);
@@ -239,10 +266,11 @@
 
   function listView(current, state) {
     document.title = 'Sagas · Sagaflow';
-    show($('detail-view'), false);
-    show($('list-view'), true);
+    only('list-view', 'nav-sagas');
     $('f-status').value = state.status;
     $('f-type').value = state.type;
+    $('f-step').value = state.step;
+    $('f-step-status').value = state.stepStatus;
     $('f-stuck').value = state.stuck;
     $('f-limit').value = state.limit;
     $('first-page').disabled = !state.cursor;
@@ -286,6 +314,8 @@
       location.hash = listHash({
         status: $('f-status').value,
         type: $('f-type').value.trim(),
+        step: $('f-step').value.trim(),
+        stepStatus: $('f-step-status').value,
         stuck: $('f-stuck').value.trim(),
         limit: $('f-limit').value,
         cursor: '',
@@ -296,7 +326,7 @@
       if ($('f-stuck').value) $('f-status').value = 'STUCK';
     });
     $('f-clear').addEventListener('click', () => {
-      location.hash = '#/';
+      location.hash = '#/sagas';
     });
     $('next-page').addEventListener('click', () => {
       location.hash = listHash(Object.assign(listState(), { cursor: $('next-page').dataset.cursor }));
@@ -314,8 +344,7 @@
 
   function detailView(current, sagaId) {
     document.title = `Saga ${sagaId} · Sagaflow`;
-    show($('list-view'), false);
-    show($('detail-view'), true);
+    only('detail-view', 'nav-sagas');
     $('saga-id').textContent = sagaId;
     // Switching sagas within the page must not leave the previous saga's facts behind.
     const body = $('detail-body');
@@ -526,7 +555,386 @@
     });
   }
 
+  // ---- overview ----------------------------------------------------------------------------
+
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  function svg(tag, attrs, ...children) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, String(value));
+    for (const child of children.flat()) {
+      if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  function listLink(filters, text) {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(filters)) if (v) query.set(k, v);
+    return el('a', { href: '#/sagas?' + query.toString() }, text);
+  }
+
+  function typeHref(type) {
+    return '#/types/' + encodeURIComponent(type);
+  }
+
+  function overviewView(current) {
+    document.title = 'Overview · Sagaflow';
+    only('overview-view', 'nav-overview');
+    poller.start(async () => {
+      let overview;
+      try {
+        overview = await api('/console/overview');
+      } catch (e) {
+        if (view !== current) return;
+        showProblem($('overview-error'), `Could not read the overview: ${readFailure(e)}`);
+        refreshFailed();
+        return;
+      }
+      if (view !== current) return;
+      showProblem($('overview-error'), '');
+      renderCounts(overview.types || []);
+      renderPlot($('plot-throughput'), $('legend-throughput'), overview.series, [
+        ['started', 'Started'], ['completed', 'Completed'],
+        ['compensated', 'Compensated'], ['failed', 'Failed']], 'sagas');
+      renderPlot($('plot-latency'), $('legend-latency'), overview.series, [
+        ['stepLatencyP50Ms', 'p50'], ['stepLatencyP99Ms', 'p99']], 'ms');
+      renderOldest($('oldest-running'), overview.oldestRunning || [], 'No saga is running.');
+      renderOldest($('oldest-stuck'), overview.oldestStuck || [], 'No saga is STUCK.');
+      refreshed();
+    });
+  }
+
+  function renderCounts(types) {
+    $('counts-head').replaceChildren(
+      el('th', { scope: 'col' }, 'Type'), el('th', { scope: 'col' }, 'Version'),
+      ...STATUSES.map((s) => el('th', { scope: 'col' }, s)), el('th', { scope: 'col' }, 'Total'));
+    $('counts-rows').replaceChildren(...types.map((t) =>
+      el('tr', { 'data-type': t.sagaType, 'data-version': t.version },
+        el('th', { scope: 'row' }, el('a', { href: typeHref(t.sagaType) }, t.sagaType)),
+        el('td', null, String(t.version)),
+        ...STATUSES.map((s) => {
+          const n = (t.counts && t.counts[s]) || 0;
+          return el('td', { 'data-status': s, class: 'num' },
+            n ? listLink({ status: s, type: t.sagaType }, String(n)) : '0');
+        }),
+        el('td', { class: 'num', 'data-status': 'TOTAL' }, String(t.total)))));
+    if (types.length === 0) {
+      $('counts-rows').replaceChildren(el('tr', null,
+        el('td', { colspan: STATUSES.length + 3 }, 'No saga has been stored yet.')));
+    }
+  }
+
+  // A line per measure over the hour; each minute with a value is a point with its own tooltip,
+  // and the numbers are in a table for readers who cannot see the drawing.
+  function renderPlot(box, legend, series, measures, unit) {
+    const width = 600;
+    const height = 180;
+    const pad = { left: 44, right: 8, top: 8, bottom: 22 };
+    const minutes = (series && series.minutes) || [];
+    let max = 1;
+    for (const [key] of measures) {
+      for (const v of (series && series[key]) || []) if (v !== null && v > max) max = v;
+    }
+    const x = (i) => pad.left + (i * (width - pad.left - pad.right)) / Math.max(1, minutes.length - 1);
+    const y = (v) => height - pad.bottom - (v * (height - pad.top - pad.bottom)) / max;
+    const chart = svg('svg', {
+      viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart',
+      'aria-label': `${measures.map((m) => m[1]).join(', ')} per minute over the last hour, up to ${max} ${unit}`,
+    });
+    chart.append(
+      svg('line', { x1: pad.left, y1: y(0), x2: width - pad.right, y2: y(0), class: 'axis' }),
+      svg('line', { x1: pad.left, y1: pad.top, x2: pad.left, y2: y(0), class: 'axis' }),
+      svg('text', { x: pad.left - 4, y: pad.top + 10, 'text-anchor': 'end', class: 'tick' }, String(max)),
+      svg('text', { x: pad.left - 4, y: y(0), 'text-anchor': 'end', class: 'tick' }, '0'),
+      svg('text', { x: pad.left, y: height - 4, class: 'tick' }, '60 min ago'),
+      svg('text', { x: width - pad.right, y: height - 4, 'text-anchor': 'end', class: 'tick' }, 'now'));
+    let points = 0;
+    measures.forEach(([key, label], index) => {
+      const values = (series && series[key]) || [];
+      const coords = [];
+      values.forEach((v, i) => {
+        if (v === null || v === undefined) return;
+        coords.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`);
+      });
+      const group = svg('g', { class: `series s${index}`, 'data-measure': key });
+      if (coords.length > 1) group.append(svg('polyline', { points: coords.join(' ') }));
+      values.forEach((v, i) => {
+        if (v === null || v === undefined || (v === 0 && unit === 'sagas')) return;
+        points += 1;
+        group.append(svg('circle', { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 3 },
+          svg('title', null, `${label}: ${v} ${unit} at ${minutes[i]}`)));
+      });
+      chart.append(group);
+    });
+    box.dataset.points = String(points);
+    box.replaceChildren(chart, plotTable(series, measures, minutes));
+    legend.replaceChildren(...measures.map(([, label], index) =>
+      el('span', { class: `legend-item s${index}` },
+        el('span', { class: 'swatch', 'aria-hidden': 'true' }, index % 2 ? '■' : '●'), ' ', label)));
+  }
+
+  function plotTable(series, measures, minutes) {
+    const rows = [];
+    minutes.forEach((m, i) => {
+      const values = measures.map(([key]) => ((series && series[key]) || [])[i]);
+      if (values.every((v) => !v)) return;
+      rows.push(el('tr', null, el('th', { scope: 'row' }, time(m)),
+        ...values.map((v) => el('td', { class: 'num' }, v === null || v === undefined ? '—' : String(v)))));
+    });
+    return el('details', null, el('summary', null, 'The numbers'),
+      el('table', { class: 'counts' },
+        el('thead', null, el('tr', null, el('th', { scope: 'col' }, 'Minute'),
+          ...measures.map(([, label]) => el('th', { scope: 'col' }, label)))),
+        el('tbody', null, rows)));
+  }
+
+  function renderOldest(list, items, none) {
+    if (items.length === 0) {
+      list.replaceChildren(el('li', { class: 'muted' }, none));
+      return;
+    }
+    list.replaceChildren(...items.map((s) => el('li', { 'data-saga-id': s.sagaId },
+      el('a', { href: sagaHref(s.sagaId) }, el('code', null, s.sagaId)), ' ', badge(s.status), ' ',
+      s.sagaType, ' · since ', time(s.statusSince),
+      s.status === 'STUCK'
+        ? el('span', null, ' · ', el('a', { href: sagaHref(s.sagaId) + '', class: 'action-link' }, 'Redrive from a step'))
+        : null)));
+  }
+
+  // ---- saga type diagram -------------------------------------------------------------------
+
+  let sagaTypes = null;
+
+  function typesView(current, type) {
+    document.title = `${type} · Sagaflow`;
+    only('types-view', 'nav-overview');
+    $('diagram-type').textContent = type;
+    $('diagrams').replaceChildren();
+    poller.start(async () => {
+      try {
+        if (!sagaTypes) sagaTypes = (await api('/console/saga-types')).items || [];
+        const overview = await api('/console/overview');
+        if (view !== current) return;
+        const versions = sagaTypes.filter((d) => d.sagaType === type);
+        if (versions.length === 0) {
+          showProblem($('types-error'), `No saga type '${type}' is registered here.`);
+          return;
+        }
+        showProblem($('types-error'), '');
+        const counts = {};
+        for (const s of overview.steps || []) {
+          if (s.sagaType === type) counts[`${s.version}|${s.step}`] = s;
+        }
+        // Versions side by side: during a rollout sagas run on more than one.
+        $('diagrams').replaceChildren(...versions.map((d) => diagram(d, counts)));
+        refreshed();
+      } catch (e) {
+        if (view !== current) return;
+        showProblem($('types-error'), `Could not draw the saga type: ${readFailure(e)}`);
+        refreshFailed();
+      }
+    });
+  }
+
+  function diagram(definition, counts) {
+    return el('section', { class: 'diagram', 'data-version': definition.version,
+      'aria-label': `${definition.sagaType} version ${definition.version}` },
+    el('h3', null, `Version ${definition.version}`),
+    el('ol', { class: 'stages' }, definition.stages.map((stage, i) =>
+      el('li', { class: stage.length > 1 ? 'stage parallel' : 'stage', 'data-stage': i },
+        stage.length > 1 ? el('p', { class: 'stage-label' }, 'In parallel') : null,
+        el('div', { class: 'stage-steps' }, stage.map((step) =>
+          stepNode(definition, step, counts[`${definition.version}|${step.name}`] || {})))))));
+  }
+
+  function stepNode(definition, step, c) {
+    const list = (extra) => Object.assign({ type: definition.sagaType, step: step.name }, extra);
+    const live = [['waiting', 'waiting'], ['retrying', 'retrying'], ['failed', 'failed'],
+      ['compensating', 'compensating']];
+    const box = el('div', { class: 'node', 'data-kind': 'action', 'data-step': step.name,
+      'data-step-kind': step.kind },
+    el('a', { class: 'node-title', href: '#/sagas?' + new URLSearchParams(list({})).toString() },
+      step.pivot ? el('span', { class: 'pivot-mark', 'aria-hidden': 'true' }, '◆ ') : null,
+      el('strong', null, step.name)),
+    el('p', { class: 'node-kind' }, step.pivot ? 'Pivot: point of no return' : kindLabel(step.kind)),
+    el('ul', { class: 'node-counts' },
+      live.map(([key, label]) => el('li', { 'data-count': key },
+        (c[key] || 0) > 0
+          ? listLink(list({ stepStatus: stepStatusOf(key) }), `${c[key]} ${label}`)
+          : `0 ${label}`)),
+      el('li', { 'data-count': 'succeeded', class: 'muted' }, `${c.succeeded || 0} succeeded`)));
+    if (!step.compensationTopic) return el('div', { class: 'step-pair' }, box);
+    const comp = el('div', { class: 'node compensation', 'data-kind': 'compensation',
+      'data-step': step.name },
+    el('a', { class: 'node-title',
+      href: '#/sagas?' + new URLSearchParams(list({ stepStatus: 'COMPENSATED' })).toString() },
+    el('span', { class: 'marker', 'aria-hidden': 'true' }, '↺ '), el('strong', null, 'Compensation')),
+    el('p', { class: 'node-kind' }, `undoes ${step.name} via ${step.compensationTopic}`),
+    el('ul', { class: 'node-counts' },
+      el('li', { 'data-count': 'compensated' }, `${c.compensated || 0} compensated`)));
+    return el('div', { class: 'step-pair' }, box, comp);
+  }
+
+  function kindLabel(kind) {
+    return kind === 'COMPENSATABLE' ? 'Compensatable' : kind === 'RETRIABLE' ? 'Retriable (after the pivot)' : kind;
+  }
+
+  function stepStatusOf(measure) {
+    return { waiting: 'AWAITING_REPLY', retrying: 'RETRY_SCHEDULED', failed: 'FAILED',
+      compensating: 'COMPENSATING' }[measure];
+  }
+
+  // ---- dead letters ------------------------------------------------------------------------
+
+  const DLQ_FILTERS = ['reason', 'sourceTopic', 'type', 'failedAfter', 'failedBefore'];
+  let dryRunFor = null;
+
+  function dlqState() {
+    const hash = location.hash;
+    const query = new URLSearchParams(hash.startsWith('#/dead-letters?') ? hash.slice(15) : '');
+    const state = { cursor: query.get('cursor') || '' };
+    for (const key of DLQ_FILTERS) state[key] = query.get(key) || '';
+    return state;
+  }
+
+  function dlqQuery(state, withCursor) {
+    const query = new URLSearchParams();
+    for (const key of DLQ_FILTERS) if (state[key]) query.set(key, state[key]);
+    if (withCursor && state.cursor) query.set('cursor', state.cursor);
+    return query;
+  }
+
+  function deadLettersView(current, state) {
+    document.title = 'Dead letters · Sagaflow';
+    only('dlq-view', 'nav-dead-letters');
+    $('d-reason').value = state.reason;
+    $('d-topic').value = state.sourceTopic;
+    $('d-type').value = state.type;
+    $('d-after').value = state.failedAfter;
+    $('d-before').value = state.failedBefore;
+    $('dlq-first').disabled = !state.cursor;
+    $('dlq-next').disabled = true;
+    current.dlq = state;
+    // A dry run answers for the filters it ran with; other filters need their own.
+    $('bulk-redrive').disabled = dryRunFor !== dlqQuery(state, false).toString();
+    poller.start(async () => {
+      let page;
+      try {
+        page = await api('/dead-letters?' + dlqQuery(state, true).toString());
+      } catch (e) {
+        if (view !== current) return;
+        showProblem($('dlq-error'), `Could not search dead letters: ${readFailure(e)}`);
+        refreshFailed();
+        return;
+      }
+      if (view !== current) return;
+      showProblem($('dlq-error'), '');
+      renderLetters(page.items || []);
+      $('dlq-next').disabled = !page.nextCursor;
+      $('dlq-next').dataset.cursor = page.nextCursor || '';
+      refreshed();
+    });
+  }
+
+  function renderLetters(items) {
+    $('dlq-rows').replaceChildren(...items.map((d) => el('tr', { 'data-letter-id': d.letterId, 'data-saga-id': d.sagaId },
+      el('td', null, time(d.failedAt)),
+      el('td', null, el('code', null, d.reason)),
+      el('td', null, el('a', { href: sagaHref(d.sagaId) }, el('code', null, d.sagaId))),
+      el('td', null, d.sagaType ? el('a', { href: typeHref(d.sagaType) }, d.sagaType) : el('span', { class: 'muted' }, 'no state')),
+      el('td', null, `${d.sourceTopic}-${d.sourcePartition}@${d.sourceOffset}`),
+      el('td', null, d.detail),
+      el('td', null,
+        el('button', { type: 'button', class: 'secondary', 'data-action': 'dry-run', 'data-letter': d.letterId,
+          'aria-label': `Dry run of redriving letter ${d.letterId}` }, 'Dry run'), ' ',
+        el('button', { type: 'button', 'data-action': 'redrive', 'data-letter': d.letterId,
+          'aria-label': `Redrive letter ${d.letterId}` }, 'Redrive')))));
+    show($('dlq-empty'), items.length === 0);
+  }
+
+  function redriveFields() {
+    const operator = $('rd-operator').value.trim();
+    const reason = $('rd-reason').value.trim();
+    if (!operator || !reason) {
+      throw new ApiError(400, 'Fill in Operator and Reason in the redrive form: every redrive is recorded with them.');
+    }
+    sessionStorage.setItem(OPERATOR_KEY, operator);
+    return { operator, reason };
+  }
+
+  function redriveResult(state, lines) {
+    const node = $('redrive-result');
+    node.dataset.state = state;
+    node.replaceChildren(...lines.map((line) => el('p', null, line)));
+  }
+
+  async function redriveOne(letterId, dryRun) {
+    try {
+      const body = Object.assign(redriveFields(), { dryRun });
+      const answer = await entrypoint(`/dead-letters/${encodeURIComponent(letterId)}/redrive`, body);
+      redriveResult('ok', [`Letter ${letterId}: ${answer.outcome}. ${answer.detail}`]);
+    } catch (e) {
+      redriveResult('error', [`Letter ${letterId}: ${e.message}`]);
+    }
+    poller.now();
+  }
+
+  async function redriveBulk(dryRun) {
+    const state = view.dlq;
+    const filters = dlqQuery(state, false);
+    try {
+      const query = {};
+      for (const [k, v] of filters.entries()) query[k] = v;
+      const body = Object.assign(redriveFields(), { dryRun, query });
+      const answer = await entrypoint('/dead-letters/redrive', body);
+      const tally = Object.entries(answer.outcomes || {}).map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing';
+      redriveResult('ok', [
+        `${dryRun ? 'Dry run' : 'Redrive'} of ${answer.matched} matching letter(s): ${tally}.`
+          + (answer.more ? ' More letters match: repeat to take the next ones.' : ''),
+        ...(answer.items || []).slice(0, 20).map((o) => `${o.letterId}: ${o.outcome}. ${o.detail}`)]);
+      dryRunFor = dryRun ? filters.toString() : null;
+      $('bulk-redrive').disabled = !dryRun;
+    } catch (e) {
+      redriveResult('error', [e.message]);
+    }
+    poller.now();
+  }
+
+  function wireDeadLetters() {
+    $('rd-operator').value = sessionStorage.getItem(OPERATOR_KEY) || '';
+    $('dlq-filters').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const state = { cursor: '' };
+      state.reason = $('d-reason').value;
+      state.sourceTopic = $('d-topic').value;
+      state.type = $('d-type').value.trim();
+      state.failedAfter = $('d-after').value.trim();
+      state.failedBefore = $('d-before').value.trim();
+      const text = dlqQuery(state, false).toString();
+      location.hash = text ? '#/dead-letters?' + text : '#/dead-letters';
+    });
+    $('d-clear').addEventListener('click', () => {
+      location.hash = '#/dead-letters';
+    });
+    $('dlq-next').addEventListener('click', () => {
+      const state = Object.assign(dlqState(), { cursor: $('dlq-next').dataset.cursor });
+      location.hash = '#/dead-letters?' + dlqQuery(state, true).toString();
+    });
+    $('dlq-first').addEventListener('click', () => {
+      const text = dlqQuery(dlqState(), false).toString();
+      location.hash = text ? '#/dead-letters?' + text : '#/dead-letters';
+    });
+    $('dlq-rows').addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-letter]');
+      if (button) redriveOne(button.dataset.letter, button.dataset.action === 'dry-run');
+    });
+    $('bulk-dry-run').addEventListener('click', () => redriveBulk(true));
+    $('bulk-redrive').addEventListener('click', () => redriveBulk(false));
+  }
+
   wireList();
   wireDetail();
+  wireDeadLetters();
   route();
 })();

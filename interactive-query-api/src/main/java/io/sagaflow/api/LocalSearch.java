@@ -23,10 +23,26 @@ final class LocalSearch {
           .reversed()
           .thenComparing(e -> e.sagaId().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
 
+  /** Whether a saga's stored state passes a step filter; reads the saga-state store. */
+  @FunctionalInterface
+  interface StepProbe {
+    boolean matches(int partition, String sagaId, SearchQuery.StepFilter filter);
+  }
+
   private final RangeScanner index;
+  private final StepProbe steps;
 
   LocalSearch(RangeScanner index) {
+    this(
+        index,
+        (partition, sagaId, filter) -> {
+          throw new IllegalStateException("this search has no saga-state store for step filters");
+        });
+  }
+
+  LocalSearch(RangeScanner index, StepProbe steps) {
     this.index = index;
+    this.steps = steps;
   }
 
   /**
@@ -83,7 +99,8 @@ final class LocalSearch {
           if (query.createdAfter().filter(t -> !entry.createdAt().isAfter(t)).isPresent()) {
             return false;
           }
-          if (!entry.statusSince().isAfter(stuckSince)) {
+          if (!entry.statusSince().isAfter(stuckSince)
+              && query.step().map(f -> steps.matches(partition, entry.sagaId(), f)).orElse(true)) {
             run.add(entry);
           }
           return run.size() < want;

@@ -6,6 +6,8 @@ import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.DataCodec;
 import io.sagaflow.topology.SagaTopology;
+import java.time.Clock;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -22,6 +24,10 @@ final class ProcessorEndpoints implements SagaEndpoints {
   private final EntryRoutes entries;
   private final ReplyRoute replies;
   private final HealthRoutes health;
+  private final OverviewRoute overview;
+  private final SagaTypesRoute sagaTypes;
+  private final DeadLetterSearch deadLetterSearch;
+  private final RedriveRoutes redrive;
 
   ProcessorEndpoints(
       KafkaStreams streams,
@@ -30,7 +36,8 @@ final class ProcessorEndpoints implements SagaEndpoints {
       Producer<String, byte[]> producer,
       ApiSettings settings,
       HealthSignals signals,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      Optional<Redriver> redriver) {
     DataCodec codec = new DataCodec(schemas, settings.autoRegister());
     SagaInputs inputs = new SagaInputs(producer, schemas, settings.autoRegister());
     JsonBodies bodies = new JsonBodies(mapper, settings.maxBodyBytes());
@@ -44,7 +51,9 @@ final class ProcessorEndpoints implements SagaEndpoints {
     this.search =
         new SearchRoute(
             fanOut,
-            new LocalSearch(new StoreRanges(streams, SagaTopology.INDEX_STORE)),
+            new LocalSearch(
+                new StoreRanges(streams, SagaTopology.INDEX_STORE),
+                new StepProbes(new LocalStore(streams))),
             registry,
             mapper);
     SagaLookup lookup =
@@ -68,6 +77,12 @@ final class ProcessorEndpoints implements SagaEndpoints {
             new IdempotencyKeys(RecentStarts.withDefaults(), lookup, mapper));
     this.replies = new ReplyRoute(registry, codec, inputs, bodies);
     this.health = new HealthRoutes(streams, settings.sagasEnabled(), signals);
+    this.overview = new OverviewRoute(fanOut, new StateScan(streams), mapper, Clock.systemUTC());
+    this.sagaTypes = new SagaTypesRoute(registry);
+    this.deadLetterSearch =
+        new DeadLetterSearch(
+            fanOut, new StoreRanges(streams, SagaTopology.DEAD_LETTER_STORE), lookup, mapper);
+    this.redrive = new RedriveRoutes(redriver, deadLetterSearch, bodies);
   }
 
   @Override
@@ -103,6 +118,36 @@ final class ProcessorEndpoints implements SagaEndpoints {
   @Override
   public void reply(Context ctx) {
     replies.reply(ctx);
+  }
+
+  @Override
+  public void overview(Context ctx) {
+    overview.handle(ctx);
+  }
+
+  @Override
+  public void sagaTypes(Context ctx) {
+    sagaTypes.handle(ctx);
+  }
+
+  @Override
+  public void deadLetterSearch(Context ctx) {
+    deadLetterSearch.handle(ctx);
+  }
+
+  @Override
+  public void deadLetter(Context ctx) {
+    redrive.show(ctx);
+  }
+
+  @Override
+  public void redriveOne(Context ctx) {
+    redrive.redriveOne(ctx);
+  }
+
+  @Override
+  public void redriveBulk(Context ctx) {
+    redrive.redriveBulk(ctx);
   }
 
   @Override

@@ -8,8 +8,10 @@ import io.sagaflow.topology.SagaCounters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -25,6 +27,7 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class SagaApiServer implements AutoCloseable {
   private final Javalin app;
   private final Metrics metrics;
+  private final Optional<Redriver> redriver;
 
   /**
    * Builds the server; {@link #start()} binds it.
@@ -46,15 +49,34 @@ public final class SagaApiServer implements AutoCloseable {
       SagaCounters counters,
       ApiSettings settings,
       HealthSignals signals) {
+    this(streams, registry, schemas, producer, counters, settings, signals, RedriveClients.none());
+  }
+
+  /**
+   * Builds the server with dead-letter redrive: {@code redrive} reaches the cluster to read
+   * saga.dlq and write redriven inputs with their record; the other parameters as above.
+   */
+  public SagaApiServer(
+      KafkaStreams streams,
+      SagaRegistry registry,
+      SchemaRegistry schemas,
+      Producer<String, byte[]> producer,
+      SagaCounters counters,
+      ApiSettings settings,
+      HealthSignals signals,
+      RedriveClients redrive) {
     Objects.requireNonNull(streams, "streams");
     Objects.requireNonNull(signals, "signals");
     ObjectMapper mapper = new ObjectMapper();
     this.metrics = Metrics.of(streams, counters, signals.threadReplacements(), producer);
+    this.redriver =
+        redrive.clientConfig().map(c -> new Redriver(redrive, schemas, mapper, Clock.systemUTC()));
     this.app =
         javalin(
             mapper,
             settings,
-            new ProcessorEndpoints(streams, registry, schemas, producer, settings, signals, mapper),
+            new ProcessorEndpoints(
+                streams, registry, schemas, producer, settings, signals, mapper, redriver),
             RouteGates.of(settings),
             metrics);
   }
@@ -83,6 +105,7 @@ public final class SagaApiServer implements AutoCloseable {
 
   private SagaApiServer(ApiSettings settings) {
     this.metrics = Metrics.withoutProcessor();
+    this.redriver = Optional.empty();
     this.app =
         javalin(
             new ObjectMapper(),
@@ -161,6 +184,7 @@ public final class SagaApiServer implements AutoCloseable {
   public void close() {
     app.stop();
     metrics.close();
+    redriver.ifPresent(Redriver::close);
   }
 
   private static byte[] resource(String name) {

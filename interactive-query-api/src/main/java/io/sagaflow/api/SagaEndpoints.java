@@ -22,6 +22,18 @@ interface SagaEndpoints {
 
   void reply(Context ctx);
 
+  void overview(Context ctx);
+
+  void sagaTypes(Context ctx);
+
+  void deadLetterSearch(Context ctx);
+
+  void deadLetter(Context ctx);
+
+  void redriveOne(Context ctx);
+
+  void redriveBulk(Context ctx);
+
   void live(Context ctx);
 
   void ready(Context ctx);
@@ -70,6 +82,36 @@ interface SagaEndpoints {
 
     @Override
     public void reply(Context ctx) {
+      throw EntryGuard.withoutProcessor();
+    }
+
+    @Override
+    public void overview(Context ctx) {
+      throw EntryGuard.withoutProcessor();
+    }
+
+    @Override
+    public void sagaTypes(Context ctx) {
+      throw EntryGuard.withoutProcessor();
+    }
+
+    @Override
+    public void deadLetterSearch(Context ctx) {
+      throw EntryGuard.withoutProcessor();
+    }
+
+    @Override
+    public void deadLetter(Context ctx) {
+      throw EntryGuard.withoutProcessor();
+    }
+
+    @Override
+    public void redriveOne(Context ctx) {
+      throw EntryGuard.withoutProcessor();
+    }
+
+    @Override
+    public void redriveBulk(Context ctx) {
       throw EntryGuard.withoutProcessor();
     }
 

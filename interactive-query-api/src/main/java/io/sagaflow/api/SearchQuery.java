@@ -1,6 +1,7 @@
 package io.sagaflow.api;
 
 import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.engine.StepStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
  * @param createdAfter only sagas created strictly after this instant
  * @param limit page size, 1-500
  * @param cursor where the previous page ended
+ * @param step only sagas whose step of that name is in that status (the console's diagram links
+ *     here); each candidate's state is read to check it
  */
 record SearchQuery(
     Optional<SagaStatus> status,
@@ -29,12 +32,23 @@ record SearchQuery(
     Optional<Duration> stuckFor,
     Optional<Instant> createdAfter,
     int limit,
-    Optional<SearchCursor> cursor) {
+    Optional<SearchCursor> cursor,
+    Optional<StepFilter> step) {
+
+  /**
+   * A step and the status it must be in.
+   *
+   * @param name the step's name
+   * @param status the step's status; empty for "being worked on": awaiting a reply, a retry, a
+   *     compensation, or failed, in a saga that has not ended
+   */
+  record StepFilter(String name, Optional<StepStatus> status) {}
+
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
   private static final int MAX_CURSOR = 512;
   private static final Set<String> PARAMETERS =
-      Set.of("status", "type", "stuckFor", "createdAfter", "limit", "cursor");
+      Set.of("status", "type", "stuckFor", "createdAfter", "limit", "cursor", "step", "stepStatus");
   private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
   /**
@@ -46,7 +60,8 @@ record SearchQuery(
         throw ApiProblem.badRequest(
             "Unknown query parameter '"
                 + shorten(p.getKey())
-                + "'; GET /sagas accepts status, type, stuckFor, createdAfter, limit and cursor.");
+                + "'; GET /sagas accepts status, type, stuckFor, createdAfter, step, stepStatus,"
+                + " limit and cursor.");
       }
       if (p.getValue().size() > 1) {
         throw ApiProblem.badRequest(
@@ -68,11 +83,18 @@ record SearchQuery(
     }
     Optional<Instant> createdAfter = one(params, "createdAfter").map(SearchQuery::instant);
     int limit = one(params, "limit").map(SearchQuery::limit).orElse(DEFAULT_LIMIT);
+    Optional<String> stepName = one(params, "step").map(v -> name("step", v));
+    Optional<StepStatus> stepStatus = one(params, "stepStatus").map(SearchQuery::stepStatus);
+    if (stepStatus.isPresent() && stepName.isEmpty()) {
+      throw ApiProblem.badRequest(
+          "Query parameter 'stepStatus' needs 'step': it says which status that step must be in.");
+    }
+    Optional<StepFilter> step = stepName.map(n -> new StepFilter(n, stepStatus));
     SearchQuery withoutCursor =
-        new SearchQuery(status, type, stuckFor, createdAfter, limit, Optional.empty());
+        new SearchQuery(status, type, stuckFor, createdAfter, limit, Optional.empty(), step);
     Optional<SearchCursor> cursor =
         one(params, "cursor").map(c -> cursor(c, withoutCursor.filterHash()));
-    return new SearchQuery(status, type, stuckFor, createdAfter, limit, cursor);
+    return new SearchQuery(status, type, stuckFor, createdAfter, limit, cursor, step);
   }
 
   /** The statuses to scan: the one asked for, STUCK for {@code stuckFor}, else all of them. */
@@ -99,7 +121,14 @@ record SearchQuery(
             + "&stuckFor="
             + stuckFor.map(Duration::toString).orElse("")
             + "&createdAfter="
-            + createdAfter.map(Instant::toString).orElse("");
+            + createdAfter.map(Instant::toString).orElse("")
+            + step.map(
+                    f ->
+                        "&step="
+                            + f.name()
+                            + "&stepStatus="
+                            + f.status().map(Enum::name).orElse(""))
+                .orElse("");
     return SearchCursor.digest(canonical);
   }
 
@@ -118,6 +147,32 @@ record SearchQuery(
               + shorten(value)
               + "'.");
     }
+  }
+
+  private static StepStatus stepStatus(String value) {
+    try {
+      return StepStatus.valueOf(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.badRequest(
+          "Query parameter 'stepStatus' must be one of "
+              + Arrays.toString(StepStatus.values())
+              + "; got '"
+              + shorten(value)
+              + "'.");
+    }
+  }
+
+  private static String name(String parameter, String value) {
+    if (!TYPE.matcher(value).matches()) {
+      throw ApiProblem.badRequest(
+          "Query parameter '"
+              + parameter
+              + "' must be a step name: 1-128 characters of letters, digits, '.', '_', ':' or"
+              + " '-', starting with a letter or digit; got '"
+              + shorten(value)
+              + "'.");
+    }
+    return value;
   }
 
   private static String type(String value) {

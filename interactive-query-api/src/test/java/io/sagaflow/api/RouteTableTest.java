@@ -18,11 +18,18 @@ class RouteTableTest {
     metrics.close();
   }
 
+  /** Saga state, dead letters and the console's counts: everything that says what sagas do. */
+  private static boolean sagaRoute(ApiRoute r) {
+    return r.path().startsWith("/sagas")
+        || r.path().startsWith("/dead-letters")
+        || r.path().startsWith("/console");
+  }
+
   @Test
   void shouldGuardEverySagaReadWithTheReadTokenAndEverySagaInputWithTheEntryGuard() {
     assertThat(routes)
-        .filteredOn(r -> r.path().startsWith("/sagas"))
-        .hasSize(7)
+        .filteredOn(RouteTableTest::sagaRoute)
+        .hasSize(13)
         .allSatisfy(
             r ->
                 assertThat(r.access())
@@ -36,12 +43,17 @@ class RouteTableTest {
   @Test
   void shouldLeaveHealthMetricsContractAndUiOpen() {
     assertThat(routes)
-        .filteredOn(r -> !r.path().startsWith("/sagas"))
+        .filteredOn(r -> !sagaRoute(r))
         .extracting(ApiRoute::access)
         .containsOnly(ApiRoute.Access.OPEN);
     assertThat(routes)
         .extracting(ApiRoute::signature)
-        .contains("GET " + RouteTable.OPENAPI, "GET /health/ready", "GET /metrics")
+        .contains(
+            "GET " + RouteTable.OPENAPI,
+            "GET /health/ready",
+            "GET /metrics",
+            "POST /dead-letters/{letterId}/redrive",
+            "POST /dead-letters/redrive")
         .doesNotHaveDuplicates();
   }
 }

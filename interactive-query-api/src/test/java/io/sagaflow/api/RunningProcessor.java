@@ -256,6 +256,26 @@ final class RunningProcessor implements AutoCloseable {
   }
 
   /**
+   * Starts an API server with {@code settings} and dead-letter redrive; closed with the processor.
+   */
+  SagaApiServer serverWithRedrive(ApiSettings settings) {
+    SagaApiServer server =
+        new SagaApiServer(
+                streams,
+                SAGAS,
+                schemas,
+                producer,
+                counters,
+                settings,
+                HealthSignals.of(StreamThreadReplacements.withDefaults()),
+                RedriveClients.of(
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()), applicationId))
+            .start();
+    servers.add(server);
+    return server;
+  }
+
+  /**
    * Closes like a deployment's clean shutdown: HTTP first, then the producer, then Kafka Streams
    * (commit, flush, leave the group). Idempotent, so a test may close an instance early.
    */

@@ -53,6 +53,19 @@ public final class ClientProperties {
     return props;
   }
 
+  /**
+   * Connection settings only (bootstrap servers, security, timeouts): the keys every client kind
+   * understands, so a consumer, producer or admin client built from them warns about none.
+   */
+  public static java.util.Map<String, Object> connection(SagaflowConfig config) {
+    Set<String> common = new java.util.HashSet<>(ConsumerConfig.configNames());
+    common.retainAll(ProducerConfig.configNames());
+    common.retainAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
+    java.util.Map<String, Object> out = new java.util.HashMap<>();
+    known(config, common).forEach((k, v) -> out.put(String.valueOf(k), v));
+    return out;
+  }
+
   private static Properties known(SagaflowConfig config, Set<String> names) {
     Properties props = new Properties();
     config

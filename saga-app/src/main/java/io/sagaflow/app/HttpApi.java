@@ -3,6 +3,7 @@ package io.sagaflow.app;
 import io.sagaflow.api.ApiSettings;
 import io.sagaflow.api.HealthSignals;
 import io.sagaflow.api.ParticipantHealth;
+import io.sagaflow.api.RedriveClients;
 import io.sagaflow.api.SagaApiServer;
 import io.sagaflow.app.config.HttpConfig;
 import io.sagaflow.app.config.SagaflowConfig;
@@ -100,11 +101,14 @@ final class HttpApi implements AutoCloseable {
                   producer,
                   processor.counters(),
                   settings,
-                  HealthSignals.of(processor.replacements()).withParticipants(participants))
+                  HealthSignals.of(processor.replacements()).withParticipants(participants),
+                  RedriveClients.of(
+                      ClientProperties.connection(config),
+                      config.applicationId() + "-" + address.host() + "-" + address.port()))
               .start();
       LOG.info(
-          "HTTP API at http://{}:{} (GET /sagas, GET /sagas/{sagaId}, POST /sagas/{type}, /openapi.yaml,"
-              + " /health/ready, /metrics, status UI at /ui){}",
+          "HTTP API at http://{}:{} (GET /sagas, GET /sagas/{sagaId}, POST /sagas/{type},"
+              + " GET /dead-letters, /openapi.yaml, /health/ready, /metrics, console at /ui){}",
           http.host(),
           server.port(),
           http.tokenOnReads()

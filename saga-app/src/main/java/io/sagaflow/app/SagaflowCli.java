@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       RegistryCommand.class,
       FixtureCommand.class,
       ParticipantsCommand.class,
-      SchemasCommand.class
+      SchemasCommand.class,
+      DlqCommand.class
     })
 public final class SagaflowCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -76,6 +77,7 @@ public final class SagaflowCli implements Runnable {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
         "Name a command: run (the saga processor), kafka (a broker only), registry (a schema"
-            + " registry only) or schemas (register or check the schemas in a registry).");
+            + " registry only), schemas (register or check the schemas in a registry) or dlq (search and"
+            + " redrive dead letters).");
   }
 }

@@ -1,5 +1,6 @@
 package io.sagaflow.app;
 
+import io.sagaflow.api.RedriveClients;
 import io.sagaflow.app.TopicProvisioner.TopicSpec;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.participant.Participant;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The topics the app creates at start when {@code saga.topics.create} is true: the core saga
@@ -29,6 +31,13 @@ final class SagaflowTopics {
               topic,
               topic.equals(SagaTopics.DLQ) ? Map.of("retention.ms", retentionMs) : Map.of()));
     }
+    // One partition: the record of redrives is small, and one partition keeps it in write order.
+    specs.add(
+        new TopicSpec(
+            RedriveClients.LOG_TOPIC,
+            Map.of("cleanup.policy", "compact"),
+            OptionalInt.of(1),
+            OptionalInt.empty()));
     for (String topic : SagaTopics.commandTopics(sagas)) {
       specs.add(new TopicSpec(topic, Map.of()));
       // Where participants written with the kit set aside commands they cannot read.
