@@ -55,6 +55,8 @@ const GATED_STARTS = ['SagaProcessor.start(', 'DemoWorkload.start('];
 const INPUT_WRITERS = {
   'interactive-query-api/src/main/java/io/sagaflow/api/SagaInputs.java':
     'called only by the ENTRY routes of RouteTable',
+  'interactive-query-api/src/main/java/io/sagaflow/api/Redriver.java':
+    'dead-letter redrive, called only by the ENTRY redrive routes of RouteTable',
   'saga-app/src/main/java/io/sagaflow/app/demo/StartRequests.java':
     'the demo, started by DemoWorkload.start after the enabled check',
   'saga-app/src/main/java/io/sagaflow/app/demo/DemoWorkload.java':

@@ -926,8 +926,9 @@
       location.hash = text ? '#/dead-letters?' + text : '#/dead-letters';
     });
     $('dlq-rows').addEventListener('click', (event) => {
-      const button = event.target.closest('button[data-letter]');
-      if (button) redriveOne(button.dataset.letter, button.dataset.action === 'dry-run');
+      const button = /** @type {Element} */ (event.target).closest('button[data-letter]');
+      if (!(button instanceof HTMLElement)) return;
+      redriveOne(button.dataset.letter, button.dataset.action === 'dry-run');
     });
     $('bulk-dry-run').addEventListener('click', () => redriveBulk(true));
     $('bulk-redrive').addEventListener('click', () => redriveBulk(false));
