@@ -82,7 +82,7 @@ class HttpParticipantConnectorIT {
   private static final Duration SETTLE = Duration.ofMinutes(2);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path work;
+  private Path work;
 
   private EmbeddedKafkaBroker broker;
   private SchemaRegistryServer registryServer;
@@ -98,7 +98,8 @@ class HttpParticipantConnectorIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
-  void startDeployment() throws Exception {
+  void startDeployment(@TempDir Path dir) throws Exception {
+    work = dir;
     broker = EmbeddedKafkaBroker.builder().dataDir(work.resolve("broker")).build().start();
     registryServer = SchemaRegistryServer.startOnKafka(0, broker.bootstrapServers());
     registry = new SchemaRegistryClient(RegistryClientSettings.of(registryServer.url().toString()));
@@ -136,6 +137,16 @@ class HttpParticipantConnectorIT {
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     shippingAddress = shipping.address();
 
+    // Created with the connector, as docs/connectors.md says: Connect would otherwise create it
+    // itself on the task's first start, logging the missing topic at ERROR.
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin
+          .createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(DLQ, 1, (short) 1)))
+          .all()
+          .get();
+    }
     Path secrets = work.resolve("secrets.properties");
     Files.writeString(secrets, "shipping.token=" + TOKEN + "\n");
     Map<String, String> workerConfig = new HashMap<>();
@@ -144,6 +155,7 @@ class HttpParticipantConnectorIT {
     workerConfig.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     workerConfig.put("offset.flush.interval.ms", "10000");
     workerConfig.put("listeners", "http://127.0.0.1:0");
+    workerConfig.put("plugin.discovery", "service_load");
     workerConfig.put("config.providers", "file");
     workerConfig.put(
         "config.providers.file.class",
@@ -203,6 +215,13 @@ class HttpParticipantConnectorIT {
 
   @AfterAll
   void stopDeployment() throws Exception {
+    if (worker != null && Files.exists(worker.log())) {
+      // Kept beside the test reports: the temporary directory goes with the test.
+      Files.copy(
+          worker.log(),
+          Path.of("target", "connect-worker.log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     for (AutoCloseable part : new AutoCloseable[] {worker, shipping, payment, runtime}) {
       if (part != null) {
         part.close();
@@ -230,6 +249,14 @@ class HttpParticipantConnectorIT {
                         l ->
                             l.contains("Loading plugin from: ")
                                 && l.contains("plugins/sagaflow-http-participant")));
+    // And its task serving the command topics: orders sent before would time out their payment
+    // step while the worker starts, and compensate
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(worker.logLines())
+                    .anyMatch(l -> l.contains("Adding newly assigned partitions")));
     // When 10 orders start
     List<String> sagas = start("http-ok", 10);
 
@@ -376,7 +403,12 @@ class HttpParticipantConnectorIT {
   void shouldLoseNoCommandWhenTheWorkerIsKilledMidRun() throws Exception {
     // Given 30 orders whose shipping takes a while each
     List<String> sagas = start("http-slow-restart", 30);
-    await().atMost(SETTLE).until(() -> requestsFor(sagas).size() >= 5);
+    // All past the pivot (a payment step timing out while the worker is away would compensate
+    // through the same worker), and shipping under way
+    await()
+        .atMost(SETTLE)
+        .until(
+            () -> payment.captured().containsAll(orders(sagas)) && requestsFor(sagas).size() >= 5);
 
     // When the worker is killed mid-run and started again
     assertThat(requestsFor(sagas).size()).as("killed mid-run").isLessThan(30);

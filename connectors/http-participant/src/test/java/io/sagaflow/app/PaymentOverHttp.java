@@ -27,6 +27,7 @@ final class PaymentOverHttp implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
   private final List<String> declined = new CopyOnWriteArrayList<>();
+  private final List<String> captured = new CopyOnWriteArrayList<>();
 
   private PaymentOverHttp(HttpServer server) {
     this.server = server;
@@ -73,8 +74,14 @@ final class PaymentOverHttp implements AutoCloseable {
     answer(exchange, 200, "application/json", result.toString());
   }
 
+  /** Orders whose payment was captured: past the pivot, they can no longer compensate. */
+  List<String> captured() {
+    return List.copyOf(captured);
+  }
+
   private void capture(HttpExchange exchange) throws IOException {
     String orderId = JSON.readTree(exchange.getRequestBody()).path("orderId").asText();
+    captured.add(orderId);
     answer(exchange, 200, "application/json", "{\"captureId\":\"cap-" + orderId + "\"}");
   }
 

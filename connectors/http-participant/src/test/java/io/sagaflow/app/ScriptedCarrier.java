@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SimPost with faults chosen by order id: {@code flaky} orders find the carrier unavailable twice,
- * {@code unserved} ones are refused, {@code slow} ones take 150 ms to book.
+ * {@code unserved} ones are refused, {@code slow} ones take 300 ms to book.
  */
 final class ScriptedCarrier implements Carrier {
   private final Carrier carrier = SimPost.europe();
@@ -24,7 +24,7 @@ final class ScriptedCarrier implements Carrier {
     }
     if (orderId.contains("slow")) {
       try {
-        Thread.sleep(150);
+        Thread.sleep(300);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CarrierUnavailableException("interrupted");

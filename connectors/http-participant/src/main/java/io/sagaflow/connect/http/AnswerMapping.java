@@ -1,7 +1,9 @@
 package io.sagaflow.connect.http;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.sagaflow.participant.Reply;
 import java.io.IOException;
 import java.util.Optional;
@@ -16,7 +18,9 @@ final class AnswerMapping {
   /** Error code of a business failure answered without a {@code code} member. */
   static final String BUSINESS_CODE_PREFIX = "HTTP_";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Decimals (money) are read as BigDecimal, never through a double.
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
   private AnswerMapping() {}
 
