@@ -2,8 +2,6 @@ package io.sagaflow.participant;
 
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.serde.AvroDeserializer;
-import io.sagaflow.topology.DataCodec;
-import io.sagaflow.topology.SagaTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,11 +129,7 @@ final class CommandLoop implements Runnable {
         new CommandDispatcher(
             settings.name(),
             AvroDeserializer.anySpecific(registry, classes),
-            new ReplyEncoder(
-                settings.name(),
-                SagaTopics.REPLY_RECORDS.serializer(registry, autoRegister),
-                new DataCodec(registry, autoRegister, classes),
-                clock),
+            ReplyEncoder.create(settings.name(), registry, autoRegister, classes, clock),
             handlers,
             ledger,
             new DeadLetters(settings.deadLetterTopic(), clock));

@@ -2,6 +2,8 @@ package io.sagaflow.participant;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -19,6 +21,15 @@ public sealed interface Reply
 
   /** Done, returning {@code result} (an Avro generated record the step's definition expects). */
   static Reply success(SpecificRecord result) {
+    return new Success(Optional.of(Objects.requireNonNull(result, "result")));
+  }
+
+  /**
+   * Done, returning {@code result} as a generic record of the step's result schema: for bridges
+   * that read the result schema from the registry and have no generated class (the HTTP connector).
+   * A service with the generated classes uses {@link #success(SpecificRecord)}.
+   */
+  static Reply genericSuccess(GenericRecord result) {
     return new Success(Optional.of(Objects.requireNonNull(result, "result")));
   }
 
@@ -47,9 +58,10 @@ public sealed interface Reply
   /**
    * Done.
    *
-   * @param result the step's typed result, empty when it returns none
+   * @param result the step's result (a generated record, or a generic one from a bridge), empty
+   *     when it returns none
    */
-  record Success(Optional<SpecificRecord> result) implements Reply {
+  record Success(Optional<GenericContainer> result) implements Reply {
     /** Rejects a null optional. */
     public Success {
       Objects.requireNonNull(result, "result");

@@ -2,13 +2,18 @@ package io.sagaflow.participant;
 
 import io.sagaflow.contract.StepOutcome;
 import io.sagaflow.contract.StepReply;
+import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
 import io.sagaflow.serde.SagaHeaders;
+import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.DataCodec;
+import io.sagaflow.topology.SagaTopics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -21,13 +26,35 @@ final class ReplyEncoder {
   private final String source;
   private final AvroSerializer<StepReply> replies;
   private final DataCodec results;
+  private final AvroSerializer<GenericContainer> genericResults;
   private final Clock clock;
 
-  ReplyEncoder(String source, AvroSerializer<StepReply> replies, DataCodec results, Clock clock) {
+  ReplyEncoder(
+      String source,
+      AvroSerializer<StepReply> replies,
+      DataCodec results,
+      AvroSerializer<GenericContainer> genericResults,
+      Clock clock) {
     this.source = source;
     this.replies = replies;
     this.results = results;
+    this.genericResults = genericResults;
     this.clock = clock;
+  }
+
+  /** An encoder over {@code registry}, finding generated result classes through {@code classes}. */
+  static ReplyEncoder create(
+      String source,
+      SchemaRegistry registry,
+      boolean autoRegister,
+      ClassLoader classes,
+      Clock clock) {
+    return new ReplyEncoder(
+        source,
+        SagaTopics.REPLY_RECORDS.serializer(registry, autoRegister),
+        new DataCodec(registry, autoRegister, classes),
+        new AvroSerializer<>(registry, AvroSerdeConfig.recordName().withAutoRegister(autoRegister)),
+        clock);
   }
 
   StepReply stepReply(CommandContext command, Reply reply) {
@@ -39,8 +66,7 @@ final class ReplyEncoder {
     if (reply instanceof Reply.Success success) {
       built
           .setOutcome(StepOutcome.SUCCEEDED)
-          .setStepResult(
-              success.result().map(r -> ByteBuffer.wrap(results.encode(r))).orElse(null));
+          .setStepResult(success.result().map(r -> ByteBuffer.wrap(encodeResult(r))).orElse(null));
     } else if (reply instanceof Reply.BusinessFailure failure) {
       built
           .setOutcome(StepOutcome.BUSINESS_FAILURE)
@@ -56,6 +82,16 @@ final class ReplyEncoder {
           "Reply.none() is no reply: there is no StepReply to build for " + command);
     }
     return built.build();
+  }
+
+  /**
+   * A generated result goes through the codec that nests saga data; a generic one (from a bridge
+   * holding only the registry's schema) is written the same way, under its record-name subject.
+   */
+  private byte[] encodeResult(GenericContainer result) {
+    return result instanceof SpecificRecord
+        ? results.encode(result)
+        : genericResults.serialize(SagaTopics.NESTED_RECORDS.name(), result);
   }
 
   /**
