@@ -75,7 +75,7 @@ final class Tracing implements AutoCloseable {
     }
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
-            .addPropertiesSupplier(() -> defaultsNotSet(environment, systemProperties))
+            .addPropertiesSupplier(() -> properties(environment, systemProperties))
             .build()
             .getOpenTelemetrySdk();
     LOG.info(
@@ -100,9 +100,17 @@ final class Tracing implements AutoCloseable {
     sdk.ifPresent(s -> s.shutdown().join(10, TimeUnit.SECONDS));
   }
 
-  private static Map<String, String> defaultsNotSet(
+  private static Map<String, String> properties(
       Map<String, String> environment, Map<Object, Object> systemProperties) {
     Map<String, String> defaults = new HashMap<>();
+    // The SDK reads the process's environment itself; the given one is passed on as properties so
+    // that what decided "on" above is also what configures the SDK.
+    environment.forEach(
+        (name, value) -> {
+          if (name.startsWith("OTEL_")) {
+            defaults.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+          }
+        });
     DEFAULTS.forEach(
         (key, value) -> {
           if (!systemProperties.containsKey(key)
