@@ -58,11 +58,14 @@ final class ParticipantsCommand implements Callable<Integer> {
     // As in SagaflowRuntime: participant threads inherit this loader, which sees the plugins'
     // generated records, so nested step results stay specific records.
     thread.setContextClassLoader(modules.classLoader());
-    try (SimulatedParticipants participants =
-        SimulatedParticipants.start(
-            config,
-            new SchemaRegistryClient(RegistryClientSettings.of(config.requireSchemaRegistryUrl())),
-            modules)) {
+    try (Tracing tracing = Tracing.fromEnvironment();
+        SimulatedParticipants participants =
+            SimulatedParticipants.start(
+                config,
+                new SchemaRegistryClient(
+                    RegistryClientSettings.of(config.requireSchemaRegistryUrl())),
+                modules,
+                tracing.openTelemetry())) {
       System.out.println(
           "Simulated participants running against " + config.kafka().get("bootstrap.servers"));
       System.out.flush();

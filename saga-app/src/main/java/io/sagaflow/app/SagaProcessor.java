@@ -2,6 +2,7 @@ package io.sagaflow.app;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.instrumentation.kafkaclients.v2_6.KafkaTelemetry;
 import io.sagaflow.api.StreamThreadReplacements;
 import io.sagaflow.app.config.HealthConfig;
 import io.sagaflow.app.config.SagaflowConfig;
@@ -49,8 +50,17 @@ final class SagaProcessor implements AutoCloseable {
     this.marker = marker;
   }
 
-  /** Builds and starts the processor; it joins its consumer group in the background. */
+  /** Builds and starts the processor, tracing nothing. */
   static SagaProcessor start(SagaflowConfig config, SagaRegistry sagas, SchemaRegistry schemas) {
+    return start(config, sagas, schemas, Tracing.off());
+  }
+
+  /**
+   * Builds and starts the processor, its spans going to {@code tracing}; it joins its consumer
+   * group in the background.
+   */
+  static SagaProcessor start(
+      SagaflowConfig config, SagaRegistry sagas, SchemaRegistry schemas, Tracing tracing) {
     SagaCounters counters = new SagaCounters();
     // Before Kafka Streams starts: a timer's histogram holds only what is recorded after its
     // registry is added. The HTTP API's /metrics scrapes this one.
@@ -58,8 +68,13 @@ final class SagaProcessor implements AutoCloseable {
     int partitions = InputPartitions.read(config);
     SagaTopology.Settings settings =
         SagaTopology.Settings.of(schemas, config.autoRegister(), counters)
-            .withInputPartitions(partitions);
+            .withInputPartitions(partitions)
+            .withOpenTelemetry(tracing.openTelemetry());
     Properties props = SagaStreamsConfig.create(config.kafka(), settings.deadLetters());
+    if (tracing.enabled()) {
+      props.putAll(
+          SagaPublishInterceptor.streamsSettings(KafkaTelemetry.create(tracing.openTelemetry())));
+    }
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toString());
     String memberId = InstanceIdentity.groupInstanceId(config.kafka(), config.dataDir());
     props.put(InstanceIdentity.GROUP_INSTANCE_ID, memberId);

@@ -106,14 +106,18 @@ final class SagaflowRuntime implements AutoCloseable {
               effective.http().port() == 0 ? FreePorts.pick() : effective.http().port());
       SagaflowConfig withServer =
           effective.withKafkaSetting("application.server", address.host() + ":" + address.port());
-      SagaProcessor saga = SagaProcessor.start(withServer, modules.registry(), schemas);
+      Tracing tracing = Tracing.fromEnvironment();
+      // Pushed before the parts that trace, so it is closed after them and flushes their spans.
+      started.push(tracing);
+      SagaProcessor saga = SagaProcessor.start(withServer, modules.registry(), schemas, tracing);
       started.push(saga);
       processor = Optional.of(saga);
       // Before the HTTP API, so the API is closed before them and readiness never reports the
       // participants a shutdown stops.
       Optional<SimulatedParticipants> participants =
           effective.participants().enabled()
-              ? Optional.of(SimulatedParticipants.start(effective, schemas, modules))
+              ? Optional.of(
+                  SimulatedParticipants.start(effective, schemas, modules, tracing.openTelemetry()))
               : Optional.empty();
       participants.ifPresent(started::push);
       HttpApi api =

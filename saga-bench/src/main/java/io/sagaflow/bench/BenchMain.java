@@ -1,5 +1,6 @@
 package io.sagaflow.bench;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import io.sagaflow.serde.InMemorySchemaRegistry;
@@ -26,7 +27,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * <p>Arguments (all optional): {@code sagas=20000 limitRecords=300000 preload=1000000 threads=1
  * warmups=2}; {@code threads} is the saga processor's stream threads (the limit always runs one),
  * {@code warmups} the number of unmeasured rounds (half a limit phase and a full saga phase each)
- * first.
+ * first. {@code tracing=1} runs only the tracing comparison instead ({@link TracingCost}).
  */
 public final class BenchMain {
   private static final int PARTITIONS = 4;
@@ -41,6 +42,10 @@ public final class BenchMain {
     int threads = intArg(args, "threads", 1);
     int warmups = intArg(args, "warmups", 2);
     Path work = Files.createTempDirectory("sagaflow-bench-");
+    if (intArg(args, "tracing", 0) == 1) {
+      TracingCost.run(work, sagas, warmups, threads);
+      return;
+    }
 
     // A phase's own start-up (a fresh broker, group joins, restores) keeps the JIT busy for a
     // while,
@@ -101,6 +106,19 @@ public final class BenchMain {
   private static SagaRun.Result saga(
       Path work, String label, int sagas, double declineRate, int preload, int threads)
       throws Exception {
+    return saga(work, label, sagas, declineRate, preload, threads, OpenTelemetry.noop());
+  }
+
+  /** One saga phase on a fresh broker and registry, traced into {@code tracing}. */
+  static SagaRun.Result saga(
+      Path work,
+      String label,
+      int sagas,
+      double declineRate,
+      int preload,
+      int threads,
+      OpenTelemetry tracing)
+      throws Exception {
     System.out.printf(
         Locale.ROOT,
         "  %s: %,d sagas, %,d preloaded, %d stream thread(s)%n",
@@ -117,7 +135,8 @@ public final class BenchMain {
       SchemaRegistryClient client =
           new SchemaRegistryClient(
               RegistryClientSettings.of("http://127.0.0.1:" + registry.port()));
-      return new SagaRun(broker, topics, client, threads).run(label, sagas, declineRate, preload);
+      return new SagaRun(broker, topics, client, threads, tracing)
+          .run(label, sagas, declineRate, preload);
     }
   }
 

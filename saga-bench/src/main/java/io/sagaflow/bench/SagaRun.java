@@ -1,5 +1,9 @@
 package io.sagaflow.bench;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.kafkaclients.v2_6.KafkaTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.sagaflow.app.SagaPublishInterceptor;
 import io.sagaflow.app.config.ConfigLoader;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.demo.StartRequests;
@@ -39,13 +43,28 @@ final class SagaRun {
   private final BenchTopics topics;
   private final SchemaRegistry schemas;
   private final int streamThreads;
+  private final OpenTelemetry tracing;
 
   SagaRun(
       EmbeddedKafkaBroker broker, BenchTopics topics, SchemaRegistry schemas, int streamThreads) {
+    this(broker, topics, schemas, streamThreads, OpenTelemetry.noop());
+  }
+
+  /**
+   * A run whose processor and participants trace into {@code tracing}, with the Kafka producer
+   * instrumentation installed as the app installs it.
+   */
+  SagaRun(
+      EmbeddedKafkaBroker broker,
+      BenchTopics topics,
+      SchemaRegistry schemas,
+      int streamThreads,
+      OpenTelemetry tracing) {
     this.broker = broker;
     this.topics = topics;
     this.schemas = schemas;
     this.streamThreads = streamThreads;
+    this.tracing = tracing;
   }
 
   // The participants are a resource only for their lifetime: they answer commands while it lasts.
@@ -73,8 +92,12 @@ final class SagaRun {
     }
 
     SagaCounters counters = new SagaCounters();
-    SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
+    SagaTopology.Settings settings =
+        SagaTopology.Settings.of(schemas, true, counters).withOpenTelemetry(tracing);
     Properties props = SagaStreamsConfig.create(Map.of(), settings.deadLetters());
+    if (tracing instanceof OpenTelemetrySdk) {
+      props.putAll(SagaPublishInterceptor.streamsSettings(KafkaTelemetry.create(tracing)));
+    }
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
@@ -83,7 +106,7 @@ final class SagaRun {
 
     EventStats stats = new EventStats();
     try (SimulatedParticipants participants =
-            SimulatedParticipants.start(config, schemas, modules);
+            SimulatedParticipants.start(config, schemas, modules, tracing);
         KafkaStreams streams = new KafkaStreams(SagaTopology.build(registry, settings), props)) {
       streams.start();
       awaitRunning(streams);

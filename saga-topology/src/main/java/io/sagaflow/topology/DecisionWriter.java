@@ -94,12 +94,15 @@ final class DecisionWriter {
   }
 
   private List<Forward> forwards(Decision<?> decision, Instant now) {
-    String traceparent = decision.nextState().flatMap(SagaState::traceparent).orElse("");
+    Optional<String> sagaTraceparent = decision.nextState().flatMap(SagaState::traceparent);
+    String traceparent = DecisionTracer.outboundTraceparent(sagaTraceparent).orElse("");
     List<Forward> forwards = new ArrayList<>();
     for (Outbound out : decision.outbound()) {
       if (out instanceof Outbound.Command command) {
+        Optional<String> commandTrace = DecisionTracer.outboundTraceparent(command.traceparent());
         forwards.add(
-            new Forward(outbound.command(command, now), wiring.commandSink(command.topic())));
+            new Forward(
+                outbound.command(command, now, commandTrace), wiring.commandSink(command.topic())));
       } else {
         forwards.add(
             new Forward(

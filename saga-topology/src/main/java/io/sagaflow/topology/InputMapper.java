@@ -53,7 +53,10 @@ public final class InputMapper {
         request.getSagaType(),
         Optional.ofNullable(request.getDefinitionVersion()),
         sagaData,
-        header(headers, SagaHeaders.TRACEPARENT));
+        // Every saga gets a trace: see TraceParents for why a missing one is derived.
+        Optional.of(
+            header(headers, SagaHeaders.TRACEPARENT)
+                .orElseGet(() -> TraceParents.derived(sagaId))));
   }
 
   /** A cancellation. */

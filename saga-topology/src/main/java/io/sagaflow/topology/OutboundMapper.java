@@ -6,6 +6,7 @@ import io.sagaflow.engine.Outbound;
 import io.sagaflow.serde.SagaHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
@@ -24,7 +25,12 @@ final class OutboundMapper {
     this.replyTopic = replyTopic;
   }
 
-  Record<String, Object> command(Outbound.Command command, Instant now) {
+  /**
+   * The record of {@code command}, carrying {@code traceparent} (the saga's, or the span of the
+   * decision that sends it) so the participant joins the saga's trace.
+   */
+  Record<String, Object> command(
+      Outbound.Command command, Instant now, Optional<String> traceparent) {
     if (!(command.payload() instanceof SpecificRecord payload)) {
       throw new IllegalStateException(
           "Step '"
@@ -44,7 +50,7 @@ final class OutboundMapper {
     put(headers, SagaHeaders.SAGA_ATTEMPT, Integer.toString(command.attempt()));
     put(headers, SagaHeaders.SAGA_KIND, command.kind().name());
     put(headers, SagaHeaders.SAGA_REPLY_TOPIC, replyTopic);
-    command.traceparent().ifPresent(tp -> put(headers, SagaHeaders.TRACEPARENT, tp));
+    traceparent.ifPresent(tp -> put(headers, SagaHeaders.TRACEPARENT, tp));
     return new Record<>(command.sagaId(), payload, now.toEpochMilli(), headers);
   }
 

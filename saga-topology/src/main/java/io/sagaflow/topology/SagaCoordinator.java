@@ -1,5 +1,7 @@
 package io.sagaflow.topology;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.sagaflow.contract.CancelSaga;
 import io.sagaflow.contract.DeadLetterReason;
 import io.sagaflow.contract.OperatorCommand;
@@ -13,6 +15,7 @@ import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaEngine;
 import io.sagaflow.engine.SagaInput;
 import io.sagaflow.engine.SagaState;
+import io.sagaflow.serde.SagaHeaders;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
@@ -36,15 +39,17 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
   private final CoordinatorWiring wiring;
   private final InputMapper inputs;
   private final StateCodec states;
+  private final DecisionTracer tracer;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, SagaStateRecord> stateStore;
   private DecisionWriter writer;
   private InputCatchUp catchUp = InputCatchUp.none();
   private String task = "";
 
-  SagaCoordinator(DefinitionResolver definitions, CoordinatorWiring wiring) {
+  SagaCoordinator(DefinitionResolver definitions, CoordinatorWiring wiring, DecisionTracer tracer) {
     this.definitions = definitions;
     this.wiring = wiring;
+    this.tracer = tracer;
     this.inputs = new InputMapper(wiring.data());
     this.states = new StateCodec(wiring.data());
   }
@@ -57,7 +62,8 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     Stalls stalls =
         new Stalls(
             context.taskId().toString(), wiring.punctuationInterval(), wiring.stallThreshold());
-    TimerFiring timers = new TimerFiring(context, wiring, definitions, states, writer, stalls);
+    TimerFiring timers =
+        new TimerFiring(context, wiring, definitions, states, writer, stalls, tracer);
     this.catchUp = InputCatchUp.start(context, wiring.inputTopics(), wiring.catchUpLimit());
     // Init runs once the task's stores are restored, so the index read here is the committed one.
     this.task = context.taskId().toString();
@@ -97,10 +103,46 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     }
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     Optional<SagaStateRecord> stored = Optional.ofNullable(stateStore.get(sagaId));
-    Decision<?> decision = decide(sagaId, stored, record, now);
-    wiring.counters().increment(SagaMetric.INPUT, decision.verdict().name());
-    rejectIfDeadLetter(sagaId, decision);
-    writer.write(stored, decision, now);
+    Optional<String> inputTraceparent =
+        InputMapper.header(record.headers(), SagaHeaders.TRACEPARENT);
+    Span span =
+        tracer.startDecision(
+            sagaId,
+            inputKind(record.value()),
+            stored
+                .map(SagaStateRecord::getTraceparent)
+                .or(
+                    () ->
+                        record.value() instanceof StartSaga ? inputTraceparent : Optional.empty()),
+            inputTraceparent);
+    // Current while the input is handled, so whatever runs inside (logs, the producer's
+    // instrumentation) sees the saga's trace.
+    Scope scope = span.makeCurrent();
+    try {
+      Decision<?> decision = decide(sagaId, stored, record, now);
+      wiring.counters().increment(SagaMetric.INPUT, decision.verdict().name());
+      rejectIfDeadLetter(sagaId, decision);
+      writer.write(stored, decision, now);
+    } catch (RuntimeException e) {
+      DecisionTracer.failed(span, e);
+      throw e;
+    } finally {
+      scope.close();
+      span.end();
+    }
+  }
+
+  private static String inputKind(Object value) {
+    if (value instanceof StartSaga) {
+      return "START";
+    } else if (value instanceof StepReply) {
+      return "REPLY";
+    } else if (value instanceof CancelSaga) {
+      return "CANCEL";
+    } else if (value instanceof OperatorCommand) {
+      return "OPERATOR";
+    }
+    return "UNKNOWN";
   }
 
   private Decision<?> decide(
@@ -133,7 +175,9 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
       SagaInput input,
       Instant now) {
     Optional<SagaState<D>> state = stored.map(r -> states.fromRecord(r, definition));
-    return SagaEngine.decide(definition, state, input, now);
+    Decision<D> decision = SagaEngine.decide(definition, state, input, now);
+    tracer.decided(definition, state, input, decision, now);
+    return decision;
   }
 
   private SagaInput toInput(String sagaId, Object value) {

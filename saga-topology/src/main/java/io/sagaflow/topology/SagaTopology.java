@@ -1,5 +1,6 @@
 package io.sagaflow.topology;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.engine.DefinitionResolver;
@@ -77,6 +78,7 @@ public final class SagaTopology {
     boolean autoRegister = settings.autoRegister();
 
     DefinitionResolver definitions = new DefinitionResolver(registry);
+    DecisionTracer tracer = new DecisionTracer(settings.openTelemetry());
     Map<String, String> commandSinks = new LinkedHashMap<>();
     SagaTopics.commandTopics(registry).forEach(t -> commandSinks.put(t, "sink-" + t));
     CoordinatorWiring wiring =
@@ -154,7 +156,10 @@ public final class SagaTopology {
     topology.addProcessor(
         REPLY_ROUTER, () -> new ReplyRouter(COORDINATOR, SINK_REKEY), DECODE_REPLIES);
     topology.addProcessor(
-        COORDINATOR, () -> new SagaCoordinator(definitions, wiring), DECODE_REQUESTS, REPLY_ROUTER);
+        COORDINATOR,
+        () -> new SagaCoordinator(definitions, wiring, tracer),
+        DECODE_REQUESTS,
+        REPLY_ROUTER);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(STATE_STORE),
@@ -247,6 +252,8 @@ public final class SagaTopology {
    *     co-partitioned), so that an input on a partition that does not own its saga id is moved to
    *     the one that does (see {@link PartitionMover}); 1 checks nothing, as on a single partition
    *     every input is where it belongs
+   * @param openTelemetry where the coordinator's spans go; {@link OpenTelemetry#noop()} traces
+   *     nothing and leaves every record as without tracing
    */
   public record Settings(
       SchemaRegistry schemaRegistry,
@@ -259,7 +266,8 @@ public final class SagaTopology {
       int busyThreshold,
       Duration busyLimit,
       Duration stallThreshold,
-      int inputPartitions) {
+      int inputPartitions,
+      OpenTelemetry openTelemetry) {
     /** Default scan interval: timers fire at most this late. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofMillis(200);
 
@@ -308,6 +316,7 @@ public final class SagaTopology {
       if (inputPartitions < 1) {
         throw new IllegalArgumentException("inputPartitions must be positive");
       }
+      Objects.requireNonNull(openTelemetry, "openTelemetry");
     }
 
     /**
@@ -339,6 +348,34 @@ public final class SagaTopology {
           1);
     }
 
+    /** Settings that trace nothing, for input topics of {@code inputPartitions} partitions each. */
+    public Settings(
+        SchemaRegistry schemaRegistry,
+        boolean autoRegister,
+        DeadLetters deadLetters,
+        SagaCounters counters,
+        Duration punctuationInterval,
+        int timerBudget,
+        Duration catchUpLimit,
+        int busyThreshold,
+        Duration busyLimit,
+        Duration stallThreshold,
+        int inputPartitions) {
+      this(
+          schemaRegistry,
+          autoRegister,
+          deadLetters,
+          counters,
+          punctuationInterval,
+          timerBudget,
+          catchUpLimit,
+          busyThreshold,
+          busyLimit,
+          stallThreshold,
+          inputPartitions,
+          OpenTelemetry.noop());
+    }
+
     /** These settings for input topics of {@code partitions} partitions each. */
     public Settings withInputPartitions(int partitions) {
       return new Settings(
@@ -352,7 +389,25 @@ public final class SagaTopology {
           busyThreshold,
           busyLimit,
           stallThreshold,
-          partitions);
+          partitions,
+          openTelemetry);
+    }
+
+    /** These settings with the coordinator's spans going to {@code tracing}. */
+    public Settings withOpenTelemetry(OpenTelemetry tracing) {
+      return new Settings(
+          schemaRegistry,
+          autoRegister,
+          deadLetters,
+          counters,
+          punctuationInterval,
+          timerBudget,
+          catchUpLimit,
+          busyThreshold,
+          busyLimit,
+          stallThreshold,
+          inputPartitions,
+          tracing);
     }
 
     /**

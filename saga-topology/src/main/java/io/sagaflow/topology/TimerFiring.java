@@ -1,5 +1,7 @@
 package io.sagaflow.topology;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.sagaflow.contract.DeadLetter;
 import io.sagaflow.contract.DeadLetterReason;
 import io.sagaflow.contract.SagaStateRecord;
@@ -48,6 +50,7 @@ final class TimerFiring {
   private final KeyValueStore<Bytes, byte[]> timerStore;
   private final BusyTimeouts busy;
   private final Stalls stalls;
+  private final DecisionTracer tracer;
 
   TimerFiring(
       ProcessorContext<String, Object> context,
@@ -55,8 +58,10 @@ final class TimerFiring {
       DefinitionResolver definitions,
       StateCodec states,
       DecisionWriter writer,
-      Stalls stalls) {
+      Stalls stalls,
+      DecisionTracer tracer) {
     this.context = context;
+    this.tracer = tracer;
     this.stalls = stalls;
     this.wiring = wiring;
     this.definitions = definitions;
@@ -130,18 +135,31 @@ final class TimerFiring {
       hold(t, busyHold.get(), "held");
       return;
     }
-    Decision<D> decision =
-        SagaEngine.decide(
-            definition, Optional.of(state), new SagaInput.TimerFired(timer.get()), now);
-    wiring.counters().increment(SagaMetric.TIMER, decision.verdict().name());
-    if (decision.verdict() == InputVerdict.APPLIED) {
-      writer.write(Optional.of(stored), decision, now);
-      timeoutKind(t.kind())
-          .ifPresent(
-              kind ->
-                  wiring
-                      .counters()
-                      .count(SagaMetric.TIMEOUTS, state.type(), t.step().orElse("none"), kind));
+    SagaInput input = new SagaInput.TimerFired(t);
+    // A timer's decision is traced like an input's: in the saga's trace, even hours after the
+    // start and across restarts, because the context comes from the stored state.
+    Span span =
+        tracer.startDecision(state.sagaId(), "TIMER", state.traceparent(), Optional.empty());
+    Scope scope = span.makeCurrent();
+    try {
+      Decision<D> decision = SagaEngine.decide(definition, Optional.of(state), input, now);
+      tracer.decided(definition, Optional.of(state), input, decision, now);
+      wiring.counters().increment(SagaMetric.TIMER, decision.verdict().name());
+      if (decision.verdict() == InputVerdict.APPLIED) {
+        writer.write(Optional.of(stored), decision, now);
+        timeoutKind(t.kind())
+            .ifPresent(
+                kind ->
+                    wiring
+                        .counters()
+                        .count(SagaMetric.TIMEOUTS, state.type(), t.step().orElse("none"), kind));
+      }
+    } catch (RuntimeException e) {
+      DecisionTracer.failed(span, e);
+      throw e;
+    } finally {
+      scope.close();
+      span.end();
     }
   }
 

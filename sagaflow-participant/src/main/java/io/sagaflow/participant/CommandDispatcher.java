@@ -1,5 +1,7 @@
 package io.sagaflow.participant;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.sagaflow.contract.DeadLetterReason;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.serde.AvroDeserializationException;
@@ -31,6 +33,7 @@ final class CommandDispatcher {
   private final Handlers handlers;
   private final CommandLedger ledger;
   private final DeadLetters deadLetters;
+  private final CommandSpans spans;
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong fromLedger = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
@@ -42,8 +45,10 @@ final class CommandDispatcher {
       ReplyEncoder encoder,
       Handlers handlers,
       CommandLedger ledger,
-      DeadLetters deadLetters) {
+      DeadLetters deadLetters,
+      CommandSpans spans) {
     this.name = name;
+    this.spans = spans;
     this.deadLetterTopic = deadLetters.topic();
     this.commands = commands;
     this.encoder = encoder;
@@ -87,6 +92,25 @@ final class CommandDispatcher {
       out.add(deadLetters.of(record, e.reason(), e.getMessage()));
       return;
     }
+    Span span = spans.start(record.topic(), headers);
+    // Current while the handler runs, so its own spans and logs join the saga's trace.
+    Scope scope = span.makeCurrent();
+    try {
+      answer(CommandSpans.joined(headers, span), payload, handler, out, answered, span);
+    } finally {
+      scope.close();
+      span.end();
+    }
+  }
+
+  private void answer(
+      CommandHeaders headers,
+      SpecificRecord payload,
+      CommandHandler<SpecificRecord> handler,
+      List<ProducerRecord<byte[], byte[]>> out,
+      Map<UUID, StepReply> answered,
+      Span span)
+      throws InterruptedException {
     CommandContext context =
         new CommandContext(
             headers, payload.getSchema().getFullName(), encoder, r -> out.add(bytesKeyed(r)));
@@ -97,11 +121,13 @@ final class CommandDispatcher {
       // A redelivery: the reply already given goes out again, in case the first was lost in a
       // crash; the orchestrator drops whichever copy comes second.
       fromLedger.incrementAndGet();
+      span.setAttribute(CommandSpans.REDELIVERED, true);
       out.add(bytesKeyed(encoder.record(context, known.get())));
       return;
     }
     handled.incrementAndGet();
     Reply reply = call(handler, payload, context);
+    CommandSpans.answered(span, reply);
     if (reply instanceof Reply.NoReply) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.sagaflow.participant;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.serde.AvroDeserializer;
 import java.time.Clock;
@@ -91,7 +92,8 @@ final class CommandLoop implements Runnable {
       Handlers handlers,
       CommandLedger ledger,
       BatchHook batchHook,
-      Clock clock) {
+      Clock clock,
+      OpenTelemetry openTelemetry) {
     Map<String, Object> consumerProps = new HashMap<>(settings.client());
     consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
     consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -132,7 +134,8 @@ final class CommandLoop implements Runnable {
             ReplyEncoder.create(settings.name(), registry, autoRegister, classes, clock),
             handlers,
             ledger,
-            new DeadLetters(settings.deadLetterTopic(), clock));
+            new DeadLetters(settings.deadLetterTopic(), clock),
+            new CommandSpans(openTelemetry));
     return new CommandLoop(settings, consumer, producer, dispatcher, ledger, batchHook);
   }
 

@@ -1,5 +1,7 @@
 package io.sagaflow.participant;
 
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.serde.RegistryClientSettings;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.serde.SchemaRegistryClient;
@@ -122,6 +124,7 @@ public final class Participant implements AutoCloseable {
     private BatchHook batchHook = records -> {};
     private Clock clock = Clock.systemUTC();
     private Duration pollTimeout = Duration.ofMillis(200);
+    private OpenTelemetry openTelemetry;
 
     private Builder() {}
 
@@ -271,6 +274,16 @@ public final class Participant implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the participant's spans go (one per command, in the saga's trace); by default {@link
+     * GlobalOpenTelemetry}, which is the no-op API unless the application or the OpenTelemetry Java
+     * agent registered an SDK.
+     */
+    public Builder openTelemetry(OpenTelemetry tracing) {
+      this.openTelemetry = Objects.requireNonNull(tracing, "tracing");
+      return this;
+    }
+
     /** How long one poll waits for commands, which also bounds how soon a close is noticed. */
     public Builder pollTimeout(Duration timeout) {
       this.pollTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -329,7 +342,8 @@ public final class Participant implements AutoCloseable {
               new Handlers(actions, compensations, Optional.ofNullable(anyCommand)),
               Optional.ofNullable(ledger).orElseGet(InMemoryCommandLedger::new),
               batchHook,
-              clock);
+              clock,
+              Optional.ofNullable(openTelemetry).orElseGet(GlobalOpenTelemetry::get));
       return new Participant(participantName, loop).begin();
     }
 

@@ -1,5 +1,6 @@
 package io.sagaflow.app.participants;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.app.ClientProperties;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.participant.CommandContext;
@@ -75,7 +76,8 @@ final class SimulatedParticipant implements AutoCloseable {
       String groupId,
       SchemaRegistry schemas,
       ClassLoader classes,
-      SagaCounters counters) {
+      SagaCounters counters,
+      OpenTelemetry tracing) {
     Optional<Producer<String, byte[]>> lateProducer =
         config.participants().lateReplyRate() == 0.0
             ? Optional.empty()
@@ -94,6 +96,7 @@ final class SimulatedParticipant implements AutoCloseable {
             .commandTopic(behaviour.topic())
             .groupId(groupId)
             .classLoader(classes)
+            .openTelemetry(tracing)
             .onAnyCommand(simulated::answer);
     ClientProperties.consumer(config, groupId)
         .forEach((k, v) -> kit.consumerProperty((String) k, v));

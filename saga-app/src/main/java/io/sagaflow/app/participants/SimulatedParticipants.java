@@ -1,5 +1,6 @@
 package io.sagaflow.app.participants;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.api.FailureSummary;
 import io.sagaflow.api.ParticipantHealth;
 import io.sagaflow.app.config.ConfigException;
@@ -44,6 +45,15 @@ public final class SimulatedParticipants implements AutoCloseable {
    */
   public static SimulatedParticipants start(
       SagaflowConfig config, SchemaRegistry schemas, SagaModules modules) {
+    return start(config, schemas, modules, OpenTelemetry.noop());
+  }
+
+  /**
+   * As {@link #start(SagaflowConfig, SchemaRegistry, SagaModules)}, each participant making a span
+   * per command in {@code tracing}.
+   */
+  public static SimulatedParticipants start(
+      SagaflowConfig config, SchemaRegistry schemas, SagaModules modules, OpenTelemetry tracing) {
     List<ParticipantBehaviour> all =
         ParticipantBehaviour.of(modules.participants(), modules.registry(), config.participants());
     java.util.Set<String> known =
@@ -72,7 +82,8 @@ public final class SimulatedParticipants implements AutoCloseable {
                 schemas,
                 // Commands of every module's types arrive here: read them through its loader.
                 modules.classLoader(),
-                counters));
+                counters,
+                tracing));
       }
     } catch (RuntimeException e) {
       running.forEach(SimulatedParticipant::close);
