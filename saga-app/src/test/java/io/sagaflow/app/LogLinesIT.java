@@ -54,10 +54,10 @@ class LogLinesIT {
     try {
       await()
           .atMost(Duration.ofSeconds(90))
-          .until(
-              () -> output.text().contains("HTTP API at http://127.0.0.1:") || !process.isAlive());
+          .until(() -> output.text().contains("Press Ctrl-C to stop.") || !process.isAlive());
+      // From the banner on standard output: in a JSON line the URL's slashes are escaped
       Matcher url =
-          Pattern.compile("HTTP API at (http://127\\.0\\.0\\.1:\\d+)").matcher(output.text());
+          Pattern.compile("HTTP API +(http://127\\.0\\.0\\.1:\\d+)").matcher(output.text());
       assertThat(url.find()).as(output.text()).isTrue();
       URI base = URI.create(url.group(1));
       await()

@@ -163,6 +163,7 @@ class RedactionCanaryIT {
               }
             });
         assertThat(findings).isEmpty();
+
         // And the dead letters say what they masked
         Map<String, String> redacted = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> letter : readAll(cluster, SagaTopics.DLQ)) {
