@@ -1,5 +1,8 @@
 package io.sagaflow.app;
 
+import ch.qos.logback.classic.Level;
+import org.slf4j.LoggerFactory;
+
 /**
  * Logging for a command that runs the embedded broker in its own JVM. Kafka 4.4's broker closes its
  * controller-registration client twice on the way down, and the second close logs {@code WARN
@@ -10,18 +13,18 @@ package io.sagaflow.app;
  * and the health routes do not, so it logs errors only there. External mode keeps them.
  */
 final class EmbeddedBrokerLogging {
-  private static final String NETWORK_CLIENT_LEVEL =
-      "org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient";
+  private static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
 
   private EmbeddedBrokerLogging() {}
 
   /**
-   * Applies the level, unless the operator set one; must run before the first Kafka client or
-   * broker of the JVM is created (slf4j-simple fixes a logger's level when it creates it).
+   * Applies the level, unless the logging configuration set one for that logger (an operator's own
+   * {@code -Dlogback.configurationFile}), or the app runs on another logging backend.
    */
   static void quietBrokerShutdown() {
-    if (System.getProperty(NETWORK_CLIENT_LEVEL) == null) {
-      System.setProperty(NETWORK_CLIENT_LEVEL, "error");
+    if (LoggerFactory.getLogger(NETWORK_CLIENT) instanceof ch.qos.logback.classic.Logger logger
+        && logger.getLevel() == null) {
+      logger.setLevel(Level.ERROR);
     }
   }
 }

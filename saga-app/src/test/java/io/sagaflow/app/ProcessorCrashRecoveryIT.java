@@ -169,7 +169,10 @@ class ProcessorCrashRecoveryIT {
             "kafka.application.id=" + cluster.applicationId,
             "--set",
             "saga.participants.enabled=false");
-    return new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // Text lines, as scripts/run writes them: the check for " ERROR " below reads those.
+    builder.environment().put("SAGA_LOG_FORMAT", "text");
+    return builder
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("processor.log").toFile()))
         .start();

@@ -66,7 +66,7 @@ class SagaTracesIT {
       SagaflowConfig config =
           cluster.config(work.resolve("instance"), Map.of("saga.topics.partitions", "1"));
       SagaRegistry sagas = TestModules.onClassPath().registry();
-      TopicProvisioner.ensure(config, SagaflowTopics.all(sagas));
+      TopicProvisioner.ensure(config, SagaflowTopics.all(sagas, config.dlqRetention()));
       try (SagaCluster.Watch watch = cluster.watch(config, "it-trace-", 2);
           Participant inventory = inventory(cluster, sdk);
           Participant payment = payment(cluster, sdk, restartedAuthorizations)) {

@@ -28,7 +28,10 @@ final class SagaflowJar {
         new ArrayList<>(
             List.of(javaBin(), "-jar", JAR.toString(), "run", "--plugin-path", plugins.toString()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // scripts/run asks for text lines; tests that look for " ERROR " read what a user reads there.
+    builder.environment().put("SAGA_LOG_FORMAT", "text");
+    return builder.start();
   }
 
   private static String javaBin() {

@@ -160,7 +160,10 @@ final class Deployment {
     return processor;
   }
 
-  /** Lines with " ERROR " in each part's log: what a user watching it would take for failure. */
+  /**
+   * ERROR lines in each part's log, text ({@code " ERROR "}) or JSON ({@code "level":"ERROR"}):
+   * what a user watching it would take for failure.
+   */
   Map<String, Long> errorLines() {
     Map<String, Long> counts = new LinkedHashMap<>();
     List<ChildProcess> all = new ArrayList<>(List.of(broker, registry, participants));
@@ -168,7 +171,11 @@ final class Deployment {
     for (ChildProcess part : all) {
       if (Files.exists(part.log())) {
         try (Stream<String> lines = Files.lines(part.log(), StandardCharsets.UTF_8)) {
-          counts.put(part.name(), lines.filter(l -> l.contains(" ERROR ")).count());
+          counts.put(
+              part.name(),
+              lines
+                  .filter(l -> l.contains(" ERROR ") || l.contains("\"level\":\"ERROR\""))
+                  .count());
         } catch (IOException | UncheckedIOException e) {
           counts.put(part.name(), -1L);
         }

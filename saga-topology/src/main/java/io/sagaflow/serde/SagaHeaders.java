@@ -72,6 +72,15 @@ public final class SagaHeaders {
   public static final String SAGA_DLQ_ORIGINAL_OMITTED = "saga_dlq_original_omitted";
 
   /**
+   * On a dead letter whose original value held personal data or secrets: the dotted paths of the
+   * tagged fields that were masked in {@code originalValue} (for example {@code
+   * data.customerEmail}), or {@code undecodable} when the value could not be decoded to be masked
+   * field by field and was left out. Either way the exact input is read again at the {@code
+   * saga_dlq_source_*} coordinates.
+   */
+  public static final String SAGA_DLQ_ORIGINAL_REDACTED = "saga_dlq_original_redacted";
+
+  /**
    * On saga.requests and saga.replies: the partition an input was first read from, as decimal text,
    * set when the processor moved it to the partition that owns its saga id (its producer
    * partitioned the key otherwise than Kafka's default). A moved input that again arrives on a
@@ -99,6 +108,7 @@ public final class SagaHeaders {
           SAGA_DLQ_SOURCE_PARTITION,
           SAGA_DLQ_SOURCE_OFFSET,
           SAGA_DLQ_ORIGINAL_OMITTED,
+          SAGA_DLQ_ORIGINAL_REDACTED,
           SAGA_MOVED_FROM);
 
   private SagaHeaders() {}

@@ -78,7 +78,20 @@ public final class DeadLetterHandlers {
     }
 
     @Override
+    @SuppressWarnings("try") // the context is the MDC of the lines logged here
     public DeserializationExceptionHandler.Response handleError(
+        ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+      try (SagaLogContext log =
+          SagaLogContext.fromHeaders(
+              context.headers(),
+              record.key() == null
+                  ? null
+                  : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+        return deadLetter(context, record, exception);
+      }
+    }
+
+    private DeserializationExceptionHandler.Response deadLetter(
         ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
       if (!(exception instanceof org.apache.kafka.common.errors.SerializationException)) {
         return DeserializationExceptionHandler.Response.fail();
@@ -127,7 +140,18 @@ public final class DeadLetterHandlers {
     }
 
     @Override
+    @SuppressWarnings("try") // the context is the MDC of the lines logged here
     public ProcessingExceptionHandler.Response handleError(
+        ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+      try (SagaLogContext log =
+          SagaLogContext.fromHeaders(
+              context.headers(),
+              record == null || record.key() == null ? null : record.key().toString())) {
+        return deadLetter(context, record, exception);
+      }
+    }
+
+    private ProcessingExceptionHandler.Response deadLetter(
         ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
       if (isRegistryFailure(exception)) {
         // The registry is down or refuses us: every input would fail the same way. Stop the task

@@ -18,10 +18,11 @@ import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 
 /**
  * Builds dead-letter records: the value is a {@link DeadLetter} (reason, detail, where the input
- * came from, and the input's original key and value bytes, so it can be re-published once fixed);
- * the headers ({@code saga_dlq_*} in {@link SagaHeaders}) carry the same facts as plain strings
- * plus Kafka Streams' own {@code __streams.errors.*} headers, so operators can filter without
- * decoding the value.
+ * came from, and the input's original key and value bytes, so it can be re-published once fixed,
+ * with fields tagged {@code pii} or {@code secret} masked by {@link OriginalRedaction}); the
+ * headers ({@code saga_dlq_*} in {@link SagaHeaders}) carry the same facts as plain strings plus
+ * Kafka Streams' own {@code __streams.errors.*} headers, so operators can filter without decoding
+ * the value.
  *
  * <p>One instance is shared by the processors and the exception handlers of an application; it is
  * handed to the handlers through the Streams config under {@link #CONFIG}.
@@ -44,6 +45,7 @@ public final class DeadLetters {
   private final String topic;
   private final AvroSerializer<DeadLetter> serializer;
   private final SagaCounters counters;
+  private final OriginalRedaction redaction;
 
   /** Dead letters for {@code topic}, serialized through {@code registry}. */
   public DeadLetters(
@@ -51,6 +53,7 @@ public final class DeadLetters {
     this.topic = topic;
     this.serializer = SagaTopics.DEAD_LETTER_RECORDS.serializer(registry, autoRegister);
     this.counters = counters;
+    this.redaction = new OriginalRedaction(registry);
   }
 
   /** The dead-letter topic. */
@@ -72,7 +75,9 @@ public final class DeadLetters {
     int originalBytes = length(rawKey) + length(rawValue) + size(context.headers());
     boolean omit = originalBytes > MAX_ORIGINAL_BYTES;
     byte[] key = omit ? null : rawKey;
-    byte[] value = omit ? null : rawValue;
+    OriginalRedaction.Result original =
+        omit ? new OriginalRedaction.Result(null, Optional.empty()) : redaction.redact(rawValue);
+    byte[] value = original.value();
     ProducerRecord<byte[], byte[]> builtIn =
         ExceptionHandlerUtils.buildDeadLetterQueueRecord(topic, key, value, context, exception);
     DeadLetter letter =
@@ -96,6 +101,10 @@ public final class DeadLetters {
     addFacts(headers, letter);
     if (omit) {
       put(headers, SagaHeaders.SAGA_DLQ_ORIGINAL_OMITTED, Integer.toString(originalBytes));
+    }
+    if (original.redacted().isPresent()) {
+      headers.remove(SagaHeaders.SAGA_DLQ_ORIGINAL_REDACTED);
+      headers.add(SagaHeaders.SAGA_DLQ_ORIGINAL_REDACTED, original.header());
     }
     counters.increment(SagaMetric.DEAD_LETTER, reason.name());
     return new ProducerRecord<>(

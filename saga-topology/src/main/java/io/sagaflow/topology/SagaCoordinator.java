@@ -16,6 +16,7 @@ import io.sagaflow.engine.SagaEngine;
 import io.sagaflow.engine.SagaInput;
 import io.sagaflow.engine.SagaState;
 import io.sagaflow.serde.SagaHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
@@ -24,6 +25,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one processor that runs sagas: for each input it loads the saga's state, asks the engine for
@@ -35,6 +38,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * input rejected or failing midway leaves nothing behind.
  */
 final class SagaCoordinator implements Processor<String, Object, String, Object> {
+  private static final Logger LOG = LoggerFactory.getLogger(SagaCoordinator.class);
+
   private final DefinitionResolver definitions;
   private final CoordinatorWiring wiring;
   private final InputMapper inputs;
@@ -91,6 +96,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
   }
 
   @Override
+  @SuppressWarnings("try") // the context is the MDC; the body logs through it without naming it
   public void process(Record<String, Object> record) {
     // Counted before anything can reject it: a dead-lettered input has been dealt with too.
     catchUp.processed(context.recordMetadata());
@@ -118,9 +124,15 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     // Current while the input is handled, so whatever runs inside (logs, the producer's
     // instrumentation) sees the saga's trace.
     Scope scope = span.makeCurrent();
-    try {
+    // The log context inside the span's scope, so log lines carry the decision span's ids.
+    try (SagaLogContext log = logContext(sagaId, stored, record)) {
       Decision<?> decision = decide(sagaId, stored, record, now);
       wiring.counters().increment(SagaMetric.INPUT, decision.verdict().name());
+      LOG.debug(
+          "{} {}: saga {}",
+          decision.verdict(),
+          record.value().getClass().getSimpleName(),
+          decision.nextState().map(s -> s.status().name()).orElse("not stored"));
       rejectIfDeadLetter(sagaId, decision);
       writer.write(stored, decision, now);
     } catch (RuntimeException e) {
@@ -143,6 +155,34 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
       return "OPERATOR";
     }
     return "UNKNOWN";
+  }
+
+  private static SagaLogContext logContext(
+      String sagaId, Optional<SagaStateRecord> stored, Record<String, Object> record) {
+    Object value = record.value();
+    Optional<String> type =
+        stored
+            .map(SagaStateRecord::getSagaType)
+            .or(
+                () ->
+                    value instanceof StartSaga start
+                        ? Optional.ofNullable(start.getSagaType())
+                        : Optional.empty());
+    SagaLogContext log = SagaLogContext.open(sagaId).withType(type);
+    if (value instanceof StepReply reply) {
+      log.withStep(Optional.ofNullable(reply.getStep()))
+          .withAttempt(Optional.of(reply.getAttempt()));
+    } else if (value instanceof OperatorCommand command) {
+      log.withStep(Optional.ofNullable(command.getStep()));
+    }
+    Optional<String> traceparent =
+        stored
+            .flatMap(s -> Optional.ofNullable(s.getTraceparent()))
+            .or(
+                () ->
+                    Optional.ofNullable(record.headers().lastHeader(SagaHeaders.TRACEPARENT))
+                        .map(h -> new String(h.value(), StandardCharsets.UTF_8)));
+    return log.withTraceparent(traceparent);
   }
 
   private Decision<?> decide(

@@ -94,26 +94,34 @@ final class TimerFiring {
   }
 
   private void fire(String sagaId, UUID timerId, Instant now) {
-    try {
-      Optional<SagaStateRecord> stored = Optional.ofNullable(stateStore.get(sagaId));
-      if (stored.isEmpty()) {
-        wiring.counters().increment(SagaMetric.TIMER, "orphaned");
-        return;
+    try (SagaLogContext log = SagaLogContext.open(sagaId)) {
+      try {
+        Optional<SagaStateRecord> stored = Optional.ofNullable(stateStore.get(sagaId));
+        if (stored.isEmpty()) {
+          wiring.counters().increment(SagaMetric.TIMER, "orphaned");
+          return;
+        }
+        log.withType(Optional.of(stored.get().getSagaType()))
+            .withTraceparent(Optional.ofNullable(stored.get().getTraceparent()));
+        SagaDefinition<?> definition =
+            definitions.running(StateCodec.recorded(stored.get())).orElseThrow();
+        fireOn(definition, stored.get(), timerId, now, log);
+      } catch (RuntimeException e) {
+        if (DeadLetterHandlers.isRegistryFailure(e)) {
+          // Failing the task aborts the transaction, which restores the timer deleted above.
+          throw e;
+        }
+        deadLetter(sagaId, timerId, now, e);
       }
-      SagaDefinition<?> definition =
-          definitions.running(StateCodec.recorded(stored.get())).orElseThrow();
-      fireOn(definition, stored.get(), timerId, now);
-    } catch (RuntimeException e) {
-      if (DeadLetterHandlers.isRegistryFailure(e)) {
-        // Failing the task aborts the transaction, which restores the timer deleted above.
-        throw e;
-      }
-      deadLetter(sagaId, timerId, now, e);
     }
   }
 
   private <D> void fireOn(
-      SagaDefinition<D> definition, SagaStateRecord stored, UUID timerId, Instant now) {
+      SagaDefinition<D> definition,
+      SagaStateRecord stored,
+      UUID timerId,
+      Instant now,
+      SagaLogContext log) {
     SagaState<D> state = states.fromRecord(stored, definition);
     Optional<Timer> timer =
         state.pendingTimers().stream().filter(t -> t.timerId().equals(timerId)).findFirst();
@@ -122,6 +130,7 @@ final class TimerFiring {
       return;
     }
     Timer t = timer.get();
+    log.withStep(t.step()).withAttempt(Optional.of(t.attempt()));
     Optional<Instant> stalled =
         t.step()
             .flatMap(definition::indexOf)
@@ -141,6 +150,7 @@ final class TimerFiring {
     Span span =
         tracer.startDecision(state.sagaId(), "TIMER", state.traceparent(), Optional.empty());
     Scope scope = span.makeCurrent();
+    log.withCurrentSpan();
     try {
       Decision<D> decision = SagaEngine.decide(definition, Optional.of(state), input, now);
       tracer.decided(definition, Optional.of(state), input, decision, now);

@@ -100,7 +100,8 @@ class DeadLetterStoreTest {
     assertThat(entries)
         .extracting(DeadLetterEntry::reason)
         .containsExactly("DESERIALIZATION_FAILED");
-    assertThat(entries.get(0).originalValueBytes()).contains(4);
+    // Bytes that do not decode cannot be masked field by field, so the letter leaves them out
+    assertThat(entries.get(0).originalValueBytes()).isEmpty();
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.sagaflow.contract.DeadLetterReason;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.serde.AvroDeserializationException;
 import io.sagaflow.serde.AvroDeserializer;
+import io.sagaflow.topology.SagaLogContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,7 @@ final class CommandDispatcher {
    * gave, by command id ({@code answered} also holds the batch's earlier replies, not yet in the
    * ledger).
    */
+  @SuppressWarnings("try") // the ids are for the MDC the handler's log lines carry
   void dispatch(
       ConsumerRecord<byte[], byte[]> record,
       List<ProducerRecord<byte[], byte[]>> out,
@@ -95,7 +97,7 @@ final class CommandDispatcher {
     Span span = spans.start(record.topic(), headers);
     // Current while the handler runs, so its own spans and logs join the saga's trace.
     Scope scope = span.makeCurrent();
-    try {
+    try (SagaLogContext ids = SagaLogContext.ofCurrentSpan()) {
       answer(CommandSpans.joined(headers, span), payload, handler, out, answered, span);
     } finally {
       scope.close();

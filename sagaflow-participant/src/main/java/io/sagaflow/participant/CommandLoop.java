@@ -3,6 +3,8 @@ package io.sagaflow.participant;
 import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.serde.AvroDeserializer;
+import io.sagaflow.topology.SagaLogContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -224,11 +226,17 @@ final class CommandLoop implements Runnable {
     }
   }
 
+  @SuppressWarnings("try") // the context is the MDC the handler's own log lines carry
   private void answer(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     Map<UUID, StepReply> answered = new LinkedHashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : batch) {
-      dispatcher.dispatch(record, out, answered);
+      try (SagaLogContext log =
+          SagaLogContext.fromHeaders(
+              record.headers(),
+              record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8))) {
+        dispatcher.dispatch(record, out, answered);
+      }
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition partition : batch.partitions()) {

@@ -72,6 +72,12 @@ public final class ConfigLoader {
           "KAFKA_DEBUG",
           "KAFKA_HOME");
 
+  /**
+   * Read by the logging configuration (logback.xml) when the JVM starts, before any setting is
+   * loaded: environment variables, not settings, so {@code --set} cannot promise to change them.
+   */
+  static final Set<String> LOGGING_VARIABLES = Set.of("SAGA_LOG_FORMAT", "SAGA_LOG_LEVEL");
+
   private ConfigLoader() {}
 
   /**
@@ -111,6 +117,9 @@ public final class ConfigLoader {
     Map<String, String> result = new TreeMap<>();
     environment.forEach(
         (name, value) -> {
+          if (LOGGING_VARIABLES.contains(name)) {
+            return;
+          }
           if (name.startsWith("SAGA_")) {
             result.put(checkKey(toKey(name), "environment variable " + name), value);
           } else if (name.startsWith("KAFKA_") && !KAFKA_SCRIPT_VARIABLES.contains(name)) {

@@ -113,6 +113,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void shouldLeaveTheLoggingVariablesToTheLoggingConfiguration() {
+    // scripts/run exports SAGA_LOG_FORMAT; the app must start with it, not call it unknown
+    SagaflowConfig config =
+        ConfigLoader.load(Map.of("SAGA_LOG_FORMAT", "text", "SAGA_LOG_LEVEL", "debug"), Map.of());
+
+    assertThat(config.settings()).doesNotContainKeys("saga.log.format", "saga.log.level");
+  }
+
+  @Test
   void shouldRejectUnknownSagaSettingNamingItsSource() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("SAGA_ENABLD", "true"), Map.of()))
         .isInstanceOf(ConfigException.class)
