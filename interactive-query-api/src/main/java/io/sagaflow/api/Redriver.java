@@ -56,7 +56,7 @@ final class Redriver implements AutoCloseable {
   static final String REDRIVE_OF = "saga_redrive_of";
 
   /** Set by the dead-letter writer when the letter's value holds a redacted copy. */
-  static final String ORIGINAL_REDACTED = "saga_dlq_original_redacted";
+  static final String ORIGINAL_REDACTED = SagaHeaders.SAGA_DLQ_ORIGINAL_REDACTED;
 
   private static final Set<String> INPUT_TOPICS = Set.of(SagaTopics.REQUESTS, SagaTopics.REPLIES);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);

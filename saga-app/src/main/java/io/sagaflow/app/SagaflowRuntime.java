@@ -42,6 +42,7 @@ final class SagaflowRuntime implements AutoCloseable {
   private Optional<SagaProcessor> processor = Optional.empty();
   private Optional<DemoWorkload> demo = Optional.empty();
   private OptionalInt httpPort = OptionalInt.empty();
+  private Optional<Tracing> tracing = Optional.empty();
 
   SagaflowRuntime(SagaflowConfig config) {
     this.configured = config;
@@ -52,6 +53,15 @@ final class SagaflowRuntime implements AutoCloseable {
   SagaflowRuntime(SagaflowConfig config, SagaModules modules) {
     this(config);
     this.modules = modules;
+  }
+
+  /**
+   * Traces to {@code given} instead of what the environment configures; for tests that read the
+   * spans back. The runtime closes it.
+   */
+  SagaflowRuntime tracing(Tracing given) {
+    this.tracing = Optional.of(given);
+    return this;
   }
 
   /** Starts every part; on failure closes what was started and rethrows. */
@@ -106,7 +116,7 @@ final class SagaflowRuntime implements AutoCloseable {
               effective.http().port() == 0 ? FreePorts.pick() : effective.http().port());
       SagaflowConfig withServer =
           effective.withKafkaSetting("application.server", address.host() + ":" + address.port());
-      Tracing tracing = Tracing.fromEnvironment();
+      Tracing tracing = this.tracing.orElseGet(Tracing::fromEnvironment);
       // Pushed before the parts that trace, so it is closed after them and flushes their spans.
       started.push(tracing);
       SagaProcessor saga = SagaProcessor.start(withServer, modules.registry(), schemas, tracing);

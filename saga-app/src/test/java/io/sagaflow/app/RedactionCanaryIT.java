@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.sagaflow.contract.StartSaga;
 import io.sagaflow.serde.AvroSerde;
 import io.sagaflow.serde.AvroSerdeConfig;
@@ -41,12 +47,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Personal data and secrets stay where a saga needs them. Canaries are seeded in every tagged field
  * of both example saga types; sagas run to success, compensation, timeouts, dead letters and STUCK
- * on the embedded broker; then every log line, every record on every topic and every HTTP answer is
- * searched, and a canary anywhere but the start request, the saga's state changelog and the command
- * of the participant that needs the field fails the test, naming where it was found.
+ * on the embedded broker; then every log line, every exported span, every record on every topic and
+ * every HTTP answer is searched, and a canary anywhere but the start request, the saga's state
+ * changelog and the command of the participant that needs the field fails the test, naming where it
+ * was found.
  *
- * <p>A new surface (spans from an in-memory exporter, say) is one more entry in {@link #surfaces}:
- * a name and the texts it holds, every one of which must be free of canaries.
+ * <p>A new surface is one more entry in {@link #surfaces}: a name and the texts it holds, every one
+ * of which must be free of canaries.
  */
 class RedactionCanaryIT {
   private static final int SAGAS = 16;
@@ -78,8 +85,19 @@ class RedactionCanaryIT {
       settings.put("saga.participants.late.reply.rate", "0.05");
       settings.put("saga.participants.latency.ms", "0");
       settings.put("saga.participants.disabled", "notification");
+      // Every span goes to memory, so the spans are one more surface to search.
+      InMemorySpanExporter spans = InMemorySpanExporter.create();
+      OpenTelemetrySdk sdk =
+          OpenTelemetrySdk.builder()
+              .setTracerProvider(
+                  SdkTracerProvider.builder()
+                      .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                      .build())
+              .build();
       try (SagaflowRuntime runtime =
-          new SagaflowRuntime(cluster.config(dataDir, settings)).start()) {
+          new SagaflowRuntime(cluster.config(dataDir, settings))
+              .tracing(Tracing.with(sdk))
+              .start()) {
         URI api = URI.create("http://127.0.0.1:" + runtime.httpPort().orElseThrow());
         Set<String> refusedConfirmations = ConcurrentHashMap.newKeySet();
         AtomicBoolean stop = new AtomicBoolean();
@@ -154,6 +172,12 @@ class RedactionCanaryIT {
             .containsAll(
                 Canaries.allowedKinds(cluster.applicationId + "-saga-state-changelog").keySet());
         surfaces.put("log", List.of(logs.text()));
+        List<SpanData> exported = spans.getFinishedSpanItems();
+        assertThat(exported)
+            .as("spans of the processor and of the participants")
+            .anyMatch(s -> s.getName().startsWith("decide "))
+            .anyMatch(s -> s.getName().endsWith(" process"));
+        surfaces.put("span", exported.stream().map(RedactionCanaryIT::describe).toList());
         surfaces.forEach(
             (surface, texts) -> {
               for (String text : texts) {
@@ -303,6 +327,15 @@ class RedactionCanaryIT {
       }
     }
     return findings;
+  }
+
+  /** A span as text: its name, attributes, and every event's name and attributes. */
+  private static String describe(SpanData span) {
+    StringBuilder text = new StringBuilder(span.getName()).append(' ').append(span.getAttributes());
+    for (EventData event : span.getEvents()) {
+      text.append(' ').append(event.getName()).append(' ').append(event.getAttributes());
+    }
+    return text.toString();
   }
 
   private void add(String surface, String text) {
