@@ -127,7 +127,12 @@ final class SagaflowRuntime implements AutoCloseable {
       Optional<SimulatedParticipants> participants =
           effective.participants().enabled()
               ? Optional.of(
-                  SimulatedParticipants.start(effective, schemas, modules, tracing.openTelemetry()))
+                  SimulatedParticipants.start(
+                      effective,
+                      schemas,
+                      modules,
+                      tracing.openTelemetry(),
+                      Optional.of(saga.counters().registry())))
               : Optional.empty();
       participants.ifPresent(started::push);
       HttpApi api =

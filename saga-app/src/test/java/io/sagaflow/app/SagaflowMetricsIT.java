@@ -111,6 +111,16 @@ class SagaflowMetricsIT {
         assertThat(sum(scrape, "sagaflow_processor_running", null, null)).isEqualTo(1);
         assertThat(scrape).anyMatch(s -> s.name().equals("jvm_memory_used_bytes"));
         assertThat(scrape).anyMatch(s -> s.name().startsWith("kafka_stream_"));
+        // And the participants' own Kafka clients (the payment service's, say) are measured
+        assertThat(scrape)
+            .anyMatch(
+                s ->
+                    s.name().startsWith("kafka_consumer_")
+                        && s.labels().getOrDefault("client_id", "").contains("-payment-"))
+            .anyMatch(
+                s ->
+                    s.name().startsWith("kafka_producer_")
+                        && s.labels().getOrDefault("client_id", "").endsWith("-payment"));
         await()
             .atMost(Duration.ofSeconds(30))
             .untilAsserted(

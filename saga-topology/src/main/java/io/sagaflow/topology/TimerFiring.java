@@ -150,8 +150,8 @@ final class TimerFiring {
     Span span =
         tracer.startDecision(state.sagaId(), "TIMER", state.traceparent(), Optional.empty());
     Scope scope = span.makeCurrent();
-    log.withCurrentSpan();
     try {
+      log.withCurrentSpan();
       Decision<D> decision = SagaEngine.decide(definition, Optional.of(state), input, now);
       tracer.decided(definition, Optional.of(state), input, decision, now);
       wiring.counters().increment(SagaMetric.TIMER, decision.verdict().name());

@@ -68,6 +68,7 @@ final class CommandLoop implements Runnable {
   private final CommandDispatcher dispatcher;
   private final CommandLedger ledger;
   private final BatchHook batchHook;
+  private final AutoCloseable clientsBinding;
   private volatile Health health = Health.running();
   private volatile boolean stopping;
 
@@ -77,13 +78,15 @@ final class CommandLoop implements Runnable {
       Producer<byte[], byte[]> producer,
       CommandDispatcher dispatcher,
       CommandLedger ledger,
-      BatchHook batchHook) {
+      BatchHook batchHook,
+      AutoCloseable clientsBinding) {
     this.settings = settings;
     this.consumer = consumer;
     this.producer = producer;
     this.dispatcher = dispatcher;
     this.ledger = ledger;
     this.batchHook = batchHook;
+    this.clientsBinding = clientsBinding;
   }
 
   static CommandLoop create(
@@ -94,6 +97,7 @@ final class CommandLoop implements Runnable {
       Handlers handlers,
       CommandLedger ledger,
       BatchHook batchHook,
+      ClientsHook clientsHook,
       Clock clock,
       OpenTelemetry openTelemetry) {
     Map<String, Object> consumerProps = new HashMap<>(settings.client());
@@ -129,6 +133,14 @@ final class CommandLoop implements Runnable {
       consumer.close();
       throw e;
     }
+    AutoCloseable clientsBinding;
+    try {
+      clientsBinding = clientsHook.created(consumer, producer);
+    } catch (RuntimeException e) {
+      consumer.close();
+      producer.close();
+      throw e;
+    }
     CommandDispatcher dispatcher =
         new CommandDispatcher(
             settings.name(),
@@ -138,7 +150,8 @@ final class CommandLoop implements Runnable {
             ledger,
             new DeadLetters(settings.deadLetterTopic(), clock),
             new CommandSpans(openTelemetry));
-    return new CommandLoop(settings, consumer, producer, dispatcher, ledger, batchHook);
+    return new CommandLoop(
+        settings, consumer, producer, dispatcher, ledger, batchHook, clientsBinding);
   }
 
   Health health() {
@@ -202,6 +215,11 @@ final class CommandLoop implements Runnable {
               e.toString(),
               e);
         });
+    try {
+      clientsBinding.close();
+    } catch (Exception e) {
+      LOG.debug("Participant {}: closing what was bound to its clients failed", settings.name(), e);
+    }
     try {
       consumer.close();
     } finally {

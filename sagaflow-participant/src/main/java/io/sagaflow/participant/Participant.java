@@ -122,6 +122,7 @@ public final class Participant implements AutoCloseable {
     private CommandHandler<SpecificRecord> anyCommand;
     private ClassLoader classLoader;
     private BatchHook batchHook = records -> {};
+    private ClientsHook clientsHook = (consumer, producer) -> () -> {};
     private Clock clock = Clock.systemUTC();
     private Duration pollTimeout = Duration.ofMillis(200);
     private OpenTelemetry openTelemetry;
@@ -262,6 +263,16 @@ public final class Participant implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Hands the participant's Kafka clients to {@code hook} once they exist, for example to bind
+     * Micrometer's {@code KafkaClientMetrics} to a registry; what the hook returns is closed before
+     * the clients.
+     */
+    public Builder onClients(ClientsHook hook) {
+      this.clientsHook = Objects.requireNonNull(hook, "hook");
+      return this;
+    }
+
     /** Runs before each polled batch is handled. */
     public Builder beforeEachBatch(BatchHook hook) {
       this.batchHook = Objects.requireNonNull(hook, "hook");
@@ -342,6 +353,7 @@ public final class Participant implements AutoCloseable {
               new Handlers(actions, compensations, Optional.ofNullable(anyCommand)),
               Optional.ofNullable(ledger).orElseGet(InMemoryCommandLedger::new),
               batchHook,
+              clientsHook,
               clock,
               Optional.ofNullable(openTelemetry).orElseGet(GlobalOpenTelemetry::get));
       return new Participant(participantName, loop).begin();

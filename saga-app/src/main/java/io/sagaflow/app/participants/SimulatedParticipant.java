@@ -1,5 +1,7 @@
 package io.sagaflow.app.participants;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.app.ClientProperties;
 import io.sagaflow.app.config.SagaflowConfig;
@@ -19,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -77,7 +80,8 @@ final class SimulatedParticipant implements AutoCloseable {
       SchemaRegistry schemas,
       ClassLoader classes,
       SagaCounters counters,
-      OpenTelemetry tracing) {
+      OpenTelemetry tracing,
+      Optional<MeterRegistry> meters) {
     Optional<Producer<String, byte[]>> lateProducer =
         config.participants().lateReplyRate() == 0.0
             ? Optional.empty()
@@ -98,6 +102,8 @@ final class SimulatedParticipant implements AutoCloseable {
             .classLoader(classes)
             .openTelemetry(tracing)
             .onAnyCommand(simulated::answer);
+    meters.ifPresent(
+        registry -> kit.onClients((consumer, producer) -> bind(registry, consumer, producer)));
     ClientProperties.consumer(config, groupId)
         .forEach((k, v) -> kit.consumerProperty((String) k, v));
     ClientProperties.producer(config, groupId)
@@ -119,6 +125,21 @@ final class SimulatedParticipant implements AutoCloseable {
       throw e;
     }
     return simulated;
+  }
+
+  /** Kafka's own client metrics of a participant, on {@code registry}; closed with the clients. */
+  private static AutoCloseable bind(
+      MeterRegistry registry,
+      Consumer<byte[], byte[]> consumer,
+      Producer<byte[], byte[]> producer) {
+    KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+    consumerMetrics.bindTo(registry);
+    producerMetrics.bindTo(registry);
+    return () -> {
+      consumerMetrics.close();
+      producerMetrics.close();
+    };
   }
 
   /**

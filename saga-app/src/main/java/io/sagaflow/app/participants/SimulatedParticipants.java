@@ -1,5 +1,6 @@
 package io.sagaflow.app.participants;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.api.FailureSummary;
 import io.sagaflow.api.ParticipantHealth;
@@ -13,6 +14,7 @@ import io.sagaflow.topology.SagaCounters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,19 @@ public final class SimulatedParticipants implements AutoCloseable {
    */
   public static SimulatedParticipants start(
       SagaflowConfig config, SchemaRegistry schemas, SagaModules modules, OpenTelemetry tracing) {
+    return start(config, schemas, modules, tracing, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(SagaflowConfig, SchemaRegistry, SagaModules, OpenTelemetry)}, each
+   * participant's Kafka clients measured in {@code meters} (the registry {@code /metrics} serves).
+   */
+  public static SimulatedParticipants start(
+      SagaflowConfig config,
+      SchemaRegistry schemas,
+      SagaModules modules,
+      OpenTelemetry tracing,
+      Optional<MeterRegistry> meters) {
     List<ParticipantBehaviour> all =
         ParticipantBehaviour.of(modules.participants(), modules.registry(), config.participants());
     java.util.Set<String> known =
@@ -83,7 +98,8 @@ public final class SimulatedParticipants implements AutoCloseable {
                 // Commands of every module's types arrive here: read them through its loader.
                 modules.classLoader(),
                 counters,
-                tracing));
+                tracing,
+                meters));
       }
     } catch (RuntimeException e) {
       running.forEach(SimulatedParticipant::close);
