@@ -2,8 +2,6 @@ package io.sagaflow.api;
 
 import io.sagaflow.contract.DeadLetterReason;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +42,7 @@ record DeadLetterQuery(
       if (!PARAMETERS.contains(p.getKey())) {
         throw ApiProblem.badRequest(
             "Unknown parameter '"
-                + shorten(p.getKey())
+                + SearchQuery.shorten(p.getKey())
                 + "'; "
                 + route
                 + " accepts reason, sourceTopic, type, failedAfter, failedBefore, limit and"
@@ -63,8 +61,10 @@ record DeadLetterQuery(
     Optional<String> topic =
         one(params, "sourceTopic").map(v -> matching(v, TOPIC, "sourceTopic", "a topic name"));
     Optional<String> type = one(params, "type").map(v -> matching(v, TYPE, "type", "a saga type"));
-    Optional<Instant> after = one(params, "failedAfter").map(v -> instant("failedAfter", v));
-    Optional<Instant> before = one(params, "failedBefore").map(v -> instant("failedBefore", v));
+    Optional<Instant> after =
+        one(params, "failedAfter").map(v -> SearchQuery.instant("failedAfter", v));
+    Optional<Instant> before =
+        one(params, "failedBefore").map(v -> SearchQuery.instant("failedBefore", v));
     if (after.isPresent() && before.isPresent() && !after.get().isBefore(before.get())) {
       throw ApiProblem.badRequest(
           "Parameter 'failedAfter' must be before 'failedBefore'; the range "
@@ -73,7 +73,7 @@ record DeadLetterQuery(
               + before.get()
               + " is empty.");
     }
-    int limit = one(params, "limit").map(DeadLetterQuery::limit).orElse(SearchQuery.DEFAULT_LIMIT);
+    int limit = one(params, "limit").map(SearchQuery::limit).orElse(SearchQuery.DEFAULT_LIMIT);
     DeadLetterQuery bare =
         new DeadLetterQuery(reason, topic, type, after, before, limit, Optional.empty());
     Optional<SearchCursor> cursor = one(params, "cursor").map(c -> cursor(c, bare.filterHash()));
@@ -115,7 +115,11 @@ record DeadLetterQuery(
             .toList();
     if (!known.contains(value)) {
       throw ApiProblem.badRequest(
-          "Parameter 'reason' must be one of " + known + "; got '" + shorten(value) + "'.");
+          "Parameter 'reason' must be one of "
+              + known
+              + "; got '"
+              + SearchQuery.shorten(value)
+              + "'.");
     }
     return value;
   }
@@ -123,40 +127,15 @@ record DeadLetterQuery(
   private static String matching(String value, Pattern pattern, String name, String what) {
     if (!pattern.matcher(value).matches()) {
       throw ApiProblem.badRequest(
-          "Parameter '" + name + "' must be " + what + "; got '" + shorten(value) + "'.");
-    }
-    return value;
-  }
-
-  private static Instant instant(String name, String value) {
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      throw ApiProblem.badRequest(
           "Parameter '"
               + name
-              + "' must be an ISO-8601 instant with an offset, such as 2026-11-25T10:00:00Z; got '"
-              + shorten(value)
-              + "'.");
-    }
-  }
-
-  private static int limit(String value) {
-    int limit;
-    try {
-      limit = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > SearchQuery.MAX_LIMIT) {
-      throw ApiProblem.badRequest(
-          "Parameter 'limit' must be an integer from 1 to "
-              + SearchQuery.MAX_LIMIT
+              + "' must be "
+              + what
               + "; got '"
-              + shorten(value)
+              + SearchQuery.shorten(value)
               + "'.");
     }
-    return limit;
+    return value;
   }
 
   private static SearchCursor cursor(String value, long filterHash) {
@@ -173,9 +152,5 @@ record DeadLetterQuery(
               + " cursor.");
     }
     return cursor;
-  }
-
-  private static String shorten(String value) {
-    return value.length() > 64 ? value.substring(0, 64) + "..." : value;
   }
 }

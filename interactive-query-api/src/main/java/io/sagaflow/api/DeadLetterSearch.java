@@ -238,15 +238,7 @@ final class DeadLetterSearch {
     out.put("letterId", LetterIds.of(e));
     out.put("sagaId", e.sagaId());
     out.put("sagaType", l.sagaType().orElse(null));
-    out.put("reason", e.reason());
-    out.put("detail", e.detail());
-    out.put("sourceTopic", e.sourceTopic());
-    out.put("sourcePartition", e.sourcePartition());
-    out.put("sourceOffset", e.sourceOffset());
-    out.put("failedAt", e.failedAt().toString());
-    out.put("dlqPartition", e.dlqPartition());
-    out.put("dlqOffset", e.dlqOffset());
-    out.put("originalValueBytes", e.originalValueBytes().orElse(null));
+    out.putAll(DeadLettersRoute.entry(e));
     return out;
   }
 

@@ -70,7 +70,8 @@ final class DeadLettersRoute {
     return body;
   }
 
-  private static Map<String, Object> entry(DeadLetterEntry e) {
+  /** A dead letter as the API answers it, in the order the fields are documented. */
+  static Map<String, Object> entry(DeadLetterEntry e) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("reason", e.reason());
     out.put("detail", e.detail());

@@ -81,7 +81,8 @@ record SearchQuery(
               + status.get()
               + "; leave status out or set it to STUCK.");
     }
-    Optional<Instant> createdAfter = one(params, "createdAfter").map(SearchQuery::instant);
+    Optional<Instant> createdAfter =
+        one(params, "createdAfter").map(v -> instant("createdAfter", v));
     int limit = one(params, "limit").map(SearchQuery::limit).orElse(DEFAULT_LIMIT);
     Optional<String> stepName = one(params, "step").map(v -> name("step", v));
     Optional<StepStatus> stepStatus = one(params, "stepStatus").map(SearchQuery::stepStatus);
@@ -203,19 +204,22 @@ record SearchQuery(
     return duration;
   }
 
-  private static Instant instant(String value) {
+  /** {@code value} of query parameter {@code name} as an instant, or a 400 that says why not. */
+  static Instant instant(String name, String value) {
     try {
       return OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeParseException e) {
       throw ApiProblem.badRequest(
-          "Query parameter 'createdAfter' must be an ISO-8601 instant with an offset, such as"
-              + " 2026-11-25T10:00:00Z; got '"
+          "Query parameter '"
+              + name
+              + "' must be an ISO-8601 instant with an offset, such as 2026-11-25T10:00:00Z; got '"
               + shorten(value)
               + "'.");
     }
   }
 
-  private static int limit(String value) {
+  /** A page size from 1 to {@link #MAX_LIMIT}, or a 400 that says what is allowed. */
+  static int limit(String value) {
     int limit;
     try {
       limit = Integer.parseInt(value);
@@ -249,7 +253,8 @@ record SearchQuery(
     return cursor;
   }
 
-  private static String shorten(String value) {
+  /** {@code value} cut to 64 characters for an error message, so an answer stays short. */
+  static String shorten(String value) {
     return value.length() > 64 ? value.substring(0, 64) + "..." : value;
   }
 }
