@@ -8,7 +8,6 @@ import io.sagaflow.topology.SagaTopics;
 import io.sagaflow.topology.SagaTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -247,21 +246,10 @@ final class DeadLetterSearch {
       JsonNode body = mapper.readTree(json);
       List<Letter> items = new ArrayList<>();
       for (JsonNode e : body.get("items")) {
-        JsonNode size = e.get("originalValueBytes");
         JsonNode type = e.get("sagaType");
         items.add(
             new Letter(
-                new DeadLetterEntry(
-                    e.get("sagaId").asText(),
-                    e.get("reason").asText(),
-                    e.get("detail").asText(),
-                    e.get("sourceTopic").asText(),
-                    e.get("sourcePartition").asInt(),
-                    e.get("sourceOffset").asLong(),
-                    Instant.parse(e.get("failedAt").asText()),
-                    e.get("dlqPartition").asInt(),
-                    e.get("dlqOffset").asLong(),
-                    size == null || size.isNull() ? Optional.empty() : Optional.of(size.asInt())),
+                DeadLettersRoute.entryOf(e.get("sagaId").asText(), e),
                 type == null || type.isNull() ? Optional.empty() : Optional.of(type.asText())));
       }
       return new Partial<>(SearchRoute.partitions(body), items);

@@ -70,6 +70,22 @@ final class DeadLettersRoute {
     return body;
   }
 
+  /** The dead letter of saga {@code sagaId} that {@link #entry} wrote as {@code e}. */
+  static DeadLetterEntry entryOf(String sagaId, JsonNode e) {
+    JsonNode size = e.get("originalValueBytes");
+    return new DeadLetterEntry(
+        sagaId,
+        e.get("reason").asText(),
+        e.get("detail").asText(),
+        e.get("sourceTopic").asText(),
+        e.get("sourcePartition").asInt(),
+        e.get("sourceOffset").asLong(),
+        Instant.parse(e.get("failedAt").asText()),
+        e.get("dlqPartition").asInt(),
+        e.get("dlqOffset").asLong(),
+        size == null || size.isNull() ? Optional.empty() : Optional.of(size.asInt()));
+  }
+
   /** A dead letter as the API answers it, in the order the fields are documented. */
   static Map<String, Object> entry(DeadLetterEntry e) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -90,19 +106,7 @@ final class DeadLettersRoute {
       JsonNode body = mapper.readTree(json);
       List<DeadLetterEntry> items = new ArrayList<>();
       for (JsonNode e : body.get("items")) {
-        JsonNode size = e.get("originalValueBytes");
-        items.add(
-            new DeadLetterEntry(
-                sagaId,
-                e.get("reason").asText(),
-                e.get("detail").asText(),
-                e.get("sourceTopic").asText(),
-                e.get("sourcePartition").asInt(),
-                e.get("sourceOffset").asLong(),
-                Instant.parse(e.get("failedAt").asText()),
-                e.get("dlqPartition").asInt(),
-                e.get("dlqOffset").asLong(),
-                size == null || size.isNull() ? Optional.empty() : Optional.of(size.asInt())));
+        items.add(entryOf(sagaId, e));
       }
       return new Partial<>(SearchRoute.partitions(body), items);
     } catch (IOException e) {
