@@ -74,6 +74,110 @@ class OriginalRedactionTest {
     assertThat(((GenericRecord) inner.get("address")).get("line1").toString()).isEqualTo("***");
   }
 
+  private static final Schema KINDS =
+      new Schema.Parser()
+          .parse(
+              """
+              {"type":"record","name":"Kinds","namespace":"t","fields":[
+                {"name":"count","type":"int","pii":true},
+                {"name":"since","type":"long","pii":true},
+                {"name":"vip","type":"boolean","pii":true},
+                {"name":"tier","pii":true,"type":{"type":"enum","name":"Tier","symbols":["GOLD","NONE"]}},
+                {"name":"grade","pii":true,
+                 "type":{"type":"enum","name":"Grade","symbols":["A","B"],"default":"B"}},
+                {"name":"pin","pii":true,"type":{"type":"fixed","name":"Pin","size":4}},
+                {"name":"blob","type":"bytes","secret":true},
+                {"name":"aliases","pii":true,"type":{"type":"array","items":"string"}},
+                {"name":"notes","pii":true,"type":{"type":"map","values":"string"}},
+                {"name":"code","pii":true,"type":["null","int"]},
+                {"name":"contacts","type":{"type":"array","items":{"type":"record","name":"Contact",
+                  "fields":[{"name":"kind","type":"string"},{"name":"value","type":"string","pii":true}]}}},
+                {"name":"byRole","type":{"type":"map","values":"t.Contact"}},
+                {"name":"ratio","type":"double"}]}
+              """);
+
+  @Test
+  void shouldMaskATaggedFieldOfEveryKindAndInsideArraysAndMaps() {
+    // Given a record with a canary in a tagged field of every Avro kind, and in tagged fields of
+    // records inside an array and a map
+    Schema contactSchema = KINDS.getField("contacts").schema().getElementType();
+    GenericRecord mail = new GenericData.Record(contactSchema);
+    mail.put("kind", "mail");
+    mail.put("value", "CANARY-MAIL");
+    GenericRecord phone = new GenericData.Record(contactSchema);
+    phone.put("kind", "phone");
+    phone.put("value", "CANARY-PHONE");
+    GenericRecord kinds = new GenericData.Record(KINDS);
+    kinds.put("count", 4242);
+    kinds.put("since", 4242L);
+    kinds.put("vip", true);
+    kinds.put("tier", new GenericData.EnumSymbol(KINDS.getField("tier").schema(), "NONE"));
+    kinds.put("grade", new GenericData.EnumSymbol(KINDS.getField("grade").schema(), "A"));
+    kinds.put(
+        "pin",
+        new GenericData.Fixed(
+            KINDS.getField("pin").schema(), "CNRY".getBytes(StandardCharsets.US_ASCII)));
+    kinds.put("blob", ByteBuffer.wrap("CANARY-BLOB".getBytes(StandardCharsets.UTF_8)));
+    kinds.put("aliases", java.util.List.of("CANARY-ALIAS"));
+    kinds.put("notes", java.util.Map.of("k", "CANARY-NOTE"));
+    kinds.put("code", 4242);
+    kinds.put("contacts", java.util.List.of(mail));
+    kinds.put("byRole", java.util.Map.of("owner", phone));
+    kinds.put("ratio", 0.5);
+    byte[] original = framed("t.Kinds", kinds);
+
+    // When a dead letter is about to carry it
+    OriginalRedaction.Result result = redaction.redact(original);
+
+    // Then every tagged value is replaced by one that says nothing, the rest is kept, and the
+    // record still decodes with its own schema
+    assertThat(new String(result.value(), StandardCharsets.ISO_8859_1))
+        .doesNotContain("CANARY")
+        .doesNotContain("CNRY");
+    assertThat(result.redacted().orElseThrow().split(","))
+        .contains(
+            "count",
+            "since",
+            "vip",
+            "tier",
+            "grade",
+            "pin",
+            "blob",
+            "aliases",
+            "notes",
+            "code",
+            "contacts.value",
+            "byRole.value");
+    GenericRecord masked = decode(result.value());
+    assertThat(masked.get("count")).isEqualTo(0);
+    assertThat(masked.get("since")).isEqualTo(0L);
+    assertThat(masked.get("vip")).isEqualTo(false);
+    assertThat(masked.get("tier").toString()).isEqualTo("GOLD");
+    assertThat(masked.get("grade").toString()).isEqualTo("B");
+    assertThat(((GenericData.Fixed) masked.get("pin")).bytes()).containsOnly(0);
+    assertThat((java.util.List<?>) masked.get("aliases")).isEmpty();
+    assertThat((java.util.Map<?, ?>) masked.get("notes")).isEmpty();
+    assertThat(masked.get("code")).isEqualTo(0);
+    GenericRecord contact = (GenericRecord) ((java.util.List<?>) masked.get("contacts")).get(0);
+    assertThat(contact.get("kind").toString()).isEqualTo("mail");
+    assertThat(contact.get("value").toString()).isEqualTo("***");
+    assertThat(masked.get("ratio")).isEqualTo(0.5);
+  }
+
+  @Test
+  void shouldLeaveBytesThatOnlyLookFramedAsTheyAre() {
+    // Given bytes that start like a framed record but name no schema the registry knows
+    GenericRecord start = new GenericData.Record(START);
+    start.put("sagaType", "order");
+    start.put("data", ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 99, 1, 2, 3}));
+    byte[] original = framed("t.Start", start);
+
+    OriginalRedaction.Result result = redaction.redact(original);
+
+    assertThat(result.value()).isSameAs(original);
+    assertThat(result.redacted()).isEmpty();
+  }
+
   @Test
   void shouldCarryAValueWithoutTaggedValuesAsItWas() {
     GenericRecord start = new GenericData.Record(START);

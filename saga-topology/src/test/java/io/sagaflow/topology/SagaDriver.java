@@ -1,5 +1,6 @@
 package io.sagaflow.topology;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.contract.CancelSaga;
 import io.sagaflow.contract.DeadLetter;
 import io.sagaflow.contract.OperatorAction;
@@ -110,7 +111,7 @@ final class SagaDriver implements AutoCloseable {
    * scan interval plus {@code stallThreshold} is a stall (zero: none is).
    */
   SagaDriver(SagaRegistry registry, int timerBudget, int busyThreshold, Duration stallThreshold) {
-    this(registry, timerBudget, busyThreshold, stallThreshold, 1);
+    this(registry, timerBudget, busyThreshold, stallThreshold, 1, OpenTelemetry.noop());
   }
 
   /**
@@ -124,7 +125,19 @@ final class SagaDriver implements AutoCloseable {
         SagaTopology.Settings.DEFAULT_TIMER_BUDGET,
         0,
         Duration.ZERO,
-        inputPartitions);
+        inputPartitions,
+        OpenTelemetry.noop());
+  }
+
+  /** The example saga in a processor whose spans go to {@code tracing}. */
+  static SagaDriver traced(OpenTelemetry tracing) {
+    return new SagaDriver(
+        SagaRegistry.of(OrderFulfilmentSaga.definition()),
+        SagaTopology.Settings.DEFAULT_TIMER_BUDGET,
+        0,
+        Duration.ZERO,
+        1,
+        tracing);
   }
 
   private SagaDriver(
@@ -132,7 +145,8 @@ final class SagaDriver implements AutoCloseable {
       int timerBudget,
       int busyThreshold,
       Duration stallThreshold,
-      int inputPartitions) {
+      int inputPartitions,
+      OpenTelemetry tracing) {
     SagaTopology.Settings settings =
         new SagaTopology.Settings(
             topologyRegistry,
@@ -145,7 +159,8 @@ final class SagaDriver implements AutoCloseable {
             busyThreshold,
             SagaTopology.Settings.DEFAULT_BUSY_LIMIT,
             stallThreshold,
-            inputPartitions);
+            inputPartitions,
+            tracing);
     Properties props =
         SagaStreamsConfig.create(
             Map.of(
