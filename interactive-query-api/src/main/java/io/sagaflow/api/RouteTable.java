@@ -26,7 +26,8 @@ final class RouteTable {
   }
 
   /** The API's routes, with the saga routes answered by {@code saga}. */
-  static RouteTable of(SagaEndpoints saga, Metrics metrics, UiRoutes ui, byte[] openapi) {
+  static RouteTable of(
+      SagaEndpoints saga, RolloutEndpoints rollouts, Metrics metrics, UiRoutes ui, byte[] openapi) {
     return new RouteTable(
         List.of(
             get(OPENAPI, OPEN, ctx -> ctx.contentType("application/yaml").result(openapi)),
@@ -37,6 +38,11 @@ final class RouteTable {
             post("/sagas/{sagaId}/cancel", ENTRY, saga::cancel),
             post("/sagas/{sagaId}/operator", ENTRY, saga::operator),
             post("/sagas/{sagaId}/steps/{step}/reply", ENTRY, saga::reply),
+            get("/rollouts", READ, rollouts::list),
+            get("/rollouts/{type}", READ, rollouts::status),
+            post("/rollouts/{type}", ENTRY, rollouts::start),
+            post("/rollouts/{type}/promote", ENTRY, rollouts::promote),
+            post("/rollouts/{type}/rollback", ENTRY, rollouts::rollback),
             get("/health/live", OPEN, saga::live),
             get("/health/ready", OPEN, saga::ready),
             get("/metrics", OPEN, metrics::scrape),

@@ -8,6 +8,7 @@ import io.sagaflow.topology.SagaCounters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.clients.producer.Producer;
@@ -55,6 +56,14 @@ public final class SagaApiServer implements AutoCloseable {
             mapper,
             settings,
             new ProcessorEndpoints(streams, registry, schemas, producer, settings, signals, mapper),
+            new RolloutRoutes(
+                streams,
+                registry,
+                schemas,
+                producer,
+                settings.autoRegister(),
+                new JsonBodies(mapper, settings.maxBodyBytes()),
+                Clock.systemUTC()),
             RouteGates.of(settings),
             metrics);
   }
@@ -88,6 +97,7 @@ public final class SagaApiServer implements AutoCloseable {
             new ObjectMapper(),
             settings,
             SagaEndpoints.withoutProcessor(),
+            RolloutEndpoints.withoutProcessor(),
             RouteGates.none(),
             metrics);
   }
@@ -111,11 +121,13 @@ public final class SagaApiServer implements AutoCloseable {
       ObjectMapper mapper,
       ApiSettings settings,
       SagaEndpoints saga,
+      RolloutEndpoints rollouts,
       RouteGates gates,
       Metrics metrics) {
     ProblemRenderer problems = new ProblemRenderer(mapper, settings.maxBodyBytes());
     TransportProblems transport = new TransportProblems(mapper);
-    RouteTable table = RouteTable.of(saga, metrics, new UiRoutes(), resource("openapi.yaml"));
+    RouteTable table =
+        RouteTable.of(saga, rollouts, metrics, new UiRoutes(), resource("openapi.yaml"));
     return Javalin.create(
         config -> {
           config.jetty.host = settings.host();

@@ -10,7 +10,12 @@ import org.junit.jupiter.api.Test;
 class RouteTableTest {
   private final Metrics metrics = Metrics.withoutProcessor();
   private final List<ApiRoute> routes =
-      RouteTable.of(SagaEndpoints.withoutProcessor(), metrics, new UiRoutes(), new byte[0])
+      RouteTable.of(
+              SagaEndpoints.withoutProcessor(),
+              RolloutEndpoints.withoutProcessor(),
+              metrics,
+              new UiRoutes(),
+              new byte[0])
           .routes();
 
   @AfterEach
@@ -21,8 +26,8 @@ class RouteTableTest {
   @Test
   void shouldGuardEverySagaReadWithTheReadTokenAndEverySagaInputWithTheEntryGuard() {
     assertThat(routes)
-        .filteredOn(r -> r.path().startsWith("/sagas"))
-        .hasSize(7)
+        .filteredOn(r -> r.path().startsWith("/sagas") || r.path().startsWith("/rollouts"))
+        .hasSize(12)
         .allSatisfy(
             r ->
                 assertThat(r.access())
@@ -36,7 +41,7 @@ class RouteTableTest {
   @Test
   void shouldLeaveHealthMetricsContractAndUiOpen() {
     assertThat(routes)
-        .filteredOn(r -> !r.path().startsWith("/sagas"))
+        .filteredOn(r -> !r.path().startsWith("/sagas") && !r.path().startsWith("/rollouts"))
         .extracting(ApiRoute::access)
         .containsOnly(ApiRoute.Access.OPEN);
     assertThat(routes)

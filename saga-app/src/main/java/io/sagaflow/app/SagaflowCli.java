@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       RegistryCommand.class,
       FixtureCommand.class,
       ParticipantsCommand.class,
-      SchemasCommand.class
+      SchemasCommand.class,
+      RolloutCommand.class
     })
 public final class SagaflowCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

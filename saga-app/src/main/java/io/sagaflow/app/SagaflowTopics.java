@@ -3,6 +3,7 @@ package io.sagaflow.app;
 import io.sagaflow.app.TopicProvisioner.TopicSpec;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.participant.Participant;
+import io.sagaflow.topology.RolloutTopics;
 import io.sagaflow.topology.SagaTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,10 +24,7 @@ final class SagaflowTopics {
   static List<TopicSpec> all(SagaRegistry sagas) {
     List<TopicSpec> specs = new ArrayList<>();
     for (String topic : SagaTopics.CORE) {
-      specs.add(
-          new TopicSpec(
-              topic,
-              topic.equals(SagaTopics.DLQ) ? Map.of("retention.ms", DLQ_RETENTION_MS) : Map.of()));
+      specs.add(new TopicSpec(topic, configs(topic)));
     }
     for (String topic : SagaTopics.commandTopics(sagas)) {
       specs.add(new TopicSpec(topic, Map.of()));
@@ -36,5 +34,20 @@ final class SagaflowTopics {
               Participant.defaultDeadLetterTopic(topic), Map.of("retention.ms", DLQ_RETENTION_MS)));
     }
     return specs;
+  }
+
+  private static Map<String, String> configs(String topic) {
+    if (topic.equals(SagaTopics.DLQ)) {
+      return Map.of("retention.ms", DLQ_RETENTION_MS);
+    }
+    if (topic.equals(RolloutTopics.ROLLOUTS)) {
+      // The latest record per saga type is the rollout's state: keep it forever, nothing older.
+      return Map.of("cleanup.policy", "compact");
+    }
+    if (topic.equals(RolloutTopics.EVENTS)) {
+      // A rollback's hook record must outlive a weekend without anyone reading it.
+      return Map.of("retention.ms", DLQ_RETENTION_MS);
+    }
+    return Map.of();
   }
 }
