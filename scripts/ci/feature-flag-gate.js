@@ -51,10 +51,13 @@ const HTTP_SERVERS = {
 // answer commands, which exist only once a processor runs, and start no saga.
 const GATED_STARTS = ['SagaProcessor.start(', 'DemoWorkload.start('];
 
-// Files that write to the saga input topics, with the gate each one sits behind.
+// Files that write to the saga input topics (and to saga.rollout.requests, which decides the
+// version new sagas start on), with the gate each one sits behind.
 const INPUT_WRITERS = {
   'interactive-query-api/src/main/java/io/sagaflow/api/SagaInputs.java':
     'called only by the ENTRY routes of RouteTable',
+  'interactive-query-api/src/main/java/io/sagaflow/api/RolloutRoutes.java':
+    'rollout requests, written only by the ENTRY rollout routes of RouteTable',
   'interactive-query-api/src/main/java/io/sagaflow/api/Redriver.java':
     'dead-letter redrive, called only by the ENTRY redrive routes of RouteTable',
   'saga-app/src/main/java/io/sagaflow/app/demo/StartRequests.java':
@@ -294,7 +297,7 @@ class Gate {
   }
 
   checkInputWriters(files) {
-    const inputs = /SagaTopics\.(REQUESTS|REPLIES)\b|"saga\.(requests|replies)"/;
+    const inputs = /SagaTopics\.(REQUESTS|REPLIES)\b|RolloutTopics\.REQUESTS\b|"saga\.(requests|replies|rollout\.requests)"/;
     for (const file of files) {
       const src = this.read(file);
       if (inputs.test(src) && /\.send\(/.test(src) && !INPUT_WRITERS[file]) {

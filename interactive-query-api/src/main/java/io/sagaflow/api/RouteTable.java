@@ -26,7 +26,8 @@ final class RouteTable {
   }
 
   /** The API's routes, with the saga routes answered by {@code saga}. */
-  static RouteTable of(SagaEndpoints saga, Metrics metrics, UiRoutes ui, byte[] openapi) {
+  static RouteTable of(
+      SagaEndpoints saga, RolloutEndpoints rollouts, Metrics metrics, UiRoutes ui, byte[] openapi) {
     return new RouteTable(
         List.of(
             get(OPENAPI, OPEN, ctx -> ctx.contentType("application/yaml").result(openapi)),
@@ -43,6 +44,11 @@ final class RouteTable {
             get("/dead-letters/{letterId}", READ, saga::deadLetter),
             post("/dead-letters/{letterId}/redrive", ENTRY, saga::redriveOne),
             post("/dead-letters/redrive", ENTRY, saga::redriveBulk),
+            get("/rollouts", READ, rollouts::list),
+            get("/rollouts/{type}", READ, rollouts::status),
+            post("/rollouts/{type}", ENTRY, rollouts::start),
+            post("/rollouts/{type}/promote", ENTRY, rollouts::promote),
+            post("/rollouts/{type}/rollback", ENTRY, rollouts::rollback),
             get("/health/live", OPEN, saga::live),
             get("/health/ready", OPEN, saga::ready),
             get("/metrics", OPEN, metrics::scrape),

@@ -77,6 +77,14 @@ public final class SagaApiServer implements AutoCloseable {
             settings,
             new ProcessorEndpoints(
                 streams, registry, schemas, producer, settings, signals, mapper, redriver),
+            new RolloutRoutes(
+                streams,
+                registry,
+                schemas,
+                producer,
+                settings.autoRegister(),
+                new JsonBodies(mapper, settings.maxBodyBytes()),
+                Clock.systemUTC()),
             RouteGates.of(settings),
             metrics);
   }
@@ -111,6 +119,7 @@ public final class SagaApiServer implements AutoCloseable {
             new ObjectMapper(),
             settings,
             SagaEndpoints.withoutProcessor(),
+            RolloutEndpoints.withoutProcessor(),
             RouteGates.none(),
             metrics);
   }
@@ -134,11 +143,13 @@ public final class SagaApiServer implements AutoCloseable {
       ObjectMapper mapper,
       ApiSettings settings,
       SagaEndpoints saga,
+      RolloutEndpoints rollouts,
       RouteGates gates,
       Metrics metrics) {
     ProblemRenderer problems = new ProblemRenderer(mapper, settings.maxBodyBytes());
     TransportProblems transport = new TransportProblems(mapper);
-    RouteTable table = RouteTable.of(saga, metrics, new UiRoutes(), resource("openapi.yaml"));
+    RouteTable table =
+        RouteTable.of(saga, rollouts, metrics, new UiRoutes(), resource("openapi.yaml"));
     return Javalin.create(
         config -> {
           config.jetty.host = settings.host();

@@ -10,7 +10,12 @@ import org.junit.jupiter.api.Test;
 class RouteTableTest {
   private final Metrics metrics = Metrics.withoutProcessor();
   private final List<ApiRoute> routes =
-      RouteTable.of(SagaEndpoints.withoutProcessor(), metrics, new UiRoutes(), new byte[0])
+      RouteTable.of(
+              SagaEndpoints.withoutProcessor(),
+              RolloutEndpoints.withoutProcessor(),
+              metrics,
+              new UiRoutes(),
+              new byte[0])
           .routes();
 
   @AfterEach
@@ -22,14 +27,15 @@ class RouteTableTest {
   private static boolean sagaRoute(ApiRoute r) {
     return r.path().startsWith("/sagas")
         || r.path().startsWith("/dead-letters")
-        || r.path().startsWith("/console");
+        || r.path().startsWith("/console")
+        || r.path().startsWith("/rollouts");
   }
 
   @Test
   void shouldGuardEverySagaReadWithTheReadTokenAndEverySagaInputWithTheEntryGuard() {
     assertThat(routes)
         .filteredOn(RouteTableTest::sagaRoute)
-        .hasSize(13)
+        .hasSize(18)
         .allSatisfy(
             r ->
                 assertThat(r.access())

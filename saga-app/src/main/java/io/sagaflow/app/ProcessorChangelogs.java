@@ -110,6 +110,11 @@ final class ProcessorChangelogs {
         // Its task count depends on topics that match later: Kafka Streams sizes these itself.
         continue;
       }
+      if (stores(sub).isEmpty()) {
+        // No changelog to create (the rollout observer only reads the global store); its sources
+        // are not among those whose partitions were read.
+        continue;
+      }
       int count =
           sources(sub).stream()
               .mapToInt(

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       FixtureCommand.class,
       ParticipantsCommand.class,
       SchemasCommand.class,
-      DlqCommand.class
+      DlqCommand.class,
+      RolloutCommand.class
     })
 public final class SagaflowCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

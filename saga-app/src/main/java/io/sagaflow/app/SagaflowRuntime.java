@@ -145,6 +145,7 @@ final class SagaflowRuntime implements AutoCloseable {
               schemas);
       started.push(api);
       httpPort = OptionalInt.of(api.port());
+      RolloutWebhook.startIfConfigured(withServer, schemas).ifPresent(started::push);
       if (effective.demo().enabled()) {
         DemoWorkload workload = DemoWorkload.start(effective, schemas, modules);
         started.push(workload);

@@ -4,6 +4,7 @@ import io.sagaflow.api.RedriveClients;
 import io.sagaflow.app.TopicProvisioner.TopicSpec;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.participant.Participant;
+import io.sagaflow.topology.RolloutTopics;
 import io.sagaflow.topology.SagaTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +27,7 @@ final class SagaflowTopics {
     String retentionMs = Long.toString(dlqRetention.toMillis());
     List<TopicSpec> specs = new ArrayList<>();
     for (String topic : SagaTopics.CORE) {
-      specs.add(
-          new TopicSpec(
-              topic,
-              topic.equals(SagaTopics.DLQ) ? Map.of("retention.ms", retentionMs) : Map.of()));
+      specs.add(new TopicSpec(topic, configs(topic, retentionMs)));
     }
     // One partition: the record of redrives is small, and one partition keeps it in write order.
     specs.add(
@@ -46,5 +44,20 @@ final class SagaflowTopics {
               Participant.defaultDeadLetterTopic(topic), Map.of("retention.ms", retentionMs)));
     }
     return specs;
+  }
+
+  private static Map<String, String> configs(String topic, String retentionMs) {
+    if (topic.equals(SagaTopics.DLQ)) {
+      return Map.of("retention.ms", retentionMs);
+    }
+    if (topic.equals(RolloutTopics.ROLLOUTS)) {
+      // The latest record per saga type is the rollout's state: keep it forever, nothing older.
+      return Map.of("cleanup.policy", "compact");
+    }
+    if (topic.equals(RolloutTopics.EVENTS)) {
+      // A rollback's hook record must outlive a weekend without anyone reading it.
+      return Map.of("retention.ms", retentionMs);
+    }
+    return Map.of();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.topology.RolloutTopology;
 import io.sagaflow.topology.SagaTopology;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,7 +36,9 @@ class QuietStartIT {
               SagaTopology.STATE_STORE,
               SagaTopology.TIMER_STORE,
               SagaTopology.INDEX_STORE,
-              SagaTopology.DEAD_LETTER_STORE)
+              SagaTopology.DEAD_LETTER_STORE,
+              RolloutTopology.CONTROL_STORE,
+              RolloutTopology.TRACKING_STORE)
           .stream()
           .map(store -> APPLICATION_ID + "-" + store + "-changelog")
           .toList();

@@ -31,6 +31,17 @@ public final class Ids {
     return commandId.getMostSignificantBits() ^ commandId.getLeastSignificantBits();
   }
 
+  /**
+   * The canary bucket of saga {@code sagaId} in rollout {@code rolloutId}, from 0 to 9,999: the
+   * most significant 64 bits of the name-based id of (rollout id, saga id), unsigned, modulo
+   * 10,000. Salted with the rollout id so that one rollout's canary sagas are not the next one's
+   * too, and independent of the partition a saga id hashes to.
+   */
+  public static int rolloutBucket(String rolloutId, String sagaId) {
+    UUID id = nameUuid("rollout", rolloutId, sagaId);
+    return (int) Long.remainderUnsigned(id.getMostSignificantBits(), RolloutAssignment.BUCKETS);
+  }
+
   private static UUID nameUuid(String... parts) {
     StringBuilder canonical = new StringBuilder("sagaflow");
     for (String part : parts) {

@@ -54,6 +54,7 @@ public sealed interface Outbound {
    * @param status the saga's status after the decision's change so far
    * @param reason why, in words, when there is more to say than the type
    * @param at the decision's {@code now}
+   * @param rollout how a rollout placed the saga; only on SAGA_STARTED, empty on every other event
    */
   record LifecycleEvent(
       String sagaId,
@@ -64,7 +65,8 @@ public sealed interface Outbound {
       Optional<Integer> attempt,
       SagaStatus status,
       Optional<String> reason,
-      Instant at)
+      Instant at,
+      Optional<RolloutAssignment> rollout)
       implements Outbound {
     /** Rejects missing parts. */
     public LifecycleEvent {
@@ -76,6 +78,21 @@ public sealed interface Outbound {
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(rollout, "rollout");
+    }
+
+    /** An event that says nothing about a rollout. */
+    public LifecycleEvent(
+        String sagaId,
+        String type,
+        int version,
+        EventType eventType,
+        Optional<String> step,
+        Optional<Integer> attempt,
+        SagaStatus status,
+        Optional<String> reason,
+        Instant at) {
+      this(sagaId, type, version, eventType, step, attempt, status, reason, at, Optional.empty());
     }
   }
 }

@@ -19,6 +19,7 @@ final class Run<D> {
   final String sagaId;
   private final Optional<String> traceparent;
   private final Instant createdAt;
+  private final Optional<RolloutAssignment> rollout;
   private final List<StepState> steps;
   private final List<Timer> timers;
   private final List<Transition> history;
@@ -34,6 +35,7 @@ final class Run<D> {
     this.sagaId = state.sagaId();
     this.traceparent = state.traceparent();
     this.createdAt = state.createdAt();
+    this.rollout = state.rollout();
     this.steps = new ArrayList<>(state.steps());
     this.timers = new ArrayList<>(state.pendingTimers());
     this.history = new ArrayList<>(state.history());
@@ -47,7 +49,12 @@ final class Run<D> {
   }
 
   static <D> Run<D> start(
-      SagaDefinition<D> def, String sagaId, D data, Optional<String> traceparent, Instant now) {
+      SagaDefinition<D> def,
+      String sagaId,
+      D data,
+      Optional<String> traceparent,
+      Optional<RolloutAssignment> rollout,
+      Instant now) {
     List<StepState> steps = def.steps().stream().map(s -> StepState.pending(s.name())).toList();
     Transition started = new Transition(now, Optional.empty(), SagaStatus.RUNNING, "started");
     SagaState<D> initial =
@@ -63,9 +70,21 @@ final class Run<D> {
             traceparent,
             Optional.empty(),
             now,
-            now);
+            now,
+            rollout);
     Run<D> run = new Run<>(def, initial, now);
-    run.event(EventType.SAGA_STARTED, Optional.empty(), Optional.empty(), Optional.empty());
+    run.outbound.add(
+        new Outbound.LifecycleEvent(
+            sagaId,
+            def.type(),
+            def.version(),
+            EventType.SAGA_STARTED,
+            Optional.empty(),
+            Optional.empty(),
+            run.status,
+            Optional.empty(),
+            now,
+            rollout));
     return run;
   }
 
@@ -218,7 +237,8 @@ final class Run<D> {
             traceparent,
             lastError,
             createdAt,
-            now);
+            now,
+            rollout);
     List<InvariantViolation> violations = Invariants.check(def, next);
     for (InvariantViolation violation : violations) {
       event(

@@ -121,6 +121,7 @@ public final class SagaEngine {
         state.traceparent(),
         state.lastError(),
         state.createdAt(),
-        state.updatedAt());
+        state.updatedAt(),
+        state.rollout());
   }
 }

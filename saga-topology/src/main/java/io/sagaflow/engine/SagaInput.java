@@ -19,9 +19,16 @@ public sealed interface SagaInput {
    * @param version the definition version to use; empty for the latest
    * @param data the initial saga data
    * @param traceparent W3C trace context to propagate onto every command
+   * @param rollout how a rollout placed the saga, when one chose its version (the start then names
+   *     no version of its own); recorded in the state and the SAGA_STARTED event
    */
   record Start<D>(
-      String sagaId, String type, Optional<Integer> version, D data, Optional<String> traceparent)
+      String sagaId,
+      String type,
+      Optional<Integer> version,
+      D data,
+      Optional<String> traceparent,
+      Optional<RolloutAssignment> rollout)
       implements SagaInput {
     /** Rejects missing parts. */
     public Start {
@@ -30,6 +37,17 @@ public sealed interface SagaInput {
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(traceparent, "traceparent");
+      Objects.requireNonNull(rollout, "rollout");
+    }
+
+    /** A start no rollout placed. */
+    public Start(
+        String sagaId,
+        String type,
+        Optional<Integer> version,
+        D data,
+        Optional<String> traceparent) {
+      this(sagaId, type, version, data, traceparent, Optional.empty());
     }
   }
 

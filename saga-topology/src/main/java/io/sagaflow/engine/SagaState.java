@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param createdAt when the processor accepted the saga's start (the time of its SAGA_STARTED
  *     event)
  * @param updatedAt the {@code now} of the last applied input
+ * @param rollout how a rollout placed the saga at its start; empty when none did
  */
 public record SagaState<D>(
     String sagaId,
@@ -36,7 +37,8 @@ public record SagaState<D>(
     Optional<String> traceparent,
     Optional<String> lastError,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Optional<RolloutAssignment> rollout) {
 
   /** Copies lists so the value cannot change under its holder. */
   public SagaState {
@@ -51,6 +53,37 @@ public record SagaState<D>(
     Objects.requireNonNull(lastError, "lastError");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+    Objects.requireNonNull(rollout, "rollout");
+  }
+
+  /** The state of a saga no rollout placed. */
+  public SagaState(
+      String sagaId,
+      String type,
+      int definitionVersion,
+      SagaStatus status,
+      D data,
+      List<StepState> steps,
+      List<Timer> pendingTimers,
+      List<Transition> history,
+      Optional<String> traceparent,
+      Optional<String> lastError,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(
+        sagaId,
+        type,
+        definitionVersion,
+        status,
+        data,
+        steps,
+        pendingTimers,
+        history,
+        traceparent,
+        lastError,
+        createdAt,
+        updatedAt,
+        Optional.empty());
   }
 
   /** The state of the named step. */

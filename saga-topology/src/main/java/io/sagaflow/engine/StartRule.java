@@ -25,7 +25,13 @@ final class StartRule {
       return Decision.unchanged(InputVerdict.INVALID, problem.get());
     }
     Run<D> run =
-        Run.start(def, start.sagaId(), def.dataType().cast(start.data()), start.traceparent(), now);
+        Run.start(
+            def,
+            start.sagaId(),
+            def.dataType().cast(start.data()),
+            start.traceparent(),
+            start.rollout(),
+            now);
     def.deadline().ifPresent(limit -> run.scheduleDeadline(now.plus(limit)));
     Progress.advance(run);
     return run.applied();
@@ -45,6 +51,27 @@ final class StartRule {
               + start.type()
               + "' v"
               + start.version().map(String::valueOf).orElse("latest")
+              + " but was decided with "
+              + target);
+    }
+    if (start.rollout().isPresent() && start.version().isPresent()) {
+      return Optional.of(
+          "start of saga '"
+              + start.sagaId()
+              + "' names v"
+              + start.version().get()
+              + " and was placed by rollout "
+              + start.rollout().get().rolloutId()
+              + "; a start that names a version keeps it and no rollout places it");
+    }
+    if (start.rollout().filter(r -> r.version() != def.version()).isPresent()) {
+      return Optional.of(
+          "start of saga '"
+              + start.sagaId()
+              + "' was placed on v"
+              + start.rollout().get().version()
+              + " by rollout "
+              + start.rollout().get().rolloutId()
               + " but was decided with "
               + target);
     }

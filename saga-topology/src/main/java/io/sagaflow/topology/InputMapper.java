@@ -7,6 +7,7 @@ import io.sagaflow.contract.StartSaga;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.engine.OperatorAction;
 import io.sagaflow.engine.Outcome;
+import io.sagaflow.engine.RolloutAssignment;
 import io.sagaflow.engine.SagaInput;
 import io.sagaflow.serde.AvroDeserializationException;
 import io.sagaflow.serde.SagaHeaders;
@@ -34,6 +35,19 @@ public final class InputMapper {
   /** A start of saga {@code sagaId} whose data decodes as {@code dataType}. */
   public SagaInput.Start<Object> start(
       String sagaId, StartSaga request, Class<?> dataType, Headers headers) {
+    return start(sagaId, request, dataType, headers, Optional.empty());
+  }
+
+  /**
+   * A start of saga {@code sagaId} whose data decodes as {@code dataType}, placed by {@code
+   * rollout} when a rollout chose its version.
+   */
+  public SagaInput.Start<Object> start(
+      String sagaId,
+      StartSaga request,
+      Class<?> dataType,
+      Headers headers,
+      Optional<RolloutAssignment> rollout) {
     Object sagaData;
     try {
       sagaData = data.decode(DataCodec.toArray(request.getData()), dataType);
@@ -55,8 +69,8 @@ public final class InputMapper {
         sagaData,
         // Every saga gets a trace: see TraceParents for why a missing one is derived.
         Optional.of(
-            header(headers, SagaHeaders.TRACEPARENT)
-                .orElseGet(() -> TraceParents.derived(sagaId))));
+            header(headers, SagaHeaders.TRACEPARENT).orElseGet(() -> TraceParents.derived(sagaId))),
+        rollout);
   }
 
   /** A cancellation. */

@@ -3,6 +3,7 @@ package io.sagaflow.topology;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
 import io.sagaflow.engine.Outbound;
+import io.sagaflow.engine.RolloutAssignment;
 import io.sagaflow.serde.SagaHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -66,6 +67,12 @@ final class OutboundMapper {
             .setStatus(event.status().name())
             .setReason(event.reason().orElse(null))
             .setAt(event.at())
+            .setRolloutId(event.rollout().map(RolloutAssignment::rolloutId).orElse(null))
+            .setRolloutGeneration(event.rollout().map(RolloutAssignment::generation).orElse(null))
+            .setRolloutWeight(
+                event.rollout().map(RolloutAssignment::weightBasisPoints).orElse(null))
+            .setRolloutBucket(event.rollout().map(RolloutAssignment::bucket).orElse(null))
+            .setRolloutRole(event.rollout().map(r -> r.role().name()).orElse(null))
             .build();
     Headers headers = new RecordHeaders();
     put(headers, SagaHeaders.CE_SPECVERSION, SagaHeaders.CE_SPECVERSION_VALUE);

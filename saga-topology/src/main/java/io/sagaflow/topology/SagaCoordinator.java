@@ -11,6 +11,7 @@ import io.sagaflow.contract.StepReply;
 import io.sagaflow.engine.Decision;
 import io.sagaflow.engine.DefinitionResolver;
 import io.sagaflow.engine.Resolution;
+import io.sagaflow.engine.RolloutAssignment;
 import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaEngine;
 import io.sagaflow.engine.SagaInput;
@@ -50,6 +51,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
   private DecisionWriter writer;
   private InputCatchUp catchUp = InputCatchUp.none();
   private String task = "";
+  private RolloutsInForce rollouts;
 
   SagaCoordinator(DefinitionResolver definitions, CoordinatorWiring wiring, DecisionTracer tracer) {
     this.definitions = definitions;
@@ -64,6 +66,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     this.context = context;
     this.stateStore = context.getStateStore(wiring.stateStore());
     this.writer = new DecisionWriter(context, wiring, states);
+    this.rollouts = RolloutsInForce.of(context);
     Stalls stalls =
         new Stalls(
             context.taskId().toString(), wiring.punctuationInterval(), wiring.stallThreshold());
@@ -189,9 +192,18 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
       String sagaId, Optional<SagaStateRecord> stored, Record<String, Object> record, Instant now) {
     Optional<DefinitionResolver.Recorded> recorded = stored.map(StateCodec::recorded);
     if (record.value() instanceof StartSaga start) {
+      Optional<Integer> named = Optional.ofNullable(start.getDefinitionVersion());
+      // Only a new saga that names no version is placed; the placement is an input to the engine,
+      // recorded in the state, so the rollout is never consulted again for this saga.
+      Optional<RolloutAssignment> placement =
+          named.isEmpty() && recorded.isEmpty()
+              ? rollouts.of(start.getSagaType()).map(r -> r.assign(sagaId))
+              : Optional.empty();
       Resolution resolution =
           definitions.forStart(
-              recorded, start.getSagaType(), Optional.ofNullable(start.getDefinitionVersion()));
+              recorded,
+              start.getSagaType(),
+              placement.map(RolloutAssignment::version).or(() -> named));
       if (resolution instanceof Resolution.UnknownType unknown) {
         throw new RejectedInputException(
             DeadLetterReason.VALIDATION_FAILED, Optional.of(sagaId), unknown.reason());
@@ -200,7 +212,7 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
       return decide(
           definition,
           stored,
-          inputs.start(sagaId, start, definition.dataType(), record.headers()),
+          inputs.start(sagaId, start, definition.dataType(), record.headers(), placement),
           now);
     }
     SagaInput input = toInput(sagaId, record.value());

@@ -36,8 +36,20 @@ public final class SagaTopics {
   /** Records that could not be processed, with the reason in headers. */
   public static final String DLQ = "saga.dlq";
 
-  /** The topics every deployment has, whatever sagas it runs. */
-  public static final List<String> CORE = List.of(REQUESTS, REPLIES, EVENTS, DLQ);
+  /**
+   * The topics every deployment has, whatever sagas it runs: the saga topics and the rollout topics
+   * ({@link RolloutTopics}), which the processor reads whether or not a rollout runs.
+   */
+  public static final List<String> CORE =
+      List.of(
+          REQUESTS,
+          REPLIES,
+          EVENTS,
+          DLQ,
+          RolloutTopics.REQUESTS,
+          RolloutTopics.ROLLOUTS,
+          RolloutTopics.EVENTS,
+          RolloutTopics.OBSERVATIONS);
 
   /** saga.requests: start, cancel and operator requests, several types. */
   public static final SagaTopic<SpecificRecord> REQUEST_RECORDS = SagaTopic.severalTypes(REQUESTS);

@@ -32,6 +32,8 @@ import org.apache.kafka.streams.state.Stores;
  * coordinator stores: saga-state, saga-timers, saga-index (RocksDB, changelog)
  *
  * source-dlq (saga.dlq) ─► record-dead-letters     store: saga-dead-letters (RocksDB, changelog)
+ *
+ * rollouts (saga.rollouts, saga.rollout.requests, saga.events): see {@link RolloutTopology}
  * </pre>
  */
 public final class SagaTopology {
@@ -177,6 +179,7 @@ public final class SagaTopology {
             Stores.persistentKeyValueStore(INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray()),
         COORDINATOR);
     addDeadLetterStore(topology, settings);
+    RolloutTopology.add(topology, registry, schemas, autoRegister);
 
     commandSinks.forEach(
         (topic, sink) ->

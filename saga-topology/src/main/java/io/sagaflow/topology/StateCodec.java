@@ -6,6 +6,7 @@ import io.sagaflow.contract.TimerRecord;
 import io.sagaflow.contract.TransitionRecord;
 import io.sagaflow.engine.CommandKind;
 import io.sagaflow.engine.DefinitionResolver;
+import io.sagaflow.engine.RolloutAssignment;
 import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaState;
 import io.sagaflow.engine.SagaStatus;
@@ -27,7 +28,7 @@ import java.util.UUID;
  */
 final class StateCodec {
   /** The shape version written now; see the {@code stateVersion} field's doc. */
-  static final int STATE_VERSION = 1;
+  static final int STATE_VERSION = 2;
 
   private final DataCodec data;
 
@@ -50,7 +51,27 @@ final class StateCodec {
         .setLastError(state.lastError().orElse(null))
         .setCreatedAt(state.createdAt())
         .setUpdatedAt(state.updatedAt())
+        .setRolloutId(state.rollout().map(RolloutAssignment::rolloutId).orElse(null))
+        .setRolloutGeneration(state.rollout().map(RolloutAssignment::generation).orElse(null))
+        .setRolloutWeight(state.rollout().map(RolloutAssignment::weightBasisPoints).orElse(null))
+        .setRolloutBucket(state.rollout().map(RolloutAssignment::bucket).orElse(null))
+        .setRolloutRole(state.rollout().map(r -> r.role().name()).orElse(null))
         .build();
+  }
+
+  /** The rollout placement {@code record} holds; a state of shape 1 never holds one. */
+  static Optional<RolloutAssignment> rollout(SagaStateRecord record) {
+    if (record.getRolloutId() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RolloutAssignment(
+            record.getRolloutId(),
+            record.getRolloutGeneration(),
+            record.getRolloutWeight(),
+            record.getRolloutBucket(),
+            RolloutAssignment.RolloutRole.valueOf(record.getRolloutRole()),
+            record.getDefinitionVersion()));
   }
 
   /** The type and version {@code record} names, to look its definition up before decoding it. */
@@ -73,7 +94,8 @@ final class StateCodec {
         Optional.ofNullable(record.getTraceparent()),
         Optional.ofNullable(record.getLastError()),
         record.getCreatedAt(),
-        record.getUpdatedAt());
+        record.getUpdatedAt(),
+        rollout(record));
   }
 
   private static StepStateRecord toRecord(StepState step) {

@@ -57,6 +57,8 @@ public final class ConfigLoader {
           "saga.http.port",
           "saga.http.token",
           "saga.http.token.on.reads",
+          "saga.rollout.webhook.url",
+          "saga.rollout.webhook.token",
           "saga.health.thread.replacements.max",
           "saga.health.thread.replacements.window.seconds");
 

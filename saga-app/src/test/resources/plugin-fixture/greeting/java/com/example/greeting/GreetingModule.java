@@ -6,12 +6,20 @@ import io.sagaflow.module.SagaModule;
 import java.time.Duration;
 import java.util.List;
 
-/** A user's saga as a test builds it into a plugin jar: reserve a slot, then send (the pivot). */
+/**
+ * A user's saga as a test builds it into a plugin jar: reserve a slot, then send (the pivot). Tests
+ * edit the marked places: another version number, another step kind, a second version (a rollout's
+ * candidate) and an invariant that candidate breaks.
+ */
 public final class GreetingModule implements SagaModule {
   @Override
   public List<SagaDefinition<?>> definitions() {
-    return List.of(
-        SagaDefinition.builder("greeting", /*VERSION*/ 1, GreetingData.class)
+    return List.of(definition(/*VERSION*/ 1) /*MORE_VERSIONS*/);
+  }
+
+  private static SagaDefinition<GreetingData> definition(int version) {
+    SagaDefinition.Builder<GreetingData> builder =
+        SagaDefinition.builder("greeting", version, GreetingData.class)
             .step(
                 "reserve-slot",
                 "greeting.commands",
@@ -33,8 +41,9 @@ public final class GreetingModule implements SagaModule {
                             GreetingSent.class,
                             (d, r) ->
                                 GreetingData.newBuilder(d).setMessageId(r.getMessageId()).build())
-                        .timeout(Duration.ofSeconds(30)))
-            .build());
+                        .timeout(Duration.ofSeconds(30)));
+    /*CANDIDATE_INVARIANT*/
+    return builder.build();
   }
 
   @Override
