@@ -61,6 +61,81 @@ class RolloutGuardsTest {
         .isEqualTo("INVARIANT_VIOLATIONS");
   }
 
+  @Test
+  void shouldNotJudgeTheLatencyGuardBeforeTheCandidateHasItsMinimumSampleOfSteps() {
+    // every one of 19 steps slow, but 19 is below the sample of 20
+    assertThat(
+            RolloutGuards.firstFailure(
+                rollout(figures(0, 0, 0, 19, 19), figures(0, 0, 0, 0, 0), 2_000L)))
+        .isEmpty();
+  }
+
+  @Test
+  void shouldJudgeNothingFromNoEndedSagasOrStepsEvenWithoutAMinimumSample() {
+    // A stored rollout may hold a minimum sample of 0: no rate is taken over zero sagas or steps
+    Rollout nothingEnded =
+        Rollout.newBuilder(rollout(figures(0, 0, 0, 0, 0), figures(0, 0, 0, 0, 0), 2_000L))
+            .setMinSample(0)
+            .build();
+    assertThat(RolloutGuards.firstFailure(nothingEnded)).isEmpty();
+
+    Rollout noStable =
+        Rollout.newBuilder(nothingEnded).setCandidate(figures(1, 1, 0, 0, 0)).build();
+    assertThat(RolloutGuards.firstFailure(noStable)).isEmpty();
+  }
+
+  @Test
+  void shouldPromoteOnlyAfterTheWindowWithEnoughSagasOfEachVersionAndEveryGuardHolding() {
+    long window = 60_000;
+    long atWindow = T0.toEpochMilli() + window;
+    Rollout clean =
+        Rollout.newBuilder(rollout(figures(20, 1, 0, 0, 0), figures(20, 1, 0, 0, 0), null))
+            .setAutoPromoteAfterMs(window)
+            .build();
+
+    assertThat(RolloutGuards.promotable(clean, atWindow)).isTrue();
+    assertThat(RolloutGuards.promotable(clean, atWindow - 1)).isFalse();
+    // without automatic promotion, never
+    assertThat(
+            RolloutGuards.promotable(
+                Rollout.newBuilder(clean).setAutoPromoteAfterMs(null).build(), atWindow * 2))
+        .isFalse();
+    // one candidate saga short of the sample
+    assertThat(
+            RolloutGuards.promotable(
+                Rollout.newBuilder(clean).setCandidate(figures(19, 0, 0, 0, 0)).build(), atWindow))
+        .isFalse();
+    // one stable saga short of the sample
+    Rollout stableShort = Rollout.newBuilder(clean).setStable(figures(19, 0, 0, 0, 0)).build();
+    assertThat(RolloutGuards.promotable(stableShort, atWindow)).isFalse();
+    // at a weight of 100% no saga goes to stable, so none is waited for
+    assertThat(
+            RolloutGuards.promotable(
+                Rollout.newBuilder(stableShort)
+                    .setWeight(10_000)
+                    .setStable(figures(0, 0, 0, 0, 0))
+                    .build(),
+                atWindow))
+        .isTrue();
+    // a guard failing holds promotion back
+    assertThat(
+            RolloutGuards.promotable(
+                Rollout.newBuilder(clean).setCandidate(figures(20, 4, 0, 0, 0)).build(), atWindow))
+        .isFalse();
+  }
+
+  @Test
+  void shouldTellTheFailureSentenceWithGuardFigureAndLimit() {
+    RolloutGuards.Failure failure =
+        RolloutGuards.firstFailure(rollout(figures(1, 0, 2, 0, 0), figures(0, 0, 0, 0, 0), null))
+            .orElseThrow();
+
+    assertThat(failure.sentence())
+        .isEqualTo(
+            "INVARIANT_VIOLATIONS failed: 2 invariant violation(s) in sagas on candidate v2"
+                + " (limit: at most 0)");
+  }
+
   /** Figures: ended sagas split into completed and failed, violations, steps, slow steps. */
   private static RolloutFigures figures(
       long ended, long failed, long violations, long steps, long slow) {
