@@ -231,6 +231,141 @@ class RolloutTopologyTest {
     assertThat(run.versions(after).values()).containsOnly(2);
   }
 
+  @Test
+  void shouldPromoteOnAnOperatorsRequestAndStopJudgingTheCandidate() {
+    // Given a rollout at 50% with a running candidate saga whose invariant will break
+    Run run = new Run();
+    run.startRollout(start("r-8", 5_000, "CONTINUE"));
+    String candidate = run.firstSagaOn(2, "c-");
+    SagaDriver.Command reserve = run.commandFor(candidate);
+
+    // When an operator promotes it
+    run.request(action("PROMOTE", "pr-8"));
+
+    // Then the rollout ends promoted, naming the operator, and every new saga gets v2
+    RolloutEvent promoted = run.rolloutEvents().get(0);
+    assertThat(promoted.getEventType()).isEqualTo("ROLLOUT_PROMOTED");
+    assertThat(promoted.getGuard()).isEqualTo("OPERATOR");
+    assertThat(promoted.getRequestId()).isEqualTo("pr-8");
+    assertThat(run.controlState().getPhase()).isEqualTo("PROMOTED");
+    assertThat(run.controlState().getEndReason())
+        .isEqualTo("promoted by ops@example.org (test); new sagas get v2");
+    List<String> after = IntStream.range(0, 20).mapToObj(i -> "after-" + i).toList();
+    after.forEach(run::start);
+    assertThat(run.versions(after).values()).containsOnly(2);
+
+    // When the candidate breaks its invariant afterwards, and time passes
+    run.saga.succeed(reserve, new InventoryReserved("res"));
+    run.saga.tick(Duration.ofMinutes(5));
+
+    // Then the ended rollout is neither rolled back nor published again
+    assertThat(run.rolloutEvents()).isEmpty();
+    assertThat(run.controlState().getPhase()).isEqualTo("PROMOTED");
+  }
+
+  @Test
+  void shouldRejectPromotionWithoutARolloutAndIgnoreSagasOfATypeWithoutOne() {
+    // Given sagas running before any rollout, one breaking its invariant
+    Run run = new Run(SagaRegistry.of(definition(1, true)));
+    run.start("plain-1");
+    run.saga.succeed(run.commandFor("plain-1"), new InventoryReserved("res"));
+
+    // When an operator asks to promote
+    run.request(action("PROMOTE", "pr-9"));
+
+    // Then the request is rejected with its reason, and no rollout exists
+    List<RolloutEvent> events = run.rolloutEvents();
+    assertThat(events).extracting(RolloutEvent::getEventType).containsExactly("ROLLOUT_REJECTED");
+    assertThat(events.get(0).getReason())
+        .isEqualTo(
+            "PROMOTE needs an ACTIVE rollout of 'canary-order', and there is none; see the"
+                + " rollout's status");
+    assertThat(run.controlState()).isNull();
+    run.saga.tick(Duration.ofMinutes(1));
+    assertThat(run.rollouts()).isEmpty();
+  }
+
+  @Test
+  void shouldPublishTheFiguresOfAnActiveRolloutAsSagasEnd() {
+    // Given a rollout whose candidate keeps its invariants
+    Run run = new Run(SagaRegistry.of(definition(1, false), definition(2, false)));
+    run.startRollout(start("r-10", 5_000, "CONTINUE"));
+    run.rollouts();
+    String candidate = run.firstSagaOn(2, "c-");
+    String stable = run.firstSagaOn(1, "s-");
+
+    // When the candidate completes and the stable saga's step fails
+    run.saga.succeed(run.commandFor(candidate), new InventoryReserved("res"));
+    run.saga.failBusiness(run.commandFor(stable), "OUT_OF_STOCK");
+    run.saga.tick(Duration.ofSeconds(10));
+
+    // Then the published rollout counts each saga in its own version
+    Rollout rollout = run.onlyRollout();
+    assertThat(rollout.getPhase()).isEqualTo("ACTIVE");
+    assertThat(rollout.getCandidate().getCompleted()).isEqualTo(1L);
+    assertThat(rollout.getCandidate().getFailed()).isZero();
+    assertThat(rollout.getStable().getFailed()).isEqualTo(1L);
+    assertThat(rollout.getCandidate().getSteps()).isEqualTo(1L);
+  }
+
+  @Test
+  void shouldJudgeOnlyTheTwoVersionsOfTheRollout() {
+    // Given a rollout of v2 against v1, and a saga pinned to v3, which breaks its invariant
+    Run run =
+        new Run(SagaRegistry.of(definition(1, false), definition(2, false), definition(3, true)));
+    run.startRollout(
+        RolloutRequest.newBuilder(start("r-11", 5_000, "CONTINUE"))
+            .setCandidateVersion(2)
+            .setStableVersion(1)
+            .build());
+    run.saga.start(
+        "pinned-3", TYPE, Optional.of(3), SagaDriver.order("pinned-3"), Optional.empty());
+
+    // When its step succeeds and the invariant breaks
+    run.saga.succeed(run.commandFor("pinned-3"), new InventoryReserved("res"));
+
+    // Then neither version's figures count the violation and the rollout stays ACTIVE
+    assertThat(run.rolloutEvents()).isEmpty();
+    Rollout rollout = run.controlState();
+    assertThat(rollout.getPhase()).isEqualTo("ACTIVE");
+    assertThat(rollout.getCandidate().getInvariantViolations()).isZero();
+    assertThat(rollout.getStable().getInvariantViolations()).isZero();
+  }
+
+  @Test
+  void shouldPlaceNoSagaByARolloutRecordThatIsDeletedOrInAPhaseItDoesNotKnow() {
+    // Given a rollout sending nearly every new saga to the stable v1
+    Run run = new Run();
+    run.startRollout(start("r-12", 1, "CONTINUE"));
+    Rollout active = run.onlyRollout();
+    TestInputTopic<String, SpecificRecord> published =
+        run.saga.driver.createInputTopic(
+            RolloutTopics.ROLLOUTS,
+            new StringSerializer(),
+            new AvroSerializer<>(
+                run.saga.schemas, AvroSerdeConfig.topicName().withAutoRegister(true)));
+
+    // When its record says a phase a newer release introduced
+    published.pipeInput(TYPE, Rollout.newBuilder(active).setPhase("PAUSED").build());
+    run.start("unknown-phase");
+
+    // Then the saga is not placed: it gets the latest version, like any start without a rollout
+    SagaStateRecord unplaced = run.saga.state("unknown-phase").orElseThrow();
+    assertThat(unplaced.getDefinitionVersion()).isEqualTo(2);
+    assertThat(unplaced.getRolloutId()).isNull();
+
+    // When the record is deleted after being active again
+    published.pipeInput(TYPE, active);
+    run.start("placed");
+    published.pipeInput(TYPE, (SpecificRecord) null);
+    run.start("deleted");
+
+    // Then only the saga started while it was there is placed
+    assertThat(run.saga.state("placed").orElseThrow().getRolloutId()).isEqualTo("r-12");
+    assertThat(run.saga.state("deleted").orElseThrow().getRolloutId()).isNull();
+    assertThat(run.saga.state("deleted").orElseThrow().getDefinitionVersion()).isEqualTo(2);
+  }
+
   private static RolloutRequest start(String requestId, int weight, String onRollback) {
     return RolloutRequest.newBuilder()
         .setRequestId(requestId)
