@@ -81,6 +81,13 @@ public final class SagaHeaders {
   public static final String SAGA_DLQ_ORIGINAL_REDACTED = "saga_dlq_original_redacted";
 
   /**
+   * On a dead letter whose value is not the input's value as received (masked or left out): the
+   * size in bytes of the value received, as decimal text, so the dead-letter routes still say how
+   * much was sent.
+   */
+  public static final String SAGA_DLQ_ORIGINAL_VALUE_BYTES = "saga_dlq_original_value_bytes";
+
+  /**
    * On saga.requests and saga.replies: the partition an input was first read from, as decimal text,
    * set when the processor moved it to the partition that owns its saga id (its producer
    * partitioned the key otherwise than Kafka's default). A moved input that again arrives on a
@@ -109,6 +116,7 @@ public final class SagaHeaders {
           SAGA_DLQ_SOURCE_OFFSET,
           SAGA_DLQ_ORIGINAL_OMITTED,
           SAGA_DLQ_ORIGINAL_REDACTED,
+          SAGA_DLQ_ORIGINAL_VALUE_BYTES,
           SAGA_MOVED_FROM);
 
   private SagaHeaders() {}

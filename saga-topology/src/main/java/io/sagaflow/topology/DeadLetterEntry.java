@@ -54,9 +54,16 @@ public record DeadLetterEntry(
   }
 
   /**
-   * The entry for {@code letter} of {@code sagaId}, read at {@code dlqPartition}/{@code dlqOffset}.
+   * The entry for {@code letter} of {@code sagaId}, read at {@code dlqPartition}/{@code dlqOffset};
+   * {@code receivedValueBytes} is the input value's size when the letter's value is not that value
+   * (header {@code saga_dlq_original_value_bytes}).
    */
-  static DeadLetterEntry of(String sagaId, DeadLetter letter, int dlqPartition, long dlqOffset) {
+  static DeadLetterEntry of(
+      String sagaId,
+      DeadLetter letter,
+      int dlqPartition,
+      long dlqOffset,
+      Optional<Integer> receivedValueBytes) {
     return new DeadLetterEntry(
         sagaId,
         letter.getReason().name(),
@@ -67,7 +74,8 @@ public record DeadLetterEntry(
         letter.getFailedAt(),
         dlqPartition,
         dlqOffset,
-        Optional.ofNullable(letter.getOriginalValue()).map(ByteBuffer::remaining));
+        receivedValueBytes.or(
+            () -> Optional.ofNullable(letter.getOriginalValue()).map(ByteBuffer::remaining)));
   }
 
   /** The store key. */

@@ -69,7 +69,12 @@ final class DeadLetterRecorder implements Processor<byte[], byte[], Void, Void> 
       return;
     }
     DeadLetterEntry entry =
-        DeadLetterEntry.of(sagaId.get(), letter.get(), where.partition(), where.offset());
+        DeadLetterEntry.of(
+            sagaId.get(),
+            letter.get(),
+            where.partition(),
+            where.offset(),
+            receivedValueBytes(record.headers()));
     store.put(entry.key(), entry.value());
     counters.increment(SagaMetric.DEAD_LETTER_STORE, "recorded");
     trim(sagaId.get());
@@ -113,6 +118,22 @@ final class DeadLetterRecorder implements Processor<byte[], byte[], Void, Void> 
     for (Bytes old : keys.subList(0, Math.max(0, keys.size() - MAX_PER_SAGA))) {
       store.delete(old);
       counters.increment(SagaMetric.DEAD_LETTER_STORE, "dropped-oldest");
+    }
+  }
+
+  private static Optional<Integer> receivedValueBytes(
+      org.apache.kafka.common.header.Headers headers) {
+    org.apache.kafka.common.header.Header header =
+        headers.lastHeader(SagaHeaders.SAGA_DLQ_ORIGINAL_VALUE_BYTES);
+    if (header == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          Integer.parseInt(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (NumberFormatException e) {
+      // Written by this processor as decimal text; anything else is not a size to report.
+      return Optional.empty();
     }
   }
 }

@@ -105,6 +105,7 @@ public final class DeadLetters {
     if (original.redacted().isPresent()) {
       headers.remove(SagaHeaders.SAGA_DLQ_ORIGINAL_REDACTED);
       headers.add(SagaHeaders.SAGA_DLQ_ORIGINAL_REDACTED, original.header());
+      put(headers, SagaHeaders.SAGA_DLQ_ORIGINAL_VALUE_BYTES, Integer.toString(length(rawValue)));
     }
     counters.increment(SagaMetric.DEAD_LETTER, reason.name());
     return new ProducerRecord<>(
