@@ -141,39 +141,32 @@ function stripComments(source) {
   return out;
 }
 
-// Index of the brace closing the one at `open`, skipping string and char literals; -1 if none.
-function matchingBrace(source, open) {
-  let depth = 0;
-  for (let i = open; i < source.length; i++) {
-    const c = source[i];
-    if (c === '"' || c === "'") {
-      i++;
-      while (i < source.length && source[i] !== c) i += source[i] === '\\' ? 2 : 1;
-    } else if (c === '{') {
-      depth++;
-    } else if (c === '}' && --depth === 0) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-// Whether every block open at `from` is still open at the end of `source`: then code at the end
-// runs only after the statement at `from`, not in some sibling branch.
-function staysOpen(source, from) {
+// Walks `source` from `from`, skipping string and char literals, and returns the index of the
+// first brace after which `stop(depth, brace)` holds (depth counted from `from`); -1 if none.
+function firstBraceWhere(source, from, stop) {
   let depth = 0;
   for (let i = from; i < source.length; i++) {
     const c = source[i];
     if (c === '"' || c === "'") {
       i++;
       while (i < source.length && source[i] !== c) i += source[i] === '\\' ? 2 : 1;
-    } else if (c === '{') {
-      depth++;
-    } else if (c === '}' && --depth < 0) {
-      return false;
+    } else if (c === '{' || c === '}') {
+      depth += c === '{' ? 1 : -1;
+      if (stop(depth, c)) return i;
     }
   }
-  return true;
+  return -1;
+}
+
+// Index of the brace closing the one at `open`; -1 if none.
+function matchingBrace(source, open) {
+  return firstBraceWhere(source, open, (depth, brace) => brace === '}' && depth === 0);
+}
+
+// Whether every block open at `from` is still open at the end of `source`: then code at the end
+// runs only after the statement at `from`, not in some sibling branch.
+function staysOpen(source, from) {
+  return firstBraceWhere(source, from, (depth) => depth < 0) === -1;
 }
 
 function lineOf(source, index) {
