@@ -35,13 +35,15 @@ const KUSTOMIZE = (() => {
 const TSC = path.join(HERE, 'node_modules', '.bin', 'tsc');
 const OVERLAYS = fs.readdirSync(path.join(ROOT, 'k8s', 'overlays'));
 
-// apiVersion/kind -> the module and interface of kubernetes-models that describes it.
+// apiVersion/kind -> the module and interface that describe it: kubernetes-models for Kubernetes's
+// own kinds, its Prometheus Operator package for the alerting rules' CRD.
 const MODELS = {
-  'v1/ConfigMap': ['v1', 'ConfigMap'],
-  'v1/Service': ['v1', 'Service'],
-  'v1/ServiceAccount': ['v1', 'ServiceAccount'],
-  'apps/v1/StatefulSet': ['apps/v1', 'StatefulSet'],
-  'policy/v1/PodDisruptionBudget': ['policy/v1', 'PodDisruptionBudget'],
+  'v1/ConfigMap': ['kubernetes-models/v1', 'ConfigMap'],
+  'v1/Service': ['kubernetes-models/v1', 'Service'],
+  'v1/ServiceAccount': ['kubernetes-models/v1', 'ServiceAccount'],
+  'apps/v1/StatefulSet': ['kubernetes-models/apps/v1', 'StatefulSet'],
+  'policy/v1/PodDisruptionBudget': ['kubernetes-models/policy/v1', 'PodDisruptionBudget'],
+  'monitoring.coreos.com/v1/PrometheusRule': ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1', 'PrometheusRule'],
 };
 
 function render(overlay) {
@@ -65,7 +67,7 @@ test('every rendered object validates against the Kubernetes schemas', () => {
   for (const [overlay, objects] of Object.entries(rendered)) {
     for (const obj of objects) {
       const [module, kind] = model(obj);
-      const models = require(`kubernetes-models/${module}`);
+      const models = require(module);
       assert.doesNotThrow(() => new models[kind](obj).validate(), (e) => `${overlay}: ${obj.kind} ${obj.metadata.name}: ${e.message}`);
     }
   }
@@ -78,7 +80,7 @@ function excessFields(objects) {
     const imports = new Set();
     const lines = objects.map(({ overlay, obj }, n) => {
       const [module, kind] = model(obj);
-      imports.add(`import type { I${kind} } from "kubernetes-models/${module}/${kind}";`);
+      imports.add(`import type { I${kind} } from "${module}/${kind}";`);
       return `// ${overlay}: ${obj.kind} ${obj.metadata.name}\nexport const o${n}: I${kind} = ${JSON.stringify(obj, null, 2)};`;
     });
     fs.writeFileSync(path.join(dir, 'objects.ts'), [...imports, ...lines].join('\n'));
@@ -173,5 +175,34 @@ test('the processor pod is hardened, probed on the health routes, a static membe
     const headless = objects.find((o) => o.kind === 'Service' && o.metadata.name === sts.spec.serviceName);
     assert.strictEqual(headless?.spec.clusterIP, 'None', `${where}: its serviceName is a headless Service`);
     assert.ok(objects.some((o) => o.kind === 'PodDisruptionBudget'), `${overlay}: a PodDisruptionBudget`);
+  }
+});
+
+function alerts(objects) {
+  const rules = objects.filter((o) => o.kind === 'PrometheusRule');
+  assert.strictEqual(rules.length, 1);
+  return Object.fromEntries(rules[0].spec.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
+}
+
+test('the alerting rules are the observability file\'s, with production\'s thresholds in its base', () => {
+  const file = YAML.parse(fs.readFileSync(path.join(ROOT, 'observability', 'prometheus', 'sagaflow-alerts.yml'), 'utf8'));
+  const component = YAML.parse(fs.readFileSync(path.join(ROOT, 'k8s', 'components', 'prometheus-alerts', 'prometheusrule.yaml'), 'utf8'));
+  assert.deepStrictEqual(component.spec, file);
+  assert.deepStrictEqual(alerts(rendered.production), alerts([component]));
+});
+
+test('alert thresholds are set per environment', () => {
+  const production = alerts(rendered.production);
+  const preview = alerts(rendered.preview);
+  assert.deepStrictEqual(Object.keys(preview), Object.keys(production));
+  assert.match(production.SagaflowDeadLetterRate.expr, /\) > 0\.01$/);
+  assert.match(preview.SagaflowDeadLetterRate.expr, /\) > 0\.5$/);
+  assert.strictEqual(production.SagaflowSagasStuck.for, '5m');
+  assert.strictEqual(preview.SagaflowSagasStuck.for, '30m');
+  assert.match(production.SagaflowConsumerLag.expr, /\) > 10000$/);
+  assert.match(preview.SagaflowConsumerLag.expr, /\) > 100000$/);
+  for (const alert of ['SagaflowProcessorNotRunning', 'SagaflowInvariantViolated']) {
+    assert.strictEqual(production[alert].labels.severity, 'critical', alert);
+    assert.strictEqual(preview[alert].labels.severity, 'warning', alert);
   }
 });

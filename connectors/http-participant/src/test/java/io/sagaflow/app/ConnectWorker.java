@@ -24,18 +24,21 @@ import java.util.zip.ZipInputStream;
 final class ConnectWorker implements AutoCloseable {
   private final Path dir;
   private final Path workerProperties;
-  private final Path connectorProperties;
+  private final List<Path> connectorProperties;
   private Process process;
 
-  private ConnectWorker(Path dir, Path workerProperties, Path connectorProperties) {
+  private ConnectWorker(Path dir, Path workerProperties, List<Path> connectorProperties) {
     this.dir = dir;
     this.workerProperties = workerProperties;
-    this.connectorProperties = connectorProperties;
+    this.connectorProperties = List.copyOf(connectorProperties);
   }
 
-  /** Unpacks {@code archive} under {@code dir}/plugins and writes both configurations. */
+  /**
+   * Unpacks {@code archive} under {@code dir}/plugins and writes the worker's configuration and one
+   * file per connector, each named by its {@code name}.
+   */
   static ConnectWorker prepare(
-      Path dir, Path archive, Map<String, String> worker, Map<String, String> connector)
+      Path dir, Path archive, Map<String, String> worker, List<Map<String, String>> connectors)
       throws IOException {
     Path plugins = dir.resolve("plugins");
     unzip(archive, plugins);
@@ -44,12 +47,16 @@ final class ConnectWorker implements AutoCloseable {
     workerProps.put("plugin.path", plugins.toString());
     workerProps.put("offset.storage.file.filename", dir.resolve("offsets").toString());
     Path workerFile = dir.resolve("worker.properties");
-    Path connectorFile = dir.resolve("connector.properties");
     store(workerProps, workerFile);
-    Properties connectorProps = new Properties();
-    connectorProps.putAll(connector);
-    store(connectorProps, connectorFile);
-    return new ConnectWorker(dir, workerFile, connectorFile);
+    List<Path> connectorFiles = new ArrayList<>();
+    for (Map<String, String> connector : connectors) {
+      Path connectorFile = dir.resolve(connector.get("name") + ".properties");
+      Properties connectorProps = new Properties();
+      connectorProps.putAll(connector);
+      store(connectorProps, connectorFile);
+      connectorFiles.add(connectorFile);
+    }
+    return new ConnectWorker(dir, workerFile, connectorFiles);
   }
 
   /** Starts the worker; its output goes to {@link #log()}, appended across restarts. */
@@ -65,7 +72,7 @@ final class ConnectWorker implements AutoCloseable {
     command.add(workerClassPath());
     command.add("org.apache.kafka.connect.cli.ConnectStandalone");
     command.add(workerProperties.toString());
-    command.add(connectorProperties.toString());
+    connectorProperties.forEach(file -> command.add(file.toString()));
     process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +51,15 @@ public final class ShippingService implements AutoCloseable {
       };
   private final Map<String, Carrier.Booking> bookings = new LinkedHashMap<>();
   private final List<Received> received = new ArrayList<>();
+  // A booking holds its order's lock while the carrier works: a redelivered command, or another
+  // command for the same order, waits for it; other orders go on in parallel.
+  private final Object[] orderLocks = new Object[64];
 
   private ShippingService(Carrier carrier, Optional<String> token, InetSocketAddress address)
       throws IOException {
     this.carrier = carrier;
     this.token = token;
+    Arrays.setAll(orderLocks, i -> new Object());
     // The JDK server delays small responses by about 40 ms (Nagle) unless told otherwise; read
     // once, when the first server is created.
     System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -80,13 +85,17 @@ public final class ShippingService implements AutoCloseable {
   }
 
   /** Every command request received, in order, redeliveries included. */
-  public synchronized List<Received> received() {
-    return List.copyOf(received);
+  public List<Received> received() {
+    synchronized (received) {
+      return List.copyOf(received);
+    }
   }
 
   /** Shipments booked, by order id: one per order however often it was asked. */
-  public synchronized Map<String, Carrier.Booking> bookings() {
-    return Map.copyOf(bookings);
+  public Map<String, Carrier.Booking> bookings() {
+    synchronized (bookings) {
+      return Map.copyOf(bookings);
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -130,38 +139,50 @@ public final class ShippingService implements AutoCloseable {
     return book(commandId, orderId, command.path("shippingAddress"));
   }
 
-  /**
-   * Serialised, so a command redelivered while its first delivery is still being booked waits for
-   * that answer instead of booking in parallel.
-   */
-  private synchronized Answer book(String commandId, String orderId, JsonNode address) {
-    received.add(new Received(commandId, orderId));
-    Answer known = answers.get(commandId);
-    if (known != null) {
-      return known;
+  private Answer book(String commandId, String orderId, JsonNode address) {
+    synchronized (received) {
+      received.add(new Received(commandId, orderId));
     }
-    Answer answer;
-    try {
-      Carrier.Booking booking = bookings.get(orderId);
-      if (booking == null) {
-        booking = carrier.book(orderId, address);
-        bookings.put(orderId, booking);
+    synchronized (orderLocks[Math.floorMod(orderId.hashCode(), orderLocks.length)]) {
+      synchronized (answers) {
+        Answer known = answers.get(commandId);
+        if (known != null) {
+          return known;
+        }
       }
-      ObjectNode result = JSON.createObjectNode();
-      result.put("shipmentId", booking.shipmentId());
-      result.put("carrier", booking.carrier());
-      result.put("trackingNumber", booking.trackingNumber());
-      answer = new Answer(201, "application/json", result.toString());
-    } catch (Carrier.DestinationNotServedException e) {
-      answer =
-          problem(
-              422, "destination-not-served", e.getMessage(), Optional.of("DESTINATION_NOT_SERVED"));
-    } catch (Carrier.CarrierUnavailableException e) {
-      // Not remembered: the next delivery of this command should try the carrier again.
-      return problem(503, "carrier-unavailable", e.getMessage(), Optional.empty());
+      Answer answer;
+      try {
+        Carrier.Booking booking;
+        synchronized (bookings) {
+          booking = bookings.get(orderId);
+        }
+        if (booking == null) {
+          booking = carrier.book(orderId, address);
+          synchronized (bookings) {
+            bookings.put(orderId, booking);
+          }
+        }
+        ObjectNode result = JSON.createObjectNode();
+        result.put("shipmentId", booking.shipmentId());
+        result.put("carrier", booking.carrier());
+        result.put("trackingNumber", booking.trackingNumber());
+        answer = new Answer(201, "application/json", result.toString());
+      } catch (Carrier.DestinationNotServedException e) {
+        answer =
+            problem(
+                422,
+                "destination-not-served",
+                e.getMessage(),
+                Optional.of("DESTINATION_NOT_SERVED"));
+      } catch (Carrier.CarrierUnavailableException e) {
+        // Not remembered: the next delivery of this command should try the carrier again.
+        return problem(503, "carrier-unavailable", e.getMessage(), Optional.empty());
+      }
+      synchronized (answers) {
+        answers.put(commandId, answer);
+      }
+      return answer;
     }
-    answers.put(commandId, answer);
-    return answer;
   }
 
   private static Answer problem(int status, String type, String detail, Optional<String> code) {

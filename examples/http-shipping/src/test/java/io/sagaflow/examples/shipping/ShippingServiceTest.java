@@ -1,6 +1,7 @@
 package io.sagaflow.examples.shipping;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
@@ -9,8 +10,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +91,50 @@ class ShippingServiceTest {
   }
 
   @Test
+  void shouldBookOtherOrdersWhileOneWaitsOnTheCarrierAndAnswerItsRedeliveryOnce() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger slowBookings = new AtomicInteger();
+    Carrier slowForOneOrder =
+        (orderId, address) -> {
+          if (orderId.equals("order-slow")) {
+            slowBookings.incrementAndGet();
+            entered.countDown();
+            try {
+              if (!release.await(30, TimeUnit.SECONDS)) {
+                throw new Carrier.CarrierUnavailableException("never released");
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new Carrier.CarrierUnavailableException("interrupted");
+            }
+          }
+          return SimPost.europe().book(orderId, address);
+        };
+    try (ShippingService service = start(slowForOneOrder)) {
+      String slowCommand = UUID.randomUUID().toString();
+      CompletableFuture<HttpResponse<String>> first =
+          postAsync(service, slowCommand, "order-slow", "GB");
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+
+      // While the carrier works on it, another order is booked and the log answers
+      HttpResponse<String> other = post(service, UUID.randomUUID().toString(), "order-6", "GB");
+      assertThat(other.statusCode()).isEqualTo(201);
+      assertThat(service.bookings()).containsOnlyKeys("order-6");
+      // And the same command delivered again waits for the first answer instead of booking again
+      CompletableFuture<HttpResponse<String>> again =
+          postAsync(service, slowCommand, "order-slow", "GB");
+      await().atMost(Duration.ofSeconds(30)).until(() -> service.received().size() == 3);
+      release.countDown();
+
+      assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+      assertThat(again.get(30, TimeUnit.SECONDS).body()).isEqualTo(first.get().body());
+      assertThat(slowBookings).hasValue(1);
+      assertThat(service.received()).filteredOn(r -> r.commandId().equals(slowCommand)).hasSize(2);
+    }
+  }
+
+  @Test
   void shouldRequireTheBearerTokenAndTheCommandId() throws Exception {
     try (ShippingService service =
         ShippingService.start(
@@ -106,16 +156,23 @@ class ShippingServiceTest {
 
   private HttpResponse<String> post(
       ShippingService service, String commandId, String orderId, String country) throws Exception {
+    return http.send(request(service, commandId, orderId, country), BodyHandlers.ofString());
+  }
+
+  private CompletableFuture<HttpResponse<String>> postAsync(
+      ShippingService service, String commandId, String orderId, String country) {
+    return http.sendAsync(request(service, commandId, orderId, country), BodyHandlers.ofString());
+  }
+
+  private static HttpRequest request(
+      ShippingService service, String commandId, String orderId, String country) {
     String body =
         "{\"orderId\":\"" + orderId + "\",\"shippingAddress\":" + ADDRESS.formatted(country) + "}";
-    return http.send(
-        HttpRequest.newBuilder(
-                URI.create(
-                    "http://127.0.0.1:" + service.address().getPort() + ShippingService.PATH))
-            .header("Content-Type", "application/json")
-            .header("ce-id", commandId)
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + service.address().getPort() + ShippingService.PATH))
+        .header("Content-Type", "application/json")
+        .header("ce-id", commandId)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 }
