@@ -424,6 +424,51 @@ class HttpParticipantConnectorIT {
 
   @Test
   @Order(6)
+  void shouldWaitForTheCallbackWhenTheParticipantAnswers202() throws Exception {
+    // When the payment service accepts an authorization with 202, to answer it later
+    List<String> sagas = start("http-later", 1);
+    String sagaId = sagas.get(0);
+    await().atMost(SETTLE).until(() -> deferredFor(sagaId).isPresent());
+
+    // Then the connector wrote no reply for it: the saga waits on the step
+    assertThat(deferredFor(sagaId).orElseThrow().step()).isEqualTo("authorize-payment");
+    assertThat(replies(sagaId)).noneMatch(r -> r.getStep().equals("authorize-payment"));
+    assertThat(status(sagaId)).isEqualTo("RUNNING");
+
+    // When the service answers through the callback route with the command's headers (the latest
+    // command's: had the step timed out meanwhile, its next attempt was accepted the same way)
+    PaymentOverHttp.Deferred accepted = deferredFor(sagaId).orElseThrow();
+    HttpResponse<String> callback =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + runtime.httpPort().orElseThrow()
+                            + "/sagas/"
+                            + sagaId
+                            + "/steps/"
+                            + accepted.step()
+                            + "/reply"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"attempt\":%d,\"commandId\":\"%s\",\"outcome\":\"SUCCEEDED\",\"result\":%s}"
+                            .formatted(
+                                accepted.attempt(), accepted.commandId(), accepted.result())))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(callback.statusCode()).as(callback.body()).isEqualTo(202);
+
+    // Then the saga goes on and completes, the reply carrying the command's id
+    awaitStatuses(sagas, "COMPLETED");
+    assertThat(replies(sagaId))
+        .filteredOn(r -> r.getStep().equals("authorize-payment"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getCommandId()).isEqualTo(accepted.commandId()));
+  }
+
+  @Test
+  @Order(7)
   void shouldLoseNoCommandWhenTheWorkerIsKilledMidRun() throws Exception {
     // Given 30 orders whose bookings the carrier holds until the test lets them go
     List<String> sagas = start("http-held-restart", 30);
@@ -464,6 +509,12 @@ class HttpParticipantConnectorIT {
   }
 
   // ---- helpers
+
+  private Optional<PaymentOverHttp.Deferred> deferredFor(String sagaId) {
+    return payment.deferred().stream()
+        .filter(d -> d.sagaId().equals(sagaId))
+        .reduce((first, later) -> later);
+  }
 
   private List<String> start(String prefix, int count) {
     List<String> ids = DemoWorkload.sagaIds(prefix, count);

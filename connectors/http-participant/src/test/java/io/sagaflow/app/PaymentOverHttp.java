@@ -19,7 +19,9 @@ import java.util.concurrent.Executors;
  * The order saga's payment service over HTTP, for the test: {@code authorize-payment} is a
  * compensatable step after {@code reserve-inventory}, so a business failure answered over HTTP
  * there makes the saga release the stock it reserved. An order whose id contains {@code declined}
- * is refused with 422 and the code {@code CARD_DECLINED}.
+ * is refused with 422 and the code {@code CARD_DECLINED}; one whose id contains {@code later} is
+ * accepted with 202 and answered later, by whoever holds its {@link Deferred} answer, through the
+ * API's callback route.
  */
 final class PaymentOverHttp implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +30,19 @@ final class PaymentOverHttp implements AutoCloseable {
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
   private final List<String> declined = new CopyOnWriteArrayList<>();
   private final List<String> captured = new CopyOnWriteArrayList<>();
+  private final List<Deferred> deferred = new CopyOnWriteArrayList<>();
+
+  /**
+   * An authorization accepted with 202: what the callback must carry (the command's CloudEvents
+   * headers) and the result it will report.
+   *
+   * @param sagaId {@code ce-subject}
+   * @param step {@code ce-sagastep}
+   * @param attempt {@code ce-sagaattempt}
+   * @param commandId {@code ce-id}
+   * @param result the {@code PaymentAuthorized} as JSON
+   */
+  record Deferred(String sagaId, String step, int attempt, String commandId, String result) {}
 
   private PaymentOverHttp(HttpServer server) {
     this.server = server;
@@ -54,6 +69,11 @@ final class PaymentOverHttp implements AutoCloseable {
     return List.copyOf(declined);
   }
 
+  /** Authorizations accepted with 202, not answered yet by this service. */
+  List<Deferred> deferred() {
+    return List.copyOf(deferred);
+  }
+
   private void authorize(HttpExchange exchange) throws IOException {
     JsonNode command = JSON.readTree(exchange.getRequestBody());
     String orderId = command.path("orderId").asText();
@@ -71,6 +91,19 @@ final class PaymentOverHttp implements AutoCloseable {
     // Echoes the decimal amount: it travels Avro -> JSON -> Avro with its scale intact.
     result.set("authorizedAmount", command.path("amount"));
     result.put("currency", command.path("currency").asText());
+    if (orderId.contains("later")) {
+      var headers = exchange.getRequestHeaders();
+      deferred.add(
+          new Deferred(
+              headers.getFirst("ce-subject"),
+              headers.getFirst("ce-sagastep"),
+              Integer.parseInt(headers.getFirst("ce-sagaattempt")),
+              headers.getFirst("ce-id"),
+              result.toString()));
+      exchange.sendResponseHeaders(202, -1);
+      exchange.close();
+      return;
+    }
     answer(exchange, 200, "application/json", result.toString());
   }
 
