@@ -37,7 +37,8 @@
         cell('td', `${r.weight / 100}%`),
         cell('td', figures(r.candidate)),
         cell('td', figures(r.stable)),
-        cell('td', r.guard ? `${r.guard}: ${r.endReason || ''}` : '\u2014'),
+        // The end reason names the guard itself ("INVARIANT_VIOLATIONS failed: ...").
+        cell('td', r.guard ? r.endReason || r.guard : '\u2014'),
       );
       body.append(row);
     }

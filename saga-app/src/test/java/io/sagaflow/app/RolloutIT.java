@@ -110,6 +110,9 @@ class RolloutIT {
         .contains("\"guard\":\"INVARIANT_VIOLATIONS\"")
         .contains("invariant violation(s) in sagas on candidate v2");
     assertThat(output.text()).contains("rolled back: INVARIANT_VIOLATIONS failed");
+    // And the status page's Rollouts section shows it, in a real browser
+    assertThat(browserCheck("greeting", "ROLLED_BACK", "INVARIANT_VIOLATIONS"))
+        .contains("ROLLOUTS-SMOKE OK");
 
     // And every saga started from then on gets the stable version, while the sagas already
     // running stay on the version they started with
@@ -118,6 +121,35 @@ class RolloutIT {
       assertThat(versionOf(saga)).as(saga).isEqualTo(1);
     }
     assertThat(before.stream().map(this::versionOf)).contains(1, 2);
+  }
+
+  /** Runs {@code src/test/browser/rollouts-smoke.mjs}; its output, after it exited 0. */
+  private String browserCheck(String type, String phase, String guard) throws Exception {
+    Process node =
+        new ProcessBuilder(
+                "node",
+                "rollouts-smoke.mjs",
+                "--base-url",
+                api.toString(),
+                "--screenshots",
+                Path.of("target", "rollouts-smoke").toAbsolutePath().toString(),
+                "--type",
+                type,
+                "--phase",
+                phase,
+                "--guard",
+                guard)
+            .directory(Path.of("src", "test", "browser").toFile())
+            .redirectErrorStream(true)
+            .start();
+    OutputCollector browser = new OutputCollector(node.getInputStream());
+    if (!node.waitFor(3, TimeUnit.MINUTES)) {
+      node.destroyForcibly();
+    }
+    browser.join();
+    assertThat(node.isAlive()).as("rollouts-smoke.mjs ran over 3 minutes").isFalse();
+    assertThat(node.exitValue()).as(browser.text()).isZero();
+    return browser.text();
   }
 
   private int cli(String... args) {
