@@ -374,12 +374,8 @@
         refreshed();
       } else {
         const e = status.reason;
-        // Right after a start the saga is not in the store yet: keep polling, it will appear. A
-        // saga that finished longer ago than the retention is gone for good; the problem's detail
-        // says both, and so does the hint.
-        const hint = e.status === 404
-          ? ' Still looking: a saga appears shortly after its start. A finished saga is removed once its retention has passed.'
-          : '';
+        // Right after a start the saga is not in the store yet: keep polling, it will appear.
+        const hint = e.status === 404 ? ' Still looking: a saga appears shortly after its start.' : '';
         showProblem($('detail-error'), readFailure(e) + hint);
         refreshFailed();
       }
