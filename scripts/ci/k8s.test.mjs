@@ -139,9 +139,11 @@ test('the saga flag is on in preview and off in production', () => {
   assert.strictEqual(config(rendered.production).SAGA_ENV, 'production');
 });
 
-test('dead-letter retention is set per environment', () => {
+test('dead-letter and finished-saga retention are set per environment', () => {
   assert.strictEqual(config(rendered.preview).SAGA_DLQ_RETENTION_DAYS, '3');
   assert.strictEqual(config(rendered.production).SAGA_DLQ_RETENTION_DAYS, '30');
+  assert.strictEqual(config(rendered.preview).SAGA_RETENTION_FINISHED, '1h');
+  assert.strictEqual(config(rendered.production).SAGA_RETENTION_FINISHED, '7d');
 });
 
 test('every SAGA_ setting in the manifests is one Sagaflow documents', () => {

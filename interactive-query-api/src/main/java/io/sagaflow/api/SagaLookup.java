@@ -92,7 +92,9 @@ final class SagaLookup {
                         "Saga not found",
                         "No saga with id '"
                             + sagaId
-                            + "' exists. Check the id returned by POST /sagas/{type}; a saga"
+                            + "' is known: it is unknown, or it finished longer ago than the"
+                            + " retention of finished sagas (saga.retention.finished) and was"
+                            + " removed. Check the id returned by POST /sagas/{type}; a saga"
                             + " that was just started may take a moment to appear."));
     String host = self.map(SagaLookup::hostPort).orElse("local");
     return new Local(

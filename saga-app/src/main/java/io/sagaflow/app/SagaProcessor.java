@@ -8,6 +8,7 @@ import io.sagaflow.app.config.HealthConfig;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.serde.SchemaRegistry;
+import io.sagaflow.topology.Retention;
 import io.sagaflow.topology.SagaCounters;
 import io.sagaflow.topology.SagaStreamsConfig;
 import io.sagaflow.topology.SagaTopology;
@@ -56,6 +57,17 @@ final class SagaProcessor implements AutoCloseable {
   }
 
   /**
+   * Finished sagas kept for {@code saga.retention.finished}; with it, dead letters are kept in the
+   * store as long as the dead-letter topic keeps them, after which they could not be redriven.
+   */
+  static Retention retention(SagaflowConfig config) {
+    return config
+        .finishedRetention()
+        .map(kept -> Retention.of(kept, config.dlqRetention()))
+        .orElse(Retention.OFF);
+  }
+
+  /**
    * Builds and starts the processor, its spans going to {@code tracing}; it joins its consumer
    * group in the background.
    */
@@ -69,7 +81,8 @@ final class SagaProcessor implements AutoCloseable {
     SagaTopology.Settings settings =
         SagaTopology.Settings.of(schemas, config.autoRegister(), counters)
             .withInputPartitions(partitions)
-            .withOpenTelemetry(tracing.openTelemetry());
+            .withOpenTelemetry(tracing.openTelemetry())
+            .withRetention(retention(config));
     Properties props = SagaStreamsConfig.create(config.kafka(), settings.deadLetters());
     if (tracing.enabled()) {
       props.putAll(

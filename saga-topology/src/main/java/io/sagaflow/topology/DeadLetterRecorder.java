@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -38,20 +39,30 @@ final class DeadLetterRecorder implements Processor<byte[], byte[], Void, Void> 
   private final Deserializer<DeadLetter> deserializer;
   private final String storeName;
   private final SagaCounters counters;
+  private final Retention retention;
   private ProcessorContext<Void, Void> context;
   private KeyValueStore<Bytes, byte[]> store;
 
   DeadLetterRecorder(
-      Deserializer<DeadLetter> deserializer, String storeName, SagaCounters counters) {
+      Deserializer<DeadLetter> deserializer,
+      String storeName,
+      SagaCounters counters,
+      Retention retention) {
     this.deserializer = deserializer;
     this.storeName = storeName;
     this.counters = counters;
+    this.retention = retention;
   }
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
+    if (retention.removesDeadLetters()) {
+      DeadLetterScan expiry =
+          new DeadLetterScan(store, retention, counters, context.taskId().toString());
+      context.schedule(retention.interval(), PunctuationType.WALL_CLOCK_TIME, expiry::scan);
+    }
   }
 
   @Override

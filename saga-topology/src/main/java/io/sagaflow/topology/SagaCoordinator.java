@@ -52,11 +52,17 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
   private InputCatchUp catchUp = InputCatchUp.none();
   private String task = "";
   private RolloutsInForce rollouts;
+  private final Retention retention;
 
-  SagaCoordinator(DefinitionResolver definitions, CoordinatorWiring wiring, DecisionTracer tracer) {
+  SagaCoordinator(
+      DefinitionResolver definitions,
+      CoordinatorWiring wiring,
+      DecisionTracer tracer,
+      Retention retention) {
     this.definitions = definitions;
     this.wiring = wiring;
     this.tracer = tracer;
+    this.retention = retention;
     this.inputs = new InputMapper(wiring.data());
     this.states = new StateCodec(wiring.data());
   }
@@ -90,6 +96,13 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
             timers.fireDue(now);
           }
         });
+    if (retention.removesFinished()) {
+      FinishedSagaScan finished =
+          new FinishedSagaScan(stateStore, index, retention, wiring.counters(), task);
+      // Wall-clock, like the timers: a partition that receives no more inputs must still shed
+      // the sagas it finished.
+      context.schedule(retention.interval(), PunctuationType.WALL_CLOCK_TIME, finished::scan);
+    }
   }
 
   @Override

@@ -59,6 +59,17 @@ public enum SagaMetric {
   DEAD_LETTER_STORE(
       Type.COUNTER, "dead-letter-store", "Dead letters indexed by saga, by outcome", "kind"),
 
+  /**
+   * Entries the retention scan removed because they outlived {@code saga.retention.finished}; kind:
+   * {@code saga} (a finished saga's state and index entry) or {@code dead-letter} (an entry of the
+   * dead-letter store older than the dead-letter topic's retention).
+   */
+  RETENTION_REMOVED(
+      Type.COUNTER,
+      "retention.removed",
+      "Finished sagas and dead letters removed by the retention scan, by kind",
+      "kind"),
+
   /** Sagas the coordinator accepted (their SAGA_STARTED event). */
   SAGAS_STARTED(
       Type.COUNTER,

@@ -159,7 +159,7 @@ public final class SagaTopology {
         REPLY_ROUTER, () -> new ReplyRouter(COORDINATOR, SINK_REKEY), DECODE_REPLIES);
     topology.addProcessor(
         COORDINATOR,
-        () -> new SagaCoordinator(definitions, wiring, tracer),
+        () -> new SagaCoordinator(definitions, wiring, tracer, settings.retention()),
         DECODE_REQUESTS,
         REPLY_ROUTER);
     topology.addStateStore(
@@ -225,7 +225,8 @@ public final class SagaTopology {
             new DeadLetterRecorder(
                 SagaTopics.DEAD_LETTER_RECORDS.deserializer(settings.schemaRegistry()),
                 DEAD_LETTER_STORE,
-                settings.counters()),
+                settings.counters(),
+                settings.retention()),
         SOURCE_DLQ);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -257,6 +258,8 @@ public final class SagaTopology {
    *     every input is where it belongs
    * @param openTelemetry where the coordinator's spans go; {@link OpenTelemetry#noop()} traces
    *     nothing and leaves every record as without tracing
+   * @param retention how long finished sagas and dead letters stay in the stores; {@link
+   *     Retention#OFF} keeps them forever, what test drivers and fixtures run with
    */
   public record Settings(
       SchemaRegistry schemaRegistry,
@@ -270,7 +273,8 @@ public final class SagaTopology {
       Duration busyLimit,
       Duration stallThreshold,
       int inputPartitions,
-      OpenTelemetry openTelemetry) {
+      OpenTelemetry openTelemetry,
+      Retention retention) {
     /** Default scan interval: timers fire at most this late. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofMillis(200);
 
@@ -320,6 +324,37 @@ public final class SagaTopology {
         throw new IllegalArgumentException("inputPartitions must be positive");
       }
       Objects.requireNonNull(openTelemetry, "openTelemetry");
+      Objects.requireNonNull(retention, "retention");
+    }
+
+    /** Settings that keep every saga and dead letter forever. */
+    public Settings(
+        SchemaRegistry schemaRegistry,
+        boolean autoRegister,
+        DeadLetters deadLetters,
+        SagaCounters counters,
+        Duration punctuationInterval,
+        int timerBudget,
+        Duration catchUpLimit,
+        int busyThreshold,
+        Duration busyLimit,
+        Duration stallThreshold,
+        int inputPartitions,
+        OpenTelemetry openTelemetry) {
+      this(
+          schemaRegistry,
+          autoRegister,
+          deadLetters,
+          counters,
+          punctuationInterval,
+          timerBudget,
+          catchUpLimit,
+          busyThreshold,
+          busyLimit,
+          stallThreshold,
+          inputPartitions,
+          openTelemetry,
+          Retention.OFF);
     }
 
     /**
@@ -393,7 +428,8 @@ public final class SagaTopology {
           busyLimit,
           stallThreshold,
           partitions,
-          openTelemetry);
+          openTelemetry,
+          retention);
     }
 
     /** These settings with the coordinator's spans going to {@code tracing}. */
@@ -410,7 +446,26 @@ public final class SagaTopology {
           busyLimit,
           stallThreshold,
           inputPartitions,
-          tracing);
+          tracing,
+          retention);
+    }
+
+    /** These settings with finished sagas and dead letters kept for {@code kept}. */
+    public Settings withRetention(Retention kept) {
+      return new Settings(
+          schemaRegistry,
+          autoRegister,
+          deadLetters,
+          counters,
+          punctuationInterval,
+          timerBudget,
+          catchUpLimit,
+          busyThreshold,
+          busyLimit,
+          stallThreshold,
+          inputPartitions,
+          openTelemetry,
+          kept);
     }
 
     /**

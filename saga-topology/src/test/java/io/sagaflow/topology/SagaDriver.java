@@ -111,7 +111,26 @@ final class SagaDriver implements AutoCloseable {
    * scan interval plus {@code stallThreshold} is a stall (zero: none is).
    */
   SagaDriver(SagaRegistry registry, int timerBudget, int busyThreshold, Duration stallThreshold) {
-    this(registry, timerBudget, busyThreshold, stallThreshold, 1, OpenTelemetry.noop());
+    this(
+        registry,
+        timerBudget,
+        busyThreshold,
+        stallThreshold,
+        1,
+        OpenTelemetry.noop(),
+        Retention.OFF);
+  }
+
+  /** The example saga in a processor that keeps finished sagas and dead letters as {@code kept}. */
+  static SagaDriver withRetention(Retention kept) {
+    return new SagaDriver(
+        SagaRegistry.of(OrderFulfilmentSaga.definition()),
+        SagaTopology.Settings.DEFAULT_TIMER_BUDGET,
+        0,
+        Duration.ZERO,
+        1,
+        OpenTelemetry.noop(),
+        kept);
   }
 
   /**
@@ -126,7 +145,8 @@ final class SagaDriver implements AutoCloseable {
         0,
         Duration.ZERO,
         inputPartitions,
-        OpenTelemetry.noop());
+        OpenTelemetry.noop(),
+        Retention.OFF);
   }
 
   /** The example saga in a processor whose spans go to {@code tracing}. */
@@ -137,7 +157,8 @@ final class SagaDriver implements AutoCloseable {
         0,
         Duration.ZERO,
         1,
-        tracing);
+        tracing,
+        Retention.OFF);
   }
 
   private SagaDriver(
@@ -146,7 +167,8 @@ final class SagaDriver implements AutoCloseable {
       int busyThreshold,
       Duration stallThreshold,
       int inputPartitions,
-      OpenTelemetry tracing) {
+      OpenTelemetry tracing,
+      Retention retention) {
     SagaTopology.Settings settings =
         new SagaTopology.Settings(
             topologyRegistry,
@@ -160,7 +182,8 @@ final class SagaDriver implements AutoCloseable {
             SagaTopology.Settings.DEFAULT_BUSY_LIMIT,
             stallThreshold,
             inputPartitions,
-            tracing);
+            tracing,
+            retention);
     Properties props =
         SagaStreamsConfig.create(
             Map.of(

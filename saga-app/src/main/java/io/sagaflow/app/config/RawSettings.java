@@ -111,6 +111,45 @@ final class RawSettings {
     return Duration.ofSeconds(longValue(key, min, max));
   }
 
+  /**
+   * A retention: {@code off} (or unset) keeps forever, else a positive whole number and a unit,
+   * {@code s}, {@code m}, {@code h} or {@code d}, for example {@code 90m} or {@code 7d}.
+   */
+  Optional<Duration> retention(String key) {
+    Optional<String> set = optional(key);
+    if (set.isEmpty() || set.get().equalsIgnoreCase("off")) {
+      return Optional.empty();
+    }
+    String value = set.get().toLowerCase(Locale.ROOT);
+    String expected =
+        ": expected off (keep forever) or a positive whole number with a unit s, m, h or d, for"
+            + " example 1h or 7d.";
+    long amount;
+    try {
+      amount = Long.parseLong(value.substring(0, value.length() - 1));
+    } catch (NumberFormatException e) {
+      throw new ConfigException("Invalid value '" + set.get() + "' for " + key + expected);
+    }
+    if (amount <= 0) {
+      throw new ConfigException(
+          "Invalid value '" + set.get() + "' for " + key + expected + " Use off to keep forever.");
+    }
+    Duration unit =
+        switch (value.charAt(value.length() - 1)) {
+          case 's' -> Duration.ofSeconds(1);
+          case 'm' -> Duration.ofMinutes(1);
+          case 'h' -> Duration.ofHours(1);
+          case 'd' -> Duration.ofDays(1);
+          default ->
+              throw new ConfigException("Invalid value '" + set.get() + "' for " + key + expected);
+        };
+    try {
+      return Optional.of(unit.multipliedBy(amount));
+    } catch (ArithmeticException e) {
+      throw new ConfigException("Invalid value '" + set.get() + "' for " + key + expected);
+    }
+  }
+
   Path path(String key) {
     String value = required(key);
     try {

@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * @param topicPartitions partitions of topics the app creates
  * @param topicReplicationFactor replication factor of topics the app creates
  * @param dlqRetention how long the dead-letter topics it creates keep a record
+ * @param finishedRetention how long a finished saga stays in the stores after it ended ({@code
+ *     saga.retention.finished}); empty keeps it forever
  * @param schemaRegistryUrl the schema registry; required in external mode, filled in by the
  *     embedded registry in embedded mode
  * @param autoRegister whether outbound schemas are registered on first use (off in production,
@@ -41,6 +43,7 @@ public record SagaflowConfig(
     int topicPartitions,
     short topicReplicationFactor,
     java.time.Duration dlqRetention,
+    Optional<java.time.Duration> finishedRetention,
     Optional<String> schemaRegistryUrl,
     boolean autoRegister,
     ParticipantsConfig participants,
@@ -96,6 +99,7 @@ public record SagaflowConfig(
         topicPartitions,
         topicReplicationFactor,
         dlqRetention,
+        finishedRetention,
         registryUrl,
         autoRegister,
         participants,

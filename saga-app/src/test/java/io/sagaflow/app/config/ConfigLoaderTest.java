@@ -281,6 +281,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void shouldKeepFinishedSagasForeverUnlessARetentionIsSet() {
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).finishedRetention()).isEmpty();
+    assertThat(
+            ConfigLoader.load(Map.of("SAGA_RETENTION_FINISHED", "off"), Map.of())
+                .finishedRetention())
+        .isEmpty();
+    assertThat(
+            ConfigLoader.load(Map.of("SAGA_RETENTION_FINISHED", "1h"), Map.of())
+                .finishedRetention())
+        .contains(Duration.ofHours(1));
+    assertThat(
+            ConfigLoader.load(Map.of(), Map.of("saga.retention.finished", "7d"))
+                .finishedRetention())
+        .contains(Duration.ofDays(7));
+    assertThat(
+            ConfigLoader.load(Map.of(), Map.of("saga.retention.finished", "90m"))
+                .finishedRetention())
+        .contains(Duration.ofMinutes(90));
+    assertThat(
+            ConfigLoader.load(Map.of(), Map.of("saga.retention.finished", "45S"))
+                .finishedRetention())
+        .contains(Duration.ofSeconds(45));
+  }
+
+  @Test
+  void shouldRefuseARetentionThatIsNegativeZeroOrUnreadableNamingTheSetting() {
+    for (String bad : new String[] {"-1h", "0d", "7", "7w", "d", "one day", "99999999999999999d"}) {
+      assertThatThrownBy(
+              () -> ConfigLoader.load(Map.of(), Map.of("saga.retention.finished", bad)), bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("saga.retention.finished")
+          .hasMessageContaining("off (keep forever)");
+    }
+  }
+
+  @Test
   void shouldRefuseAnEmptyReplacementWindowNamingTheSetting() {
     assertThatThrownBy(
             () ->
