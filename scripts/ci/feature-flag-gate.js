@@ -22,6 +22,7 @@ const RUNTIME_MODULES = [
   'sagaflow-participant',
   'examples/order-fulfilment',
   'examples/money-transfer',
+  'examples/money-transfer-candidate',
 ];
 
 const FLAGS = {

@@ -44,6 +44,22 @@ test('every workflow parses, has triggers and jobs, and runs only scripts that e
   }
 });
 
+test('feature branches get the preview deploy and rollback', () => {
+  const file = path.join(GITHUB, 'workflows', 'feature-branch-flags.yml');
+  assert.ok(fs.existsSync(file), '.github/workflows/feature-branch-flags.yml is missing');
+  const wf = parse(file);
+  for (const event of ['push', 'pull_request']) {
+    const branches = wf.on?.[event]?.branches ?? [];
+    assert.ok(branches.some((b) => /^feat\/\*/.test(b)), `feature-branch-flags.yml: ${event} does not trigger on feat/* branches`);
+  }
+  const runs = Object.values(wf.jobs).flatMap((job) => job.steps.map((step) => String(step.run ?? '')));
+  const preview = runs.findIndex((run) => /(^|\s)scripts\/preview(\s|$)/.test(run));
+  assert.ok(preview >= 0, 'feature-branch-flags.yml: no step runs scripts/preview');
+  assert.ok(runs.slice(0, preview).some((run) => /\bmvn\b.*\bpackage\b/.test(run)), 'feature-branch-flags.yml: the jars are not built before scripts/preview');
+  const setup = Object.values(wf.jobs).flatMap((job) => job.steps).find((step) => String(step.uses ?? '').startsWith('actions/setup-java'));
+  assert.strictEqual(String(setup?.with?.['java-version']), '17', 'feature-branch-flags.yml: JDK 17 is not set up');
+});
+
 test('every issue template parses and has a name, a description and a body', () => {
   const templates = yamlFiles(path.join(GITHUB, 'ISSUE_TEMPLATE')).filter((f) => !f.endsWith('config.yml'));
   assert.ok(templates.length >= 2, 'expected a bug and a feature template');

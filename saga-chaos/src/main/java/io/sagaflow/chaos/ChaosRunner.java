@@ -13,6 +13,7 @@ import io.sagaflow.serde.RegistryClientSettings;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.serde.SchemaRegistryClient;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,7 +111,7 @@ public final class ChaosRunner {
                 deployment.bootstrapServers(), schemas, settings.runId() + "-", sagas.size());
         Workload workload =
             new Workload(
-                clientConfig(deployment),
+                clientConfig(deployment, settings.work()),
                 schemas,
                 modules,
                 settings.runId(),
@@ -243,14 +244,16 @@ public final class ChaosRunner {
     }
   }
 
-  /** Settings for the runner's own clients, the workload's producers. */
-  private SagaflowConfig clientConfig(Deployment deployment) {
+  /**
+   * Settings for a runner's own clients, the workload's producers, with state under {@code work}.
+   */
+  static SagaflowConfig clientConfig(Deployment deployment, Path work) {
     Map<String, String> s = new LinkedHashMap<>(deployment.participantSettings());
     s.remove("kafka.group.instance.id");
     s.put("saga.mode", "external");
     s.put("saga.env", "preview");
     s.put("kafka.bootstrap.servers", deployment.bootstrapServers());
-    s.put("saga.data.dir", settings.work().resolve("runner").toString());
+    s.put("saga.data.dir", work.resolve("runner").toString());
     s.put("saga.demo.enabled", "false");
     return ConfigLoader.load(Map.of(), s);
   }

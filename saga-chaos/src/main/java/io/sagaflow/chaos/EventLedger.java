@@ -2,6 +2,7 @@ package io.sagaflow.chaos;
 
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
+import io.sagaflow.engine.RolloutAssignment;
 import io.sagaflow.engine.SagaStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,6 +95,26 @@ final class EventLedger {
   /** The saga's committed events in the order they were written; empty when it has none. */
   List<CommittedEvent> of(String sagaId) {
     return List.copyOf(bySaga.getOrDefault(sagaId, List.of()));
+  }
+
+  /**
+   * How a rollout placed the saga, as its SAGA_STARTED event records it: the processor's input to
+   * the start decision, which the replay must give the engine too. Empty when no rollout placed it.
+   */
+  Optional<RolloutAssignment> placement(String sagaId) {
+    return bySaga.getOrDefault(sagaId, List.of()).stream()
+        .map(CommittedEvent::event)
+        .filter(e -> e.getEventType() == SagaEventType.SAGA_STARTED && e.getRolloutId() != null)
+        .findFirst()
+        .map(
+            e ->
+                new RolloutAssignment(
+                    e.getRolloutId(),
+                    e.getRolloutGeneration(),
+                    e.getRolloutWeight(),
+                    e.getRolloutBucket(),
+                    RolloutAssignment.RolloutRole.valueOf(e.getRolloutRole()),
+                    e.getDefinitionVersion()));
   }
 
   /** Events read, of every saga. */

@@ -5,6 +5,7 @@ import io.sagaflow.contract.OperatorCommand;
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StartSaga;
 import io.sagaflow.contract.StepReply;
+import io.sagaflow.engine.RolloutAssignment;
 import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaInput;
 import io.sagaflow.engine.SagaRegistry;
@@ -44,8 +45,13 @@ final class InputDecoding {
     this.inputs = new InputMapper(data);
   }
 
-  /** The input {@code record} of saga {@code sagaId} is to the coordinator, if any. */
-  Optional<InputRecord> decode(String sagaId, ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * The input {@code record} of saga {@code sagaId} is to the coordinator, if any; a start that
+   * names no version is placed by {@code placement} (from the saga's SAGA_STARTED event) on the
+   * version the rollout gave it, as the coordinator placed it.
+   */
+  Optional<InputRecord> decode(
+      String sagaId, ConsumerRecord<byte[], byte[]> record, Optional<RolloutAssignment> placement) {
     if (record.value() == null) {
       return Optional.empty();
     }
@@ -54,7 +60,7 @@ final class InputDecoding {
           record.topic().equals(SagaTopics.REPLIES)
               ? Optional.of(
                   inputs.reply(sagaId, replies.deserialize(record.topic(), record.value())))
-              : request(sagaId, record);
+              : request(sagaId, record, placement);
       return input.map(
           i ->
               new InputRecord(
@@ -84,9 +90,15 @@ final class InputDecoding {
     }
   }
 
-  private Optional<SagaInput> request(String sagaId, ConsumerRecord<byte[], byte[]> record) {
+  private Optional<SagaInput> request(
+      String sagaId, ConsumerRecord<byte[], byte[]> record, Optional<RolloutAssignment> placement) {
     SpecificRecord value = requests.deserialize(record.topic(), record.value());
     if (value instanceof StartSaga start) {
+      if (start.getDefinitionVersion() == null && placement.isPresent()) {
+        return registry
+            .find(start.getSagaType(), placement.get().version())
+            .map(d -> inputs.start(sagaId, start, d.dataType(), record.headers(), placement));
+      }
       Optional<SagaDefinition<?>> definition =
           start.getDefinitionVersion() == null
               ? registry.latest(start.getSagaType())

@@ -6,6 +6,7 @@ import io.sagaflow.engine.Decision;
 import io.sagaflow.engine.DefinitionResolver;
 import io.sagaflow.engine.InputVerdict;
 import io.sagaflow.engine.Outbound;
+import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaEngine;
 import io.sagaflow.engine.SagaInput;
 import io.sagaflow.engine.SagaState;
@@ -177,11 +178,27 @@ final class SagaReplay {
 
     private Decision<?> decide(SagaInput input, Instant now) {
       try {
+        if (state.isEmpty()
+            && input instanceof SagaInput.Start<?> start
+            && start.rollout().isPresent()) {
+          // As the coordinator does: a rollout's placement, not the request, names the version.
+          return decideNew(
+              definitions
+                  .forStart(Optional.empty(), start.type(), start.rollout().map(r -> r.version()))
+                  .orElseThrow(),
+              input,
+              now);
+        }
         return SagaEngine.decide(definitions, state, input, now);
       } catch (RuntimeException e) {
         // The live processor dead-letters an input whose decision throws; it changes nothing.
         return Decision.unchanged(InputVerdict.INVALID, "the decision failed: " + e);
       }
+    }
+
+    private static <D> Decision<D> decideNew(
+        SagaDefinition<D> definition, SagaInput input, Instant now) {
+      return SagaEngine.decide(definition, Optional.empty(), input, now);
     }
 
     private boolean explainsHead(Candidate c) {

@@ -117,8 +117,10 @@ public final class Verifier {
     settings.sagas().forEach(s -> started.add(s.sagaId()));
     InputDecoding decoding = new InputDecoding(schemas, modules.registry());
     InputLedger inputs = new InputLedger();
-    readOrNote(reader, SagaTopics.REQUESTS, missing, r -> input(r, started, decoding, inputs));
-    readOrNote(reader, SagaTopics.REPLIES, missing, r -> input(r, started, decoding, inputs));
+    readOrNote(
+        reader, SagaTopics.REQUESTS, missing, r -> input(r, started, decoding, inputs, events));
+    readOrNote(
+        reader, SagaTopics.REPLIES, missing, r -> input(r, started, decoding, inputs, events));
 
     // Read after saga.events, so it holds at least the decisions whose events were read.
     Map<String, ConsumerRecord<byte[], byte[]>> lastState = new HashMap<>();
@@ -208,7 +210,8 @@ public final class Verifier {
       ConsumerRecord<byte[], byte[]> record,
       Set<String> started,
       InputDecoding decoding,
-      InputLedger inputs) {
+      InputLedger inputs,
+      EventLedger events) {
     if (record.key() == null) {
       return;
     }
@@ -216,7 +219,7 @@ public final class Verifier {
     if (!started.contains(sagaId)) {
       return;
     }
-    Optional<InputRecord> input = decoding.decode(sagaId, record);
+    Optional<InputRecord> input = decoding.decode(sagaId, record, events.placement(sagaId));
     if (input.isEmpty()) {
       inputs.undecodable();
     } else if (record.topic().equals(SagaTopics.REPLIES)) {

@@ -11,6 +11,7 @@ import io.sagaflow.engine.CommandKind;
 import io.sagaflow.engine.Decision;
 import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.InputVerdict;
+import io.sagaflow.engine.Outbound;
 import io.sagaflow.engine.Outcome;
 import io.sagaflow.engine.RetryPolicy;
 import io.sagaflow.engine.SagaDefinition;
@@ -37,25 +38,7 @@ import java.util.Optional;
 final class LiveRun {
   static final String TYPE = "two-steps";
   static final Duration TIMEOUT = Duration.ofSeconds(10);
-  static final SagaDefinition<String> DEFINITION =
-      SagaDefinition.builder(TYPE, 1, String.class)
-          .step(
-              "reserve",
-              "stock.commands",
-              StepKind.COMPENSATABLE,
-              s ->
-                  s.action(d -> "reserve " + d)
-                      .compensation(d -> "release " + d)
-                      .timeout(TIMEOUT)
-                      .retry(
-                          RetryPolicy.exponential(
-                              3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1))))
-          .step(
-              "charge",
-              "payment.commands",
-              StepKind.PIVOT,
-              s -> s.action(d -> "charge " + d).timeout(TIMEOUT))
-          .build();
+  static final SagaDefinition<String> DEFINITION = definition(1);
   static final SagaRegistry REGISTRY = SagaRegistry.of(DEFINITION);
 
   final String sagaId;
@@ -68,6 +51,28 @@ final class LiveRun {
 
   LiveRun(String sagaId) {
     this.sagaId = sagaId;
+  }
+
+  /** The two steps under {@code version}: later versions differ only in their number. */
+  static SagaDefinition<String> definition(int version) {
+    return SagaDefinition.builder(TYPE, version, String.class)
+        .step(
+            "reserve",
+            "stock.commands",
+            StepKind.COMPENSATABLE,
+            s ->
+                s.action(d -> "reserve " + d)
+                    .compensation(d -> "release " + d)
+                    .timeout(TIMEOUT)
+                    .retry(
+                        RetryPolicy.exponential(
+                            3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1))))
+        .step(
+            "charge",
+            "payment.commands",
+            StepKind.PIVOT,
+            s -> s.action(d -> "charge " + d).timeout(TIMEOUT))
+        .build();
   }
 
   /** The saga's start request, processed at once. */
@@ -192,29 +197,29 @@ final class LiveRun {
         "sagaflow-saga-state-changelog-0@" + events.size());
   }
 
+  /** {@code e} as saga.events holds it, at {@code offset} of partition 0. */
+  static CommittedEvent committed(Outbound.LifecycleEvent e, long offset) {
+    return new CommittedEvent(
+        SagaEvent.newBuilder()
+            .setSagaId(e.sagaId())
+            .setSagaType(e.type())
+            .setDefinitionVersion(e.version())
+            .setEventType(SagaEventType.valueOf(e.eventType().name()))
+            .setStep(e.step().orElse(null))
+            .setAttempt(e.attempt().orElse(null))
+            .setStatus(e.status().name())
+            .setReason(e.reason().orElse(null))
+            .setAt(e.at())
+            .build(),
+        0,
+        offset);
+  }
+
   private LiveRun decide(SagaInput input) {
     Decision<?> decision = SagaEngine.decide(REGISTRY, state, input, now);
     if (decision.verdict() == InputVerdict.APPLIED) {
       state = Optional.of(decision.nextState().orElseThrow());
-      decision
-          .events()
-          .forEach(
-              e ->
-                  events.add(
-                      new CommittedEvent(
-                          SagaEvent.newBuilder()
-                              .setSagaId(e.sagaId())
-                              .setSagaType(e.type())
-                              .setDefinitionVersion(e.version())
-                              .setEventType(SagaEventType.valueOf(e.eventType().name()))
-                              .setStep(e.step().orElse(null))
-                              .setAttempt(e.attempt().orElse(null))
-                              .setStatus(e.status().name())
-                              .setReason(e.reason().orElse(null))
-                              .setAt(e.at())
-                              .build(),
-                          0,
-                          events.size())));
+      decision.events().forEach(e -> events.add(committed(e, events.size())));
     }
     now = now.plusMillis(50);
     return this;

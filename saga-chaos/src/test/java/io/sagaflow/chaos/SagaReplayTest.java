@@ -5,12 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sagaflow.chaos.EventLedger.CommittedEvent;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.StepStateRecord;
+import io.sagaflow.engine.Decision;
 import io.sagaflow.engine.DefinitionResolver;
 import io.sagaflow.engine.Outcome;
+import io.sagaflow.engine.RolloutAssignment;
+import io.sagaflow.engine.RolloutAssignment.RolloutRole;
+import io.sagaflow.engine.SagaEngine;
+import io.sagaflow.engine.SagaInput;
 import io.sagaflow.engine.TimerKind;
+import io.sagaflow.topology.SagaTopics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SagaReplayTest {
@@ -106,6 +114,40 @@ class SagaReplayTest {
                     .contains("reply reserve #1 Succeeded saga.replies-0@0 writes [STEP_SUCCEEDED")
                     .endsWith(
                         "would still change the saga, but saga.events holds nothing more of it"));
+  }
+
+  @Test
+  void shouldReplayAStartARolloutPlacedOnTheStableVersionOnThatVersion() {
+    // Given v1 and v2 of a type, and a start without a version that a rollout placed on v1, decided
+    // by the processor with the placed definition
+    RolloutAssignment placement =
+        new RolloutAssignment("rollout-1", 1, 5_000, 7_342, RolloutRole.STABLE, 1);
+    SagaInput.Start<String> start =
+        new SagaInput.Start<>(
+            "s6",
+            LiveRun.TYPE,
+            Optional.empty(),
+            "order-1",
+            Optional.empty(),
+            Optional.of(placement));
+    Instant at = Instant.parse("2026-01-01T00:00:00Z");
+    Decision<String> live = SagaEngine.decide(LiveRun.DEFINITION, Optional.empty(), start, at);
+    List<CommittedEvent> events = new ArrayList<>();
+    live.events().forEach(e -> events.add(LiveRun.committed(e, events.size())));
+
+    // When it is replayed with both versions registered, the newest being v2
+    SagaReplay.Result result =
+        SagaReplay.replay(
+            new DefinitionResolver(LiveRun.REGISTRY.with(LiveRun.definition(2))),
+            List.of(new InputRecord(SagaTopics.REQUESTS, 0, 0, at, start)),
+            List.of(),
+            events);
+
+    // Then the replay explains its events on v1, with the placement recorded as the live run did
+    assertThat(result.divergence()).isEmpty();
+    assertThat(result.state().orElseThrow().definitionVersion()).isEqualTo(1);
+    assertThat(result.state().orElseThrow().rollout()).contains(placement);
+    assertThat(result.state()).isEqualTo(live.nextState());
   }
 
   private static SagaReplay.Result replay(LiveRun live, List<CommittedEvent> events) {

@@ -50,7 +50,15 @@ public final class MoneyTransferSaga {
 
   /** Version 1 of the definition. */
   public static SagaDefinition<TransferData> definition() {
-    return SagaDefinition.builder(TYPE, 1, TransferData.class)
+    return builder(1).build();
+  }
+
+  /**
+   * The steps and the invariant of version 1 under {@code version}, not yet built: a later version
+   * (a rollout's candidate, such as the preview's in examples/money-transfer-candidate) adds to it.
+   */
+  public static SagaDefinition.Builder<TransferData> builder(int version) {
+    return SagaDefinition.builder(TYPE, version, TransferData.class)
         .step(
             "hold-funds",
             ACCOUNTS,
@@ -119,7 +127,6 @@ public final class MoneyTransferSaga {
             state ->
                 state.data().getLedgerEntryId() == null
                     || (state.data().getHoldId() != null
-                        && state.data().getCreditReservationId() != null))
-        .build();
+                        && state.data().getCreditReservationId() != null));
   }
 }
