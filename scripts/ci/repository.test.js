@@ -48,9 +48,13 @@ test('feature branches get the preview deploy and rollback', () => {
   const file = path.join(GITHUB, 'workflows', 'feature-branch-flags.yml');
   assert.ok(fs.existsSync(file), '.github/workflows/feature-branch-flags.yml is missing');
   const wf = parse(file);
-  for (const event of ['push', 'pull_request']) {
-    const branches = wf.on?.[event]?.branches ?? [];
-    assert.ok(branches.some((b) => /^feat\/\*/.test(b)), `feature-branch-flags.yml: ${event} does not trigger on feat/* branches`);
+  const pushBranches = wf.on?.push?.branches ?? [];
+  assert.ok(pushBranches.some((b) => /^feat\/\*/.test(b)), 'feature-branch-flags.yml: push does not trigger on feat/* branches');
+  // For pull requests, `branches` filters the base branch; the feature branch is the head.
+  assert.ok(wf.on && 'pull_request' in wf.on, 'feature-branch-flags.yml: pull requests do not trigger it');
+  assert.strictEqual(wf.on.pull_request?.branches, undefined, 'feature-branch-flags.yml: pull_request.branches would filter the base branch, not feat/*');
+  for (const [name, job] of Object.entries(wf.jobs)) {
+    assert.match(String(job.if ?? ''), /startsWith\(github\.head_ref, 'feat\/'\)/, `feature-branch-flags.yml: job ${name} does not pick pull requests from feat/* branches`);
   }
   const runs = Object.values(wf.jobs).flatMap((job) => job.steps.map((step) => String(step.run ?? '')));
   const preview = runs.findIndex((run) => /(^|\s)scripts\/preview(\s|$)/.test(run));
