@@ -34,4 +34,9 @@ final class BenchTopics {
   Path stateDir(String label) {
     return workDir.resolve("state-" + label);
   }
+
+  /** A file of the run's work directory, for logs of child processes. */
+  Path file(String name) {
+    return workDir.resolve(name);
+  }
 }
