@@ -27,6 +27,15 @@ final class BenchTopics {
           .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
           .all()
           .get(60, TimeUnit.SECONDS);
+      // The controller has the topic once creation returns; the broker's metadata, which clients'
+      // listTopics read (the participants check their dead-letter topic that way), follows later.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Topic " + name + " not in the broker's metadata");
+        }
+        Thread.sleep(20);
+      }
     }
     return name;
   }
