@@ -111,10 +111,6 @@ final class SagaRun {
             "saga.participants.seed", "42"));
   }
 
-  SagaRunResult run(String label, int sagas, double declineRate, int preloaded) throws Exception {
-    return run(label, Load.burst(sagas), declineRate, preloaded);
-  }
-
   SagaRunResult run(String label, Load load, double declineRate, int preloaded) throws Exception {
     String appId = "bench-" + label;
     // The order example only: the benchmark's figures are for its five-step saga.
