@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.streams.StreamsConfig;
@@ -25,9 +26,13 @@ import org.apache.kafka.streams.StreamsConfig;
  * not leak into later ones. Prints a Markdown report for docs/benchmarks.md.
  *
  * <p>Arguments (all optional): {@code sagas=20000 limitRecords=300000 preload=1000000 threads=1
- * warmups=2}; {@code threads} is the saga processor's stream threads (the limit always runs one),
- * {@code warmups} the number of unmeasured rounds (half a limit phase and a full saga phase each)
- * first. {@code tracing=1} runs only the tracing comparison instead ({@link TracingCost}).
+ * warmups=2 openSeconds=60 openRate=0 openCommitMs=100 participants=inprocess}; {@code threads} is
+ * the saga processor's stream threads (the limit always runs one), {@code warmups} the number of
+ * unmeasured rounds (half a limit phase and a full saga phase each) first. The open-loop phase
+ * starts sagas at {@code openRate} per second (0: half the no-failures phase's sagas/s) for {@code
+ * openSeconds} ({@code openSeconds=0} leaves it out) with {@code commit.interval.ms=openCommitMs}.
+ * {@code participants=jvm} runs each phase's participants in a JVM of their own. {@code tracing=1}
+ * runs only the tracing comparison instead ({@link TracingCost}).
  */
 public final class BenchMain {
   private static final int PARTITIONS = 4;
@@ -41,6 +46,10 @@ public final class BenchMain {
     int preload = intArg(args, "preload", 1_000_000);
     int threads = intArg(args, "threads", 1);
     int warmups = intArg(args, "warmups", 2);
+    int openSeconds = intArg(args, "openSeconds", 60);
+    int openRate = intArg(args, "openRate", 0);
+    int openCommitMs = intArg(args, "openCommitMs", 100);
+    boolean ownJvm = participantsInOwnJvm(args);
     Path work = Files.createTempDirectory("sagaflow-bench-");
     if (intArg(args, "tracing", 0) == 1) {
       TracingCost.run(work, sagas, warmups, threads);
@@ -54,7 +63,7 @@ public final class BenchMain {
     System.out.println("Warming up (results discarded) ...");
     for (int round = 1; round <= warmups; round++) {
       limit(work, "warmup" + round + "-limit", limitRecords / 2, processorTuning());
-      saga(work, "warmup" + round + "-saga", sagas, 0.1, 0, threads);
+      saga(work, "warmup" + round + "-saga", SagaRun.Load.burst(sagas), 0.1, 0, threads, ownJvm);
     }
 
     System.out.println("Measuring ...");
@@ -70,11 +79,44 @@ public final class BenchMain {
             + " %.0f records/s%n",
         limitDefaults,
         limitTuned);
-    List<SagaRun.Result> results = new ArrayList<>();
-    results.add(saga(work, "no-failures", sagas, 0.0, 0, threads));
-    results.add(saga(work, "payment-failures-10pct", sagas, 0.1, 0, threads));
-    results.add(saga(work, "finished-sagas-in-store", sagas, 0.0, preload, threads));
+    List<SagaRunResult> results = new ArrayList<>();
+    SagaRun.Load burst = SagaRun.Load.burst(sagas);
+    results.add(saga(work, "no-failures", burst, 0.0, 0, threads, ownJvm));
+    results.add(saga(work, "payment-failures-10pct", burst, 0.1, 0, threads, ownJvm));
+    results.add(saga(work, "finished-sagas-in-store", burst, 0.0, preload, threads, ownJvm));
+    List<SagaRunResult> open = new ArrayList<>();
+    if (openSeconds > 0) {
+      // Half the peak: the load a system is sized to carry with headroom, where latency, not
+      // throughput, is what users notice.
+      double rate = openRate > 0 ? openRate : results.get(0).sagasPerSecond() / 2;
+      String label = openRate > 0 ? "open-loop-" + openRate + "-per-s" : "open-loop-50pct";
+      open.add(
+          saga(
+              work,
+              label,
+              SagaRun.Load.open(rate, openSeconds, openCommitMs),
+              0.0,
+              0,
+              threads,
+              ownJvm));
+    }
     print(limit, limitRecords, results);
+    CostReport.print(results, open, ownJvm);
+  }
+
+  private static boolean participantsInOwnJvm(String[] args) {
+    for (String arg : args) {
+      if (arg.startsWith("participants=")) {
+        String value = arg.substring("participants=".length());
+        if (value.equals("jvm")) {
+          return true;
+        } else if (!value.equals("inprocess")) {
+          throw new IllegalArgumentException(
+              "participants must be inprocess (the default) or jvm, got " + arg);
+        }
+      }
+    }
+    return false;
   }
 
   private static double limit(Path work, String label, int records, Map<String, String> tuning)
@@ -103,14 +145,20 @@ public final class BenchMain {
     return tuning;
   }
 
-  private static SagaRun.Result saga(
-      Path work, String label, int sagas, double declineRate, int preload, int threads)
+  private static SagaRunResult saga(
+      Path work,
+      String label,
+      SagaRun.Load load,
+      double declineRate,
+      int preload,
+      int threads,
+      boolean ownJvm)
       throws Exception {
-    return saga(work, label, sagas, declineRate, preload, threads, OpenTelemetry.noop());
+    return saga(work, label, load, declineRate, preload, threads, OpenTelemetry.noop(), ownJvm);
   }
 
-  /** One saga phase on a fresh broker and registry, traced into {@code tracing}. */
-  static SagaRun.Result saga(
+  /** One burst phase on a fresh broker and registry, traced into {@code tracing}. */
+  static SagaRunResult saga(
       Path work,
       String label,
       int sagas,
@@ -119,28 +167,56 @@ public final class BenchMain {
       int threads,
       OpenTelemetry tracing)
       throws Exception {
+    return saga(
+        work, label, SagaRun.Load.burst(sagas), declineRate, preload, threads, tracing, false);
+  }
+
+  private static SagaRunResult saga(
+      Path work,
+      String label,
+      SagaRun.Load load,
+      double declineRate,
+      int preload,
+      int threads,
+      OpenTelemetry tracing,
+      boolean ownJvm)
+      throws Exception {
     System.out.printf(
         Locale.ROOT,
-        "  %s: %,d sagas, %,d preloaded, %d stream thread(s)%n",
+        "  %s: %,d sagas%s, %,d preloaded, %d stream thread(s), participants %s%n",
         label,
-        sagas,
+        load.sagas(),
+        load.isOpen()
+            ? String.format(
+                Locale.ROOT,
+                " at %.0f/s, commit.interval.ms=%d",
+                load.ratePerSecond(),
+                load.commitIntervalMs())
+            : "",
         preload,
-        threads);
+        threads,
+        ownJvm ? "in their own JVM" : "in this JVM");
     try (EmbeddedKafkaBroker broker =
             EmbeddedKafkaBroker.builder().dataDir(work.resolve(label)).build().start();
         SchemaRegistryServer registry =
             SchemaRegistryServer.startOnKafka(0, broker.bootstrapServers())) {
       BenchTopics topics = new BenchTopics(broker, work);
       SagaTopicsSetup.create(topics, PARTITIONS);
+      String registryUrl = "http://127.0.0.1:" + registry.port();
       SchemaRegistryClient client =
-          new SchemaRegistryClient(
-              RegistryClientSettings.of("http://127.0.0.1:" + registry.port()));
-      return new SagaRun(broker, topics, client, threads, tracing)
-          .run(label, sagas, declineRate, preload);
+          new SchemaRegistryClient(RegistryClientSettings.of(registryUrl));
+      return new SagaRun(
+              broker,
+              topics,
+              client,
+              threads,
+              tracing,
+              ownJvm ? Optional.of(registryUrl) : Optional.empty())
+          .run(label, load, declineRate, preload);
     }
   }
 
-  private static void print(double limit, int limitRecords, List<SagaRun.Result> results) {
+  private static void print(double limit, int limitRecords, List<SagaRunResult> results) {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
@@ -154,19 +230,19 @@ public final class BenchMain {
             + " sagas/s | steps/s | saga input records/s | step latency p50 / p99 ms |"
             + " saga latency p99 ms | heap after GC | RocksDB used / bound |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-    for (SagaRun.Result r : results) {
+    for (SagaRunResult r : results) {
       System.out.println("| " + String.join(" | ", r.row()) + " |");
     }
     System.out.println();
-    for (SagaRun.Result r : results) {
+    for (SagaRunResult r : results) {
       System.out.printf(
           Locale.ROOT,
           "%s: saga input records/s / limit = %.2f%n",
           r.label(),
           r.inputsPerSecond() / limit);
     }
-    SagaRun.Result empty = results.get(0);
-    SagaRun.Result full = results.get(results.size() - 1);
+    SagaRunResult empty = results.get(0);
+    SagaRunResult full = results.get(results.size() - 1);
     System.out.printf(
         Locale.ROOT,
         "finished-sagas-in-store throughput relative to no-failures (empty store): %.2f%n",

@@ -27,11 +27,25 @@ final class BenchTopics {
           .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
           .all()
           .get(60, TimeUnit.SECONDS);
+      // The controller has the topic once creation returns; the broker's metadata, which clients'
+      // listTopics read (the participants check their dead-letter topic that way), follows later.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Topic " + name + " not in the broker's metadata");
+        }
+        Thread.sleep(20);
+      }
     }
     return name;
   }
 
   Path stateDir(String label) {
     return workDir.resolve("state-" + label);
+  }
+
+  /** A file of the run's work directory, for logs of child processes. */
+  Path file(String name) {
+    return workDir.resolve(name);
   }
 }

@@ -8,7 +8,6 @@ import io.sagaflow.app.config.ConfigLoader;
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.app.demo.StartRequests;
 import io.sagaflow.app.modules.SagaModules;
-import io.sagaflow.app.participants.SimulatedParticipants;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.engine.SagaRegistry;
@@ -22,10 +21,18 @@ import io.sagaflow.topology.SagaTopics;
 import io.sagaflow.topology.SagaTopology;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,8 +42,9 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * One measured run of the saga processor: N orders are queued on saga.requests, then the simulated
- * participants and the processor start, and the run ends when every saga has ended.
+ * One measured run of the saga processor: the simulated participants and the processor start, then
+ * orders go to saga.requests, all at once ({@link Load#burst}) or at a fixed rate ({@link
+ * Load#open}), and the run ends when every saga has ended.
  */
 final class SagaRun {
   private final EmbeddedKafkaBroker broker;
@@ -44,48 +52,71 @@ final class SagaRun {
   private final SchemaRegistry schemas;
   private final int streamThreads;
   private final OpenTelemetry tracing;
-
-  SagaRun(
-      EmbeddedKafkaBroker broker, BenchTopics topics, SchemaRegistry schemas, int streamThreads) {
-    this(broker, topics, schemas, streamThreads, OpenTelemetry.noop());
-  }
+  private final Optional<String> ownJvmRegistryUrl;
 
   /**
    * A run whose processor and participants trace into {@code tracing}, with the Kafka producer
-   * instrumentation installed as the app installs it.
+   * instrumentation installed as the app installs it; with {@code ownJvmRegistryUrl} present the
+   * participants run untraced in a JVM of their own against that schema registry.
    */
   SagaRun(
       EmbeddedKafkaBroker broker,
       BenchTopics topics,
       SchemaRegistry schemas,
       int streamThreads,
-      OpenTelemetry tracing) {
+      OpenTelemetry tracing,
+      Optional<String> ownJvmRegistryUrl) {
     this.broker = broker;
     this.topics = topics;
     this.schemas = schemas;
     this.streamThreads = streamThreads;
     this.tracing = tracing;
+    this.ownJvmRegistryUrl = ownJvmRegistryUrl;
   }
 
-  // The participants are a resource only for their lifetime: they answer commands while it lasts.
-  @SuppressWarnings("try")
-  Result run(String label, int sagas, double declineRate, int preloaded) throws Exception {
+  /**
+   * How starts are sent: {@code sagas} at once when {@code ratePerSecond} is 0, else at that rate;
+   * sagas started in the first {@code settleSeconds} add no latencies.
+   */
+  record Load(int sagas, double ratePerSecond, double settleSeconds, int commitIntervalMs) {
+    static Load burst(int sagas) {
+      return new Load(sagas, 0, 0, 100);
+    }
+
+    static Load open(double ratePerSecond, double seconds, int commitIntervalMs) {
+      return new Load(
+          (int) Math.round(ratePerSecond * seconds),
+          ratePerSecond,
+          Math.min(5, seconds / 4),
+          commitIntervalMs);
+    }
+
+    boolean isOpen() {
+      return ratePerSecond > 0;
+    }
+  }
+
+  /** The configuration the participants (and the start requests) of a phase run with. */
+  static SagaflowConfig participantConfig(String bootstrap, String appId, double declineRate) {
+    return ConfigLoader.load(
+        Map.of(),
+        Map.of(
+            "saga.mode", "external",
+            "saga.env", "preview",
+            "kafka.bootstrap.servers", bootstrap,
+            "kafka.application.id", appId,
+            "saga.schema.registry.url", "http://unused.invalid",
+            "saga.participants.latency.ms", "0",
+            "saga.participants.decline.rate", Double.toString(declineRate),
+            "saga.participants.seed", "42"));
+  }
+
+  SagaRunResult run(String label, Load load, double declineRate, int preloaded) throws Exception {
     String appId = "bench-" + label;
     // The order example only: the benchmark's figures are for its five-step saga.
     SagaModules modules = SagaModules.ofModules(List.of(new OrderFulfilmentModule()), "bench");
     SagaRegistry registry = modules.registry();
-    SagaflowConfig config =
-        ConfigLoader.load(
-            Map.of(),
-            Map.of(
-                "saga.mode", "external",
-                "saga.env", "preview",
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "kafka.application.id", appId,
-                "saga.schema.registry.url", "http://unused.invalid",
-                "saga.participants.latency.ms", "0",
-                "saga.participants.decline.rate", Double.toString(declineRate),
-                "saga.participants.seed", "42"));
+    SagaflowConfig config = participantConfig(broker.bootstrapServers(), appId, declineRate);
     if (preloaded > 0) {
       String changelog = topics.create(appId + "-" + SagaTopology.STATE_STORE + "-changelog", 4);
       StatePreloader.preload(broker.bootstrapServers(), changelog, schemas, preloaded);
@@ -101,13 +132,21 @@ final class SagaRun {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(load.commitIntervalMs()));
     props.put(StreamsConfig.STATE_DIR_CONFIG, topics.stateDir(label).toString());
 
-    EventStats stats = new EventStats();
-    try (SimulatedParticipants participants =
-            SimulatedParticipants.start(config, schemas, modules, tracing);
-        KafkaStreams streams = new KafkaStreams(SagaTopology.build(registry, settings), props)) {
+    List<String> ids = IntStream.range(0, load.sagas()).mapToObj(i -> label + "-" + i).toList();
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    Set<String> settling =
+        ids.stream()
+            .limit((long) (load.settleSeconds() * load.ratePerSecond()))
+            .collect(Collectors.toSet());
+    EventStats stats =
+        new EventStats(id -> !settling.contains(id), id -> sentAt.getOrDefault(id, -1L));
+    try (BenchParticipants participants =
+            participants(config, schemas, modules, appId, declineRate);
+        KafkaStreams streams = new KafkaStreams(SagaTopology.build(registry, settings), props);
+        StartRequests starts = new StartRequests(config, schemas, 42, modules.classLoader())) {
       streams.start();
       awaitRunning(streams);
       // Orders are sent only once every consumer is in place, so the clock measures processing,
@@ -118,31 +157,59 @@ final class SagaRun {
               .map(name -> config.applicationId() + "-" + name)
               .toList(),
           Duration.ofMinutes(2));
+      Map<String, Long> offsetsBefore = LogEndOffsets.byTopic(broker.bootstrapServers());
+      Map<ProducerTotals.Key, ProducerTotals.Sent> sentBefore = sent(participants);
+      Optional<Long> participantsCpuBefore = participants.ownProcessCpuNanos();
       long start = System.nanoTime();
       CpuBreakdown cpu = CpuBreakdown.start(CpuBreakdown.sagaRoles(appId));
-      List<String> ids = IntStream.range(0, sagas).mapToObj(i -> label + "-" + i).toList();
-      try (StartRequests starts = new StartRequests(config, schemas, 42, modules.classLoader())) {
+      OpenLoopSender sender = null;
+      ExecutorService sending = null;
+      Future<?> sendingDone = null;
+      if (load.isOpen()) {
+        sender =
+            new OpenLoopSender(
+                starts, modules.demoData().get(0), ids, load.ratePerSecond(), sentAt);
+        sending = Executors.newSingleThreadExecutor(r -> new Thread(r, appId + "-demo-sender"));
+        sendingDone = sending.submit(sender);
+      } else {
         starts.send(modules.demoData().get(0), ids, () -> {});
       }
-      readEvents(stats, sagas, Duration.ofMinutes(15));
+      readEvents(stats, load.sagas(), Duration.ofMinutes(15));
       double seconds = (System.nanoTime() - start) / 1e9;
       CpuBreakdown.Usage cpuUse = cpu.measure();
+      if (sending != null) {
+        sendingDone.get();
+        sending.shutdown();
+      }
+      Optional<Double> participantsCpu =
+          participants
+              .ownProcessCpuNanos()
+              .map(now -> (now - participantsCpuBefore.orElse(0L)) / 1e9);
+      KafkaWrites writes =
+          new KafkaWrites(
+              appId,
+              LogEndOffsets.delta(offsetsBefore, LogEndOffsets.byTopic(broker.bootstrapServers())),
+              ProducerTotals.delta(sentBefore, sent(participants)));
       long inputs = counters.total(SagaMetric.INPUT);
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      Result result =
-          new Result(
+      SagaRunResult result =
+          new SagaRunResult(
               label,
-              sagas,
+              load,
               preloaded,
               seconds,
               inputs,
               stats,
               heap,
               BoundedMemoryRocksDbConfig.usedBytes(),
-              BoundedMemoryRocksDbConfig.boundBytes());
+              BoundedMemoryRocksDbConfig.boundBytes(),
+              cpuUse,
+              participantsCpu,
+              writes,
+              sender == null ? Double.NaN : sender.sentPerSecond());
       System.out.printf(
-          java.util.Locale.ROOT,
+          Locale.ROOT,
           "  %s stream threads and their producers: %.1f s CPU in %.1f s wall (%.0f%% of a core); %s%n",
           label,
           cpuUse.seconds(CpuBreakdown.PROCESSOR),
@@ -150,9 +217,39 @@ final class SagaRun {
           100 * cpuUse.seconds(CpuBreakdown.PROCESSOR) / seconds,
           StreamsTimings.describe(streams));
       System.out.printf("  %s %s%n", label, cpuUse.describe());
+      participantsCpu.ifPresent(
+          s ->
+              System.out.printf(
+                  Locale.ROOT, "  %s participants in their own JVM: %.1f s CPU%n", label, s));
+      System.out.printf("  %s%n", result.cpuSummary());
+      System.out.printf("  %s%n", writes.summary(label, result.ended()));
       streams.close(Duration.ofSeconds(30));
       return result;
     }
+  }
+
+  private BenchParticipants participants(
+      SagaflowConfig config,
+      SchemaRegistry schemas,
+      SagaModules modules,
+      String appId,
+      double declineRate)
+      throws Exception {
+    if (ownJvmRegistryUrl.isPresent()) {
+      return ParticipantsProcess.start(
+          broker.bootstrapServers(),
+          ownJvmRegistryUrl.get(),
+          appId,
+          declineRate,
+          topics.file(appId + "-participants.log"));
+    }
+    return BenchParticipants.inProcess(config, schemas, modules, tracing);
+  }
+
+  private static Map<ProducerTotals.Key, ProducerTotals.Sent> sent(BenchParticipants participants) {
+    Map<ProducerTotals.Key, ProducerTotals.Sent> all = new HashMap<>(ProducerTotals.read());
+    all.putAll(participants.sentElsewhere());
+    return all;
   }
 
   private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
@@ -185,45 +282,6 @@ final class SagaRun {
           stats.accept(r.value());
         }
       }
-    }
-  }
-
-  /** What one run measured. */
-  record Result(
-      String label,
-      int sagas,
-      int preloaded,
-      double seconds,
-      long inputs,
-      EventStats stats,
-      long heapBytes,
-      long rocksUsedBytes,
-      long rocksBoundBytes) {
-
-    double sagasPerSecond() {
-      return sagas / seconds;
-    }
-
-    double inputsPerSecond() {
-      return inputs / seconds;
-    }
-
-    List<String> row() {
-      List<String> cells = new ArrayList<>();
-      cells.add(label);
-      cells.add(String.format("%,d", preloaded));
-      cells.add(String.format("%,d", sagas));
-      cells.add(
-          String.format(
-              "%d / %d / %d", stats.completed(), stats.compensated(), stats.failedOrStuck()));
-      cells.add(String.format("%.0f", sagasPerSecond()));
-      cells.add(String.format("%.0f", stats.steps() / seconds));
-      cells.add(String.format("%.0f", inputsPerSecond()));
-      cells.add(stats.stepPercentile(50) + " / " + stats.stepPercentile(99));
-      cells.add(Long.toString(stats.sagaPercentile(99)));
-      cells.add(heapBytes / (1024 * 1024) + " MiB");
-      cells.add(rocksUsedBytes / (1024 * 1024) + " / " + rocksBoundBytes / (1024 * 1024) + " MiB");
-      return cells;
     }
   }
 }

@@ -35,7 +35,7 @@ final class TracingCost {
       }
     }
     System.out.println("Measuring ...");
-    List<SagaRun.Result> results = new ArrayList<>();
+    List<SagaRunResult> results = new ArrayList<>();
     List<String> spans = new ArrayList<>();
     for (int round = 1; round <= 2; round++) {
       results.add(
@@ -59,7 +59,7 @@ final class TracingCost {
         "| run | sagas | completed / compensated / failed+stuck | sagas/s | steps/s |"
             + " saga input records/s | step latency p50 / p99 ms | saga latency p99 ms |");
     System.out.println("|---|---|---|---|---|---|---|---|");
-    for (SagaRun.Result r : results) {
+    for (SagaRunResult r : results) {
       List<String> row = r.row();
       System.out.println(
           "| "
