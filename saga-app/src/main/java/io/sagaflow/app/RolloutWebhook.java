@@ -88,7 +88,7 @@ final class RolloutWebhook implements AutoCloseable {
       while (running) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           if (record.value() != null) {
-            deliver(events.deserialize(record.topic(), record.headers(), record.value()));
+            decode(record).ifPresent(this::deliverUntilStopped);
           }
           if (!running) {
             return;
@@ -102,11 +102,48 @@ final class RolloutWebhook implements AutoCloseable {
     } catch (WakeupException e) {
       // close() interrupts a blocking poll; the uncommitted record is posted again next time.
       LOG.debug("Rollout webhook woken to stop");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } catch (StopRequested e) {
+      // close() interrupted a back-off; the uncommitted record is posted again next time.
+      LOG.debug("Rollout webhook stopped while retrying");
     } finally {
       consumer.close();
       stopped.countDown();
+    }
+  }
+
+  /**
+   * The event, or empty for a record that is not one (the topic takes any producer's writes): it is
+   * skipped with a WARN naming where it is, so one bad record never stops the hook.
+   */
+  private Optional<RolloutEvent> decode(ConsumerRecord<String, byte[]> record) {
+    try {
+      return Optional.of(events.deserialize(record.topic(), record.headers(), record.value()));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Rollout webhook skips {}-{}@{}: not a RolloutEvent ({})",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getClass().getSimpleName());
+      return Optional.empty();
+    }
+  }
+
+  private void deliverUntilStopped(RolloutEvent event) {
+    try {
+      deliver(event);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StopRequested();
+    }
+  }
+
+  /** Unwinds the poll loop when close() interrupts a back-off. */
+  private static final class StopRequested extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StopRequested() {
+      super(null, null, false, false);
     }
   }
 

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,10 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,10 +40,14 @@ class RolloutIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final Pattern VERSION = Pattern.compile("\"definitionVersion\":(\\d+)");
 
+  private static final String HOOK_TOKEN = "hook-token-5e1d";
+
   @TempDir Path dir;
   private Process process;
+  private HookEndpoint hook;
   private OutputCollector output;
   private URI api;
+  private String bootstrapServers;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
@@ -53,7 +62,17 @@ class RolloutIT {
             "/*CANDIDATE_INVARIANT*/",
                 "if (version == 2) { builder.invariant(\"slot-before-send\", s -> false); }"));
     Path data = dir.resolve("data");
-    process = SagaflowJar.runWithPlugins(plugins, "--data-dir", data.toString(), "--no-demo");
+    hook = HookEndpoint.start();
+    process =
+        SagaflowJar.runWithPlugins(
+            plugins,
+            "--data-dir",
+            data.toString(),
+            "--no-demo",
+            "--set",
+            "saga.rollout.webhook.url=" + hook.url(),
+            "--set",
+            "saga.rollout.webhook.token=" + HOOK_TOKEN);
     output = new OutputCollector(process.getInputStream());
     await()
         .atMost(WAIT)
@@ -65,6 +84,7 @@ class RolloutIT {
       addresses.load(in);
     }
     api = URI.create(addresses.getProperty("http.api.url"));
+    bootstrapServers = addresses.getProperty("kafka.bootstrap.servers");
     await().atMost(WAIT).until(() -> get("/health/ready").statusCode() == 200);
   }
 
@@ -73,6 +93,7 @@ class RolloutIT {
     assertThat(process.toHandle().destroy()).isTrue();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     output.join();
+    hook.close();
   }
 
   @Test
@@ -95,6 +116,21 @@ class RolloutIT {
     assertThat(cli("rollout", "status", "greeting", "--await", "ACTIVE", "--url", api.toString()))
         .isZero();
 
+    // And a record on the hook topic that is not a rollout event, which the webhook must skip
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrapServers),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  "saga.rollout.events",
+                  "greeting",
+                  "not a rollout event".getBytes(StandardCharsets.UTF_8)))
+          .get();
+    }
+
     // When sagas start, some of them on v2
     List<String> before = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -110,6 +146,26 @@ class RolloutIT {
         .contains("\"guard\":\"INVARIANT_VIOLATIONS\"")
         .contains("invariant violation(s) in sagas on candidate v2");
     assertThat(output.text()).contains("rolled back: INVARIANT_VIOLATIONS failed");
+    // And the webhook received the rollback, with the event id as idempotency key and the token,
+    // though the endpoint refused the first post (503): posted again, the same key
+    await()
+        .atMost(WAIT)
+        .until(() -> hook.posts().stream().anyMatch(p -> p.body().contains("ROLLOUT_ROLLED_BACK")));
+    List<HookEndpoint.Post> posts = hook.posts();
+    assertThat(posts.get(0).status()).isEqualTo(503);
+    assertThat(posts.get(1).idempotencyKey()).isEqualTo(posts.get(0).idempotencyKey());
+    assertThat(posts.get(1).status()).isEqualTo(204);
+    assertThat(posts)
+        .allSatisfy(p -> assertThat(p.authorization()).isEqualTo("Bearer " + HOOK_TOKEN));
+    HookEndpoint.Post rolledBack =
+        posts.stream()
+            .filter(p -> p.body().contains("ROLLOUT_ROLLED_BACK"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(rolledBack.body())
+        .contains("\"guard\":\"INVARIANT_VIOLATIONS\"")
+        .contains("\"eventId\":\"" + rolledBack.idempotencyKey() + "\"");
+    assertThat(output.text()).doesNotContain(HOOK_TOKEN).contains("Rollout webhook skips");
     // And the status page's Rollouts section shows it, in a real browser
     assertThat(browserCheck("greeting", "ROLLED_BACK", "INVARIANT_VIOLATIONS"))
         .contains("ROLLOUTS-SMOKE OK");
