@@ -22,6 +22,7 @@ import io.sagaflow.examples.order.ReserveInventory;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -364,6 +365,29 @@ class RolloutTopologyTest {
     assertThat(run.saga.state("placed").orElseThrow().getRolloutId()).isEqualTo("r-12");
     assertThat(run.saga.state("deleted").orElseThrow().getRolloutId()).isNull();
     assertThat(run.saga.state("deleted").orElseThrow().getDefinitionVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldLeaveLifecycleEventsUndecodedWhileNoRolloutIsActive() {
+    // Given no rollout, and later one that was rolled back
+    Run run = new Run();
+    TestInputTopic<String, byte[]> events =
+        run.saga.driver.createInputTopic(
+            SagaTopics.EVENTS, new StringSerializer(), new ByteArraySerializer());
+
+    // When an event nobody can decode arrives, before any rollout and after one ended
+    events.pipeInput("s-unreadable", "not avro".getBytes(StandardCharsets.UTF_8));
+    run.startRollout(start("r-13", 5000, "CONTINUE"));
+    run.request(action("ROLLBACK", "r-14"));
+    assertThat(run.rolloutEvents())
+        .extracting(RolloutEvent::getEventType)
+        .containsExactly("ROLLOUT_ROLLED_BACK");
+    events.pipeInput("s-unreadable", "not avro".getBytes(StandardCharsets.UTF_8));
+
+    // Then the observer drops it unread and the processor goes on placing sagas
+    assertThat(run.observed.readRecordsToList()).isEmpty();
+    run.start("after");
+    assertThat(run.saga.state("after").orElseThrow().getRolloutRole()).isEqualTo("STABLE");
   }
 
   private static RolloutRequest start(String requestId, int weight, String onRollback) {
