@@ -32,7 +32,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * starts sagas at {@code openRate} per second (0: half the no-failures phase's sagas/s) for {@code
  * openSeconds} ({@code openSeconds=0} leaves it out) with {@code commit.interval.ms=openCommitMs}.
  * {@code participants=jvm} runs each phase's participants in a JVM of their own. {@code tracing=1}
- * runs only the tracing comparison instead ({@link TracingCost}).
+ * runs only the tracing comparison instead ({@link TracingCost}), {@code soak=1} only the retention
+ * soak ({@link RetentionSoak}).
  */
 public final class BenchMain {
   private static final int PARTITIONS = 4;
@@ -51,6 +52,10 @@ public final class BenchMain {
     int openCommitMs = intArg(args, "openCommitMs", 100);
     boolean ownJvm = participantsInOwnJvm(args);
     Path work = Files.createTempDirectory("sagaflow-bench-");
+    if (intArg(args, "soak", 0) == 1) {
+      RetentionSoak.run(work, args);
+      return;
+    }
     if (intArg(args, "tracing", 0) == 1) {
       TracingCost.run(work, sagas, warmups, threads);
       return;

@@ -252,7 +252,7 @@ final class SagaRun {
     return all;
   }
 
-  private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+  static void awaitRunning(KafkaStreams streams) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
       if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()) {
