@@ -82,6 +82,16 @@ final class SagaCoordinator implements Processor<String, Object, String, Object>
     // Init runs once the task's stores are restored, so the index read here is the committed one.
     this.task = context.taskId().toString();
     KeyValueStore<Bytes, byte[]> index = context.getStateStore(wiring.indexStore());
+    TimerRebuild.Result rebuilt =
+        TimerRebuild.rebuild(stateStore, index, context.getStateStore(wiring.timerStore()));
+    if (rebuilt.sagas() > 0) {
+      LOG.info(
+          "Task {}: rebuilt {} timer(s) of {} unfinished saga(s) from their state in {} ms",
+          task,
+          rebuilt.timers(),
+          rebuilt.sagas(),
+          rebuilt.millis());
+    }
     SagaGauges gauges = wiring.counters().gauges();
     gauges.open(task, index, Instant.ofEpochMilli(context.currentSystemTimeMs()));
     // Wall-clock time: timeouts must fire even when no input arrives on the partition, which

@@ -29,7 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  * source-replies ─► place-replies ─► decode-replies ─► reply-router ─► coordinator ─► sink-&lt;topic&gt;
  *                       └─► sink-replies-moved          └─► sink-replies-rekeyed   ├─► sink-events
  *                           (back to saga.replies)          (back to saga.replies) └─► sink-dlq
- * coordinator stores: saga-state, saga-timers, saga-index (RocksDB, changelog)
+ * coordinator stores: saga-state, saga-index (RocksDB, changelog);
+ *                     saga-timers (in memory, no changelog: rebuilt from saga-state at task start)
  *
  * source-dlq (saga.dlq) ─► record-dead-letters     store: saga-dead-letters (RocksDB, changelog)
  *
@@ -40,7 +41,10 @@ public final class SagaTopology {
   /** The saga state store: saga id to {@link SagaStateRecord}. */
   public static final String STATE_STORE = "saga-state";
 
-  /** The timer store, ordered by due time. */
+  /**
+   * The timer store, ordered by due time. It has no changelog: every timer is also in its saga's
+   * state, so {@link TimerRebuild} derives the store from the unfinished sagas when a task starts.
+   */
   public static final String TIMER_STORE = "saga-timers";
 
   /**
@@ -171,7 +175,10 @@ public final class SagaTopology {
         COORDINATOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+                Stores.inMemoryKeyValueStore(TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray())
+            // Two changelog records (schedule, cancel) per step bought nothing the saga's state
+            // does not already hold; the store is rebuilt from the state instead.
+            .withLoggingDisabled(),
         COORDINATOR);
 
     topology.addStateStore(

@@ -89,7 +89,7 @@ final class StateCodec {
         SagaStatus.valueOf(record.getStatus()),
         sagaData,
         record.getSteps().stream().map(StateCodec::fromRecord).toList(),
-        record.getTimers().stream().map(t -> fromRecord(record.getSagaId(), t)).toList(),
+        record.getTimers().stream().map(t -> timerOf(record.getSagaId(), t)).toList(),
         record.getHistory().stream().map(StateCodec::fromRecord).toList(),
         Optional.ofNullable(record.getTraceparent()),
         Optional.ofNullable(record.getLastError()),
@@ -152,7 +152,8 @@ final class StateCodec {
         .build();
   }
 
-  private static Timer fromRecord(String sagaId, TimerRecord r) {
+  /** The engine's timer that {@code r}, stored in saga {@code sagaId}'s state, stands for. */
+  static Timer timerOf(String sagaId, TimerRecord r) {
     return new Timer(
         sagaId,
         UUID.fromString(r.getTimerId()),

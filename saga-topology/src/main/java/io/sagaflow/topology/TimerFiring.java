@@ -108,7 +108,8 @@ final class TimerFiring {
         fireOn(definition, stored.get(), timerId, now, log);
       } catch (RuntimeException e) {
         if (DeadLetterHandlers.isRegistryFailure(e)) {
-          // Failing the task aborts the transaction, which restores the timer deleted above.
+          // Failing the task aborts the transaction; the restarted task rebuilds its timers from
+          // the committed state, which still lists the timer deleted above.
           throw e;
         }
         deadLetter(sagaId, timerId, now, e);
@@ -183,7 +184,11 @@ final class TimerFiring {
     };
   }
 
-  /** Moves a due timer in the timer store only; see {@link BusyTimeouts} for why that is enough. */
+  /**
+   * Moves a due timer in the timer store only; see {@link BusyTimeouts} for why that is enough. A
+   * restart forgets the move (the store is rebuilt from the state), so the timer falls due again at
+   * once and is held again if the reason still holds.
+   */
   private void hold(Timer t, Instant until, String counter) {
     timerStore.put(
         TimerKeys.of(new Timer(t.sagaId(), t.timerId(), t.kind(), t.step(), t.attempt(), until)),
