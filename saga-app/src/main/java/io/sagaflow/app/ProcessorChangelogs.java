@@ -2,6 +2,7 @@ package io.sagaflow.app;
 
 import io.sagaflow.app.TopicProvisioner.TopicSpec;
 import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.topology.SagaTopology;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +31,8 @@ import org.apache.kafka.streams.TopologyDescription;
  * Topics made the way Streams would make them pass its own checks (partition count, no {@code
  * delete} in the cleanup policy) on every start; existing topics are never changed.
  *
- * <p>Every store of the saga topology is logged, so every store gets a changelog.
+ * <p>Every store of the saga topology gets a changelog but those in {@link
+ * SagaTopology#UNLOGGED_STORES}, which are rebuilt from the others.
  */
 final class ProcessorChangelogs {
   private ProcessorChangelogs() {}
@@ -128,6 +130,9 @@ final class ProcessorChangelogs {
               .max()
               .orElse(0);
       for (String store : stores(sub)) {
+        if (SagaTopology.UNLOGGED_STORES.contains(store)) {
+          continue;
+        }
         specs.add(
             new TopicSpec(
                 applicationId + "-" + store + "-changelog",

@@ -34,7 +34,6 @@ class QuietStartIT {
   private static final List<String> CHANGELOGS =
       List.of(
               SagaTopology.STATE_STORE,
-              SagaTopology.TIMER_STORE,
               SagaTopology.INDEX_STORE,
               SagaTopology.DEAD_LETTER_STORE,
               RolloutTopology.CONTROL_STORE,

@@ -12,14 +12,18 @@ import io.sagaflow.engine.SagaStatus;
 import io.sagaflow.engine.StepDefinition;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.topology.SagaTopics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -85,6 +89,51 @@ class TimersAfterRestartIT {
             assertThat(probeCommands(config, first.commandTopic())).hasSize(1);
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Timers have no changelog: a task that starts on a restored state rebuilds them from the sagas'
+   * states. Here the local state is deleted while the processor is down, so everything comes back
+   * from the changelogs, and the probe's step, which nobody answers, must still time out and be
+   * sent again.
+   */
+  @Test
+  void shouldFireTheTimersOfARestoredStateAfterItsLocalCopyIsLost(@TempDir Path work)
+      throws Exception {
+    try (SagaCluster cluster = SagaCluster.start(work)) {
+      SagaflowConfig config =
+          cluster.config(work.resolve("instance"), Map.of("saga.topics.partitions", "1"));
+      SagaRegistry sagas = TestModules.onClassPath().registry();
+      TopicProvisioner.ensure(config, SagaflowTopics.all(sagas, config.dlqRetention()));
+      StepDefinition<?> first = TestModules.orderDefinition().stages().get(0).get(0);
+
+      // Given the probe's first command sent, then the processor stopped and its local state gone
+      try (SagaProcessor processor = SagaProcessor.start(config, sagas, cluster.schemas)) {
+        send(cluster, config, List.of(PROBE));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> probeCommands(config, first.commandTopic()).size() == 1);
+      }
+      Path local = config.dataDir().resolve("streams");
+      assertThat(local).isDirectory();
+      deleteRecursively(local);
+
+      // When it starts again, restoring from the changelogs, and nobody answers
+      try (SagaProcessor processor = SagaProcessor.start(config, sagas, cluster.schemas)) {
+        // Then the step's timeout fires and the command is sent again
+        await()
+            .atMost(first.timeout().plusSeconds(60))
+            .until(() -> probeCommands(config, first.commandTopic()).size() >= 2);
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
       }
     }
   }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,6 +47,9 @@ public final class SagaTopology {
    * state, so {@link TimerRebuild} derives the store from the unfinished sagas when a task starts.
    */
   public static final String TIMER_STORE = "saga-timers";
+
+  /** The stores built without a changelog: whoever creates changelog topics leaves these out. */
+  public static final Set<String> UNLOGGED_STORES = Set.of(TIMER_STORE);
 
   /**
    * The search index: status, type and creation time to saga id, kept by the coordinator beside
