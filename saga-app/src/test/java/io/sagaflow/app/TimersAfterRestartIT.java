@@ -60,12 +60,7 @@ class TimersAfterRestartIT {
       StepDefinition<?> first = TestModules.orderDefinition().stages().get(0).get(0);
 
       // Given the probe's first command sent, and the processor stopped before any reply
-      try (SagaProcessor processor = SagaProcessor.start(config, sagas, cluster.schemas)) {
-        send(cluster, config, List.of(PROBE));
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(() -> probeCommands(config, first.commandTopic()).size() == 1);
-      }
+      sendProbeAndStop(cluster, config, sagas, first);
       Instant due = probeCommands(config, first.commandTopic()).get(0).plus(first.timeout());
 
       // And, while it is down, thousands of other orders, then the probe's reply
@@ -110,12 +105,7 @@ class TimersAfterRestartIT {
       StepDefinition<?> first = TestModules.orderDefinition().stages().get(0).get(0);
 
       // Given the probe's first command sent, then the processor stopped and its local state gone
-      try (SagaProcessor processor = SagaProcessor.start(config, sagas, cluster.schemas)) {
-        send(cluster, config, List.of(PROBE));
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(() -> probeCommands(config, first.commandTopic()).size() == 1);
-      }
+      sendProbeAndStop(cluster, config, sagas, first);
       Path local = config.dataDir().resolve("streams");
       assertThat(local).isDirectory();
       deleteRecursively(local);
@@ -127,6 +117,19 @@ class TimersAfterRestartIT {
             .atMost(first.timeout().plusSeconds(60))
             .until(() -> probeCommands(config, first.commandTopic()).size() >= 2);
       }
+    }
+  }
+
+  /**
+   * Starts the processor, sends the probe, and stops the processor once its first command is out.
+   */
+  private static void sendProbeAndStop(
+      SagaCluster cluster, SagaflowConfig config, SagaRegistry sagas, StepDefinition<?> first) {
+    try (SagaProcessor processor = SagaProcessor.start(config, sagas, cluster.schemas)) {
+      send(cluster, config, List.of(PROBE));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> probeCommands(config, first.commandTopic()).size() == 1);
     }
   }
 
