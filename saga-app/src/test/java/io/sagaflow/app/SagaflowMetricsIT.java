@@ -7,6 +7,7 @@ import io.sagaflow.app.demo.DemoWorkload;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
 import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.serde.SagaEventFacts;
 import io.sagaflow.topology.SagaTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -174,7 +175,7 @@ class SagaflowMetricsIT {
             .sum());
   }
 
-  /** STEP_SUCCEEDED and STEP_FAILED events on saga.events, by saga type and step. */
+  /** STEP_SUCCEEDED and STEP_FAILED facts on saga.events, by saga type and step. */
   private static Map<String, Long> stepOutcomes(SagaflowRuntime runtime, SagaCluster cluster) {
     Map<String, Long> outcomes = new TreeMap<>();
     try (KafkaConsumer<String, SagaEvent> consumer =
@@ -194,10 +195,11 @@ class SagaflowMetricsIT {
           .until(
               () -> {
                 for (ConsumerRecord<String, SagaEvent> r : consumer.poll(Duration.ofMillis(200))) {
-                  SagaEventType type = r.value().getEventType();
-                  if (type == SagaEventType.STEP_SUCCEEDED || type == SagaEventType.STEP_FAILED) {
-                    outcomes.merge(
-                        r.value().getSagaType() + "/" + r.value().getStep(), 1L, Long::sum);
+                  for (SagaEvent fact : SagaEventFacts.of(r.value())) {
+                    SagaEventType type = fact.getEventType();
+                    if (type == SagaEventType.STEP_SUCCEEDED || type == SagaEventType.STEP_FAILED) {
+                      outcomes.merge(fact.getSagaType() + "/" + fact.getStep(), 1L, Long::sum);
+                    }
                   }
                 }
                 return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));

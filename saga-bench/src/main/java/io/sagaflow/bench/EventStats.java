@@ -1,6 +1,7 @@
 package io.sagaflow.bench;
 
 import io.sagaflow.contract.SagaEvent;
+import io.sagaflow.serde.SagaEventFacts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,12 +12,13 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * Latencies derived from lifecycle events. Each event carries the processor's decision time, so a
- * step's latency is from the decision that sent its command to the decision that applied its reply,
- * and a saga's latency from its start to its end. Only sagas {@code counted} add latencies (an
- * open-loop phase leaves out those started while the load settled); every saga counts as ended.
- * Where the bench knows when it sent a saga's start request, the time from that send to the saga's
- * end is kept too: it adds the wait before the processor read the request.
+ * Latencies derived from lifecycle events (each fact of a saga.events record). Each event carries
+ * the processor's decision time, so a step's latency is from the decision that sent its command to
+ * the decision that applied its reply, and a saga's latency from its start to its end. Only sagas
+ * {@code counted} add latencies (an open-loop phase leaves out those started while the load
+ * settled); every saga counts as ended. Where the bench knows when it sent a saga's start request,
+ * the time from that send to the saga's end is kept too: it adds the wait before the processor read
+ * the request.
  */
 final class EventStats {
   private final Predicate<String> counted;
@@ -45,7 +47,14 @@ final class EventStats {
     this.sentAtMillis = sentAtMillis;
   }
 
-  void accept(SagaEvent event) {
+  /** Applies one saga.events record: each of the facts it reports, in order. */
+  void accept(SagaEvent record) {
+    for (SagaEvent fact : SagaEventFacts.of(record)) {
+      acceptFact(fact);
+    }
+  }
+
+  private void acceptFact(SagaEvent event) {
     if (!counted.test(event.getSagaId())) {
       countEnd(event);
       return;

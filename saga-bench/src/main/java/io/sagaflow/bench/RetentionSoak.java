@@ -10,6 +10,7 @@ import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import io.sagaflow.examples.order.OrderFulfilmentModule;
 import io.sagaflow.serde.RegistryClientSettings;
+import io.sagaflow.serde.SagaEventFacts;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.serde.SchemaRegistryClient;
 import io.sagaflow.topology.BoundedMemoryRocksDbConfig;
@@ -218,8 +219,10 @@ final class RetentionSoak {
       consumer.subscribe(List.of(SagaTopics.EVENTS));
       while (reading.get()) {
         for (ConsumerRecord<String, SagaEvent> r : consumer.poll(Duration.ofMillis(200))) {
-          if (terminal.contains(r.value().getEventType())) {
-            ended.incrementAndGet();
+          for (SagaEvent fact : SagaEventFacts.of(r.value())) {
+            if (terminal.contains(fact.getEventType())) {
+              ended.incrementAndGet();
+            }
           }
         }
       }

@@ -4,6 +4,7 @@ import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
 import io.sagaflow.engine.RolloutAssignment;
 import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.serde.SagaEventFacts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.Optional;
 
 /**
  * What {@code saga.events} says about each saga, fed in offset order: one saga lives on one
- * partition, so that is the order its events happened in.
+ * partition, so that is the order its events happened in. A record reports one decision's facts;
+ * the ledger keeps each fact as an event of its own ({@link SagaEventFacts#of}), all at the
+ * record's offset, in the order the decision had them.
  */
 final class EventLedger {
   private final Map<String, SagaTrack> sagas = new HashMap<>();
@@ -24,9 +27,9 @@ final class EventLedger {
    * One committed event and where it is: the replay matches its decisions against these, and the
    * timer check orders decisions of one task by their offsets.
    *
-   * @param event the event
+   * @param event the event: one fact
    * @param partition its saga.events partition
-   * @param offset its offset there
+   * @param offset the offset of the record that reported it
    */
   record CommittedEvent(SagaEvent event, int partition, long offset) {
     /** {@code saga.events-<partition>@<offset>}. */
@@ -66,10 +69,16 @@ final class EventLedger {
   }
 
   /**
-   * Applies one event read at {@code partition}/{@code offset}; events of one saga must come in the
-   * order they were written.
+   * Applies one record read at {@code partition}/{@code offset}, fact by fact; records of one saga
+   * must come in the order they were written.
    */
-  void add(SagaEvent event, int partition, long offset) {
+  void add(SagaEvent record, int partition, long offset) {
+    for (SagaEvent fact : SagaEventFacts.of(record)) {
+      addFact(fact, partition, offset);
+    }
+  }
+
+  private void addFact(SagaEvent event, int partition, long offset) {
     events++;
     bySaga
         .computeIfAbsent(event.getSagaId(), k -> new ArrayList<>())
@@ -117,7 +126,7 @@ final class EventLedger {
                     e.getDefinitionVersion()));
   }
 
-  /** Events read, of every saga. */
+  /** Facts read, of every saga. */
   long events() {
     return events;
   }

@@ -3,6 +3,7 @@ package io.sagaflow.chaos;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
 import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.serde.SagaEventFacts;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -30,8 +31,15 @@ final class PreviewSummary {
    */
   record Started(int version, Optional<String> role) {}
 
-  /** Applies one committed event; events of one saga must come in the order they were written. */
-  void add(SagaEvent event) {
+  /**
+   * Applies one committed saga.events record, fact by fact; records of one saga must come in the
+   * order they were written.
+   */
+  void add(SagaEvent record) {
+    SagaEventFacts.of(record).forEach(this::addFact);
+  }
+
+  private void addFact(SagaEvent event) {
     String id = event.getSagaId();
     if (event.getEventType() == SagaEventType.SAGA_STARTED) {
       started.putIfAbsent(

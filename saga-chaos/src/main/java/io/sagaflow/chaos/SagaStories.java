@@ -3,6 +3,7 @@ package io.sagaflow.chaos;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.serde.AvroDeserializer;
+import io.sagaflow.serde.SagaEventFacts;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.SagaTopics;
@@ -54,19 +55,21 @@ final class SagaStories {
                 .of(r)
                 .ifPresent(
                     l -> {
-                      SagaEvent e = events.deserialize(r.topic(), r.value());
-                      l.add(
-                          new Line(
-                              e.getAt().toEpochMilli(),
-                              String.format(
-                                  Locale.ROOT,
-                                  "event   %-28s %s%s -> %s%s  (%s)",
-                                  e.getEventType(),
-                                  e.getStep() == null ? "" : e.getStep(),
-                                  e.getAttempt() == null ? "" : " #" + e.getAttempt(),
-                                  e.getStatus(),
-                                  e.getReason() == null ? "" : " [" + e.getReason() + "]",
-                                  where(r))));
+                      for (SagaEvent e :
+                          SagaEventFacts.of(events.deserialize(r.topic(), r.value()))) {
+                        l.add(
+                            new Line(
+                                e.getAt().toEpochMilli(),
+                                String.format(
+                                    Locale.ROOT,
+                                    "event   %-28s %s%s -> %s%s  (%s)",
+                                    e.getEventType(),
+                                    e.getStep() == null ? "" : e.getStep(),
+                                    e.getAttempt() == null ? "" : " #" + e.getAttempt(),
+                                    e.getStatus(),
+                                    e.getReason() == null ? "" : " [" + e.getReason() + "]",
+                                    where(r))));
+                      }
                     }));
     for (String topic : commandTopics) {
       reader.read(

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
+import io.sagaflow.contract.SagaFact;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,33 @@ class PreviewSummaryTest {
             "v2: started 1 | completed 0 | compensated 1 | failed 0 | stuck 0 | still running 0 |"
                 + " invariant violations 2");
     assertThat(summary.on(2, Set.of("c1", "s1", "s2"))).isEqualTo(1);
+  }
+
+  @Test
+  void shouldReadEveryFactOfADecisionsRecord() {
+    // Given a candidate saga whose records each report one decision's facts: a failure that
+    // started compensating and broke an invariant, then the last compensation and the end
+    started("c1", 2, "CANDIDATE");
+    summary.add(
+        base("c1", 2, SagaEventType.STEP_FAILED, "RUNNING")
+            .setFurtherFacts(
+                List.of(
+                    new SagaFact(SagaEventType.SAGA_COMPENSATING, null, null, "COMPENSATING", null),
+                    new SagaFact(
+                        SagaEventType.INVARIANT_VIOLATED, null, null, "COMPENSATING", "held")))
+            .build());
+    summary.add(
+        base("c1", 2, SagaEventType.STEP_COMPENSATED, "COMPENSATING")
+            .setFurtherFacts(
+                List.of(
+                    new SagaFact(SagaEventType.SAGA_COMPENSATED, null, null, "COMPENSATED", null)))
+            .build());
+
+    // Then the violation and the end, both further facts, are counted
+    assertThat(summary.lines())
+        .containsExactly(
+            "v2: started 1 | completed 0 | compensated 1 | failed 0 | stuck 0 | still running 0 |"
+                + " invariant violations 1");
   }
 
   @Test

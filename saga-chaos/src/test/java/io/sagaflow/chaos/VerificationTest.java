@@ -6,6 +6,7 @@ import io.sagaflow.chaos.EventLedger.CommittedEvent;
 import io.sagaflow.chaos.OpenTransactions.OpenPartition;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
+import io.sagaflow.contract.SagaFact;
 import io.sagaflow.engine.Outcome;
 import io.sagaflow.engine.SagaStatus;
 import io.sagaflow.engine.TimerKind;
@@ -121,6 +122,37 @@ class VerificationTest {
     finished("a", SagaStatus.COMPLETED, SagaEventType.SAGA_COMPLETED);
     event("a", SagaEventType.SAGA_COMPLETED, SagaStatus.COMPLETED, null);
 
+    assertThat(judge(0).violations())
+        .containsExactly(new Violation(Violation.Kind.FINISHED_TWICE, "a has 2 terminal events"));
+  }
+
+  @Test
+  void shouldCountTerminalFactsFoldedIntoADecisionsRecord() {
+    // Given a saga whose last reply's record also reports its completion, as the processor writes
+    started("a", SagaStatus.COMPLETED);
+    event("a", SagaEventType.SAGA_STARTED, SagaStatus.RUNNING, null);
+    events.add(
+        SagaEvent.newBuilder()
+            .setSagaId("a")
+            .setSagaType(TYPE)
+            .setDefinitionVersion(1)
+            .setEventType(SagaEventType.STEP_SUCCEEDED)
+            .setStep("reserve-inventory")
+            .setAttempt(1)
+            .setStatus(SagaStatus.RUNNING.name())
+            .setAt(Instant.EPOCH)
+            .setFurtherFacts(
+                List.of(new SagaFact(SagaEventType.SAGA_COMPLETED, null, null, "COMPLETED", null)))
+            .build());
+    stored.put("a", SagaStatus.COMPLETED);
+
+    // Then it ended as predicted, once, and every fact counts as an event
+    VerificationReport clean = judge(0);
+    assertThat(clean.violations()).isEmpty();
+    assertThat(clean.figures()).contains("events 3 committed | sagas finished twice 0");
+
+    // and a second completion, in a record of its own, is a saga finished twice
+    event("a", SagaEventType.SAGA_COMPLETED, SagaStatus.COMPLETED, null);
     assertThat(judge(0).violations())
         .containsExactly(new Violation(Violation.Kind.FINISHED_TWICE, "a has 2 terminal events"));
   }

@@ -22,6 +22,7 @@ import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import io.sagaflow.module.DemoData;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.RegistryClientSettings;
+import io.sagaflow.serde.SagaEventFacts;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.serde.SchemaRegistryClient;
 import io.sagaflow.topology.SagaTopics;
@@ -273,7 +274,7 @@ class VerifierIT {
         .noneSatisfy(v -> assertThat(v.detail()).contains(sagaId));
   }
 
-  /** A committed event and its partition. */
+  /** A committed fact (as a one-fact event) and its partition. */
   private record CommittedRecord(SagaEvent event, int partition) {}
 
   private CommittedRecord firstEvent(String sagaIdPrefix, SagaEventType type) {
@@ -283,11 +284,12 @@ class VerifierIT {
         .read(
             SagaTopics.EVENTS,
             r -> {
-              SagaEvent e = events.deserialize(r.topic(), r.value());
-              if (found.isEmpty()
-                  && e.getSagaId().startsWith(sagaIdPrefix)
-                  && e.getEventType() == type) {
-                found.add(new CommittedRecord(e, r.partition()));
+              for (SagaEvent e : SagaEventFacts.of(events.deserialize(r.topic(), r.value()))) {
+                if (found.isEmpty()
+                    && e.getSagaId().startsWith(sagaIdPrefix)
+                    && e.getEventType() == type) {
+                  found.add(new CommittedRecord(e, r.partition()));
+                }
               }
             });
     return found.get(0);

@@ -93,10 +93,16 @@ final class DecisionWriter {
         .forEach(v -> LOG.warn("Invariant {} violated: {}", v.name(), v.message()));
   }
 
+  /**
+   * The decision's records in the engine's order, its lifecycle events folded into one {@code
+   * saga.events} record at the place of the first: one record per decision instead of one per fact.
+   */
   private List<Forward> forwards(Decision<?> decision, Instant now) {
     Optional<String> sagaTraceparent = decision.nextState().flatMap(SagaState::traceparent);
     String traceparent = DecisionTracer.outboundTraceparent(sagaTraceparent).orElse("");
     List<Forward> forwards = new ArrayList<>();
+    List<Outbound.LifecycleEvent> events = new ArrayList<>();
+    int eventsAt = -1;
     for (Outbound out : decision.outbound()) {
       if (out instanceof Outbound.Command command) {
         Optional<String> commandTrace = DecisionTracer.outboundTraceparent(command.traceparent());
@@ -104,10 +110,14 @@ final class DecisionWriter {
             new Forward(
                 outbound.command(command, now, commandTrace), wiring.commandSink(command.topic())));
       } else {
-        forwards.add(
-            new Forward(
-                outbound.event((Outbound.LifecycleEvent) out, traceparent), wiring.eventSink()));
+        if (events.isEmpty()) {
+          eventsAt = forwards.size();
+        }
+        events.add((Outbound.LifecycleEvent) out);
       }
+    }
+    if (!events.isEmpty()) {
+      forwards.add(eventsAt, new Forward(outbound.events(events, traceparent), wiring.eventSink()));
     }
     return forwards;
   }

@@ -2,11 +2,14 @@ package io.sagaflow.topology;
 
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
+import io.sagaflow.contract.SagaFact;
 import io.sagaflow.engine.Outbound;
 import io.sagaflow.engine.RolloutAssignment;
 import io.sagaflow.serde.SagaHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
@@ -55,13 +58,31 @@ final class OutboundMapper {
     return new Record<>(command.sagaId(), payload, now.toEpochMilli(), headers);
   }
 
-  Record<String, Object> event(Outbound.LifecycleEvent event, String traceparent) {
+  /**
+   * The one {@code saga.events} record of a decision's lifecycle events: the first is the record's
+   * top-level fact, the others follow in {@code furtherFacts} in the engine's order. Its {@code
+   * ce_id} is the first event's id, as when each event had a record of its own.
+   *
+   * @param events the decision's events, at least one, all about one saga at one time
+   */
+  Record<String, Object> events(List<Outbound.LifecycleEvent> events, String traceparent) {
+    Outbound.LifecycleEvent event = events.get(0);
+    List<SagaFact> further = new ArrayList<>(events.size() - 1);
+    for (Outbound.LifecycleEvent next : events.subList(1, events.size())) {
+      further.add(
+          new SagaFact(
+              eventType(next),
+              next.step().orElse(null),
+              next.attempt().orElse(null),
+              next.status().name(),
+              next.reason().orElse(null)));
+    }
     SagaEvent value =
         SagaEvent.newBuilder()
             .setSagaId(event.sagaId())
             .setSagaType(event.type())
             .setDefinitionVersion(event.version())
-            .setEventType(SagaEventType.valueOf(event.eventType().name()))
+            .setEventType(eventType(event))
             .setStep(event.step().orElse(null))
             .setAttempt(event.attempt().orElse(null))
             .setStatus(event.status().name())
@@ -73,6 +94,7 @@ final class OutboundMapper {
                 event.rollout().map(RolloutAssignment::weightBasisPoints).orElse(null))
             .setRolloutBucket(event.rollout().map(RolloutAssignment::bucket).orElse(null))
             .setRolloutRole(event.rollout().map(r -> r.role().name()).orElse(null))
+            .setFurtherFacts(further)
             .build();
     Headers headers = new RecordHeaders();
     put(headers, SagaHeaders.CE_SPECVERSION, SagaHeaders.CE_SPECVERSION_VALUE);
@@ -85,6 +107,10 @@ final class OutboundMapper {
       put(headers, SagaHeaders.TRACEPARENT, traceparent);
     }
     return new Record<>(event.sagaId(), value, event.at().toEpochMilli(), headers);
+  }
+
+  private static SagaEventType eventType(Outbound.LifecycleEvent event) {
+    return SagaEventType.valueOf(event.eventType().name());
   }
 
   private static UUID eventId(Outbound.LifecycleEvent e) {

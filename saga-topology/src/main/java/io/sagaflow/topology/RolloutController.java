@@ -7,6 +7,7 @@ import io.sagaflow.contract.RolloutRequest;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.engine.RolloutInForce.RolloutPhase;
 import io.sagaflow.engine.SagaRegistry;
+import io.sagaflow.serde.SagaEventFacts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,7 +64,9 @@ final class RolloutController implements Processor<String, Object, String, Objec
     if (record.value() instanceof RolloutRequest request) {
       request(request, now);
     } else if (record.value() instanceof SagaEvent event) {
-      observe(event, now);
+      for (SagaEvent fact : SagaEventFacts.of(event)) {
+        observe(fact, now);
+      }
     }
   }
 

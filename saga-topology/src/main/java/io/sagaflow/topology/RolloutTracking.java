@@ -34,8 +34,8 @@ final class RolloutTracking {
   }
 
   /**
-   * Applies one lifecycle event to {@code rollout}'s figures; the same rollout when the event is
-   * about a saga it did not place or tells it nothing.
+   * Applies one lifecycle fact (one of {@code SagaEventFacts.of} a record) to {@code rollout}'s
+   * figures; the same rollout when the event is about a saga it did not place or tells it nothing.
    */
   Rollout observe(Rollout rollout, SagaEvent event) {
     String type = rollout.getSagaType();

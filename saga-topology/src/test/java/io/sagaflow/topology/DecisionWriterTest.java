@@ -2,7 +2,11 @@ package io.sagaflow.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.sagaflow.contract.SagaEvent;
+import io.sagaflow.contract.SagaEventType;
+import io.sagaflow.contract.SagaFact;
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.engine.Decision;
 import io.sagaflow.engine.InputVerdict;
@@ -111,20 +115,26 @@ class DecisionWriterTest {
 
   @Test
   void shouldStoreStateIndexAndTimersAndForwardTheCommandAndEventOfAStart() {
+    // Given a start: SAGA_STARTED, the first step's command, STEP_STARTED
     Decision<OrderFulfilmentData> decision = start();
+    assertThat(decision.outbound())
+        .extracting(o -> o instanceof Outbound.Command ? "command" : "event")
+        .containsExactly("event", "command", "event");
 
     writer(allSinks()).write(Optional.empty(), decision, T0);
 
     assertThat(states.get("s-1").getStatus()).isEqualTo("RUNNING");
     assertThat(count(index)).isEqualTo(1);
     assertThat(count(timers)).isEqualTo(decision.timerChanges().size());
+    // Then both events go out as one record, at the place of the first
     assertThat(context.forwarded())
         .extracting(f -> f.childName().orElseThrow())
-        .containsExactlyElementsOf(
-            decision.outbound().stream()
-                .map(o -> o instanceof Outbound.Command c ? "sink-" + c.topic() : "sink-events")
-                .toList())
-        .contains("sink-" + OrderFulfilmentSaga.INVENTORY);
+        .containsExactly("sink-events", "sink-" + OrderFulfilmentSaga.INVENTORY);
+    SagaEvent event = (SagaEvent) context.forwarded().get(0).record().value();
+    assertThat(event.getEventType()).isEqualTo(SagaEventType.SAGA_STARTED);
+    assertThat(event.getFurtherFacts())
+        .extracting(SagaFact::getEventType, SagaFact::getStep, SagaFact::getAttempt)
+        .containsExactly(tuple(SagaEventType.STEP_STARTED, "reserve-inventory", 1));
   }
 
   @Test

@@ -25,6 +25,7 @@ import io.sagaflow.serde.CompatibilityResult;
 import io.sagaflow.serde.InMemorySchemaRegistry;
 import io.sagaflow.serde.RegisteredSchema;
 import io.sagaflow.serde.RegistryFailures;
+import io.sagaflow.serde.SagaEventFacts;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.testkit.internals.ContractRecords;
@@ -446,10 +447,18 @@ final class SagaDriver implements AutoCloseable {
     driver.advanceWallClockTime(duration);
   }
 
-  /** Lifecycle events read since the driver started, oldest first. */
+  /**
+   * Lifecycle facts read since the driver started, oldest first: each saga.events record expanded
+   * into the facts it reports.
+   */
   List<SagaEvent> events() {
+    return SagaEventFacts.ofAll(eventRecords().stream().map(r -> (SagaEvent) r.value()).toList());
+  }
+
+  /** The saga.events records read since the driver started, one per decision, oldest first. */
+  List<TestRecord<String, SpecificRecord>> eventRecords() {
     seenEvents.addAll(readTyped(SagaTopics.EVENTS));
-    return seenEvents.stream().map(r -> (SagaEvent) r.value()).toList();
+    return List.copyOf(seenEvents);
   }
 
   List<TestRecord<byte[], byte[]>> deadLetters() {

@@ -96,6 +96,67 @@ class SagaTopologyTest {
   }
 
   @Test
+  void shouldWriteOneEventRecordPerDecisionWhoseFactsAreEveryTransition() {
+    // Given a five-step saga run to completion: six decisions (the start and five replies)
+    saga.start("f1");
+    saga.succeed(saga.onlyCommand(INVENTORY), new InventoryReserved("res-f1"));
+    saga.succeed(
+        saga.onlyCommand(PAYMENT),
+        new PaymentAuthorized("auth-f1", new BigDecimal("42.50"), "EUR"));
+    saga.succeed(saga.onlyCommand(PAYMENT), new PaymentCaptured("cap-f1"));
+    Command ship = saga.onlyCommand(SHIPPING);
+    Command confirm = saga.onlyCommand(NOTIFICATION);
+    saga.succeed(ship, new ShipmentBooked("ship-f1", "DHL", null));
+    saga.succeed(confirm, new ConfirmationSent("msg-f1"));
+
+    // Then saga.events holds one record per decision
+    List<TestRecord<String, org.apache.avro.specific.SpecificRecord>> records = saga.eventRecords();
+    assertThat(records).hasSize(6);
+    // and, read fact by fact, the same transitions one record each used to carry
+    assertThat(saga.events().stream().map(e -> e.getEventType() + " " + e.getStep()).toList())
+        .containsExactly(
+            "SAGA_STARTED null",
+            "STEP_STARTED reserve-inventory",
+            "STEP_SUCCEEDED reserve-inventory",
+            "STEP_STARTED authorize-payment",
+            "STEP_SUCCEEDED authorize-payment",
+            "STEP_STARTED capture-payment",
+            "STEP_SUCCEEDED capture-payment",
+            "STEP_STARTED book-shipment",
+            "STEP_STARTED send-confirmation",
+            "STEP_SUCCEEDED book-shipment",
+            "STEP_SUCCEEDED send-confirmation",
+            "SAGA_COMPLETED null");
+    // and the last record's top-level fact is the reply's, its further fact the completion
+    SagaEvent last = (SagaEvent) records.get(5).value();
+    assertThat(last.getEventType()).isEqualTo(SagaEventType.STEP_SUCCEEDED);
+    assertThat(last.getStatus()).isEqualTo("RUNNING");
+    assertThat(last.getFurtherFacts())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getEventType()).isEqualTo(SagaEventType.SAGA_COMPLETED);
+              assertThat(f.getStatus()).isEqualTo("COMPLETED");
+            });
+    // and each record's ce_id is its first fact's, the id that fact had as a record of its own
+    Set<String> ids = new HashSet<>();
+    records.forEach(
+        r ->
+            ids.add(
+                new String(
+                    r.headers().lastHeader(SagaHeaders.CE_ID).value(), StandardCharsets.UTF_8)));
+    assertThat(ids).hasSize(6);
+    SagaEvent first = (SagaEvent) records.get(0).value();
+    String startedName = "f1\u0000SAGA_STARTED\u0000\u0000\u0000" + first.getAt().toEpochMilli();
+    assertThat(ids)
+        .contains(
+            java.util
+                .UUID
+                .nameUUIDFromBytes(startedName.getBytes(StandardCharsets.UTF_8))
+                .toString());
+  }
+
+  @Test
   void shouldCompensateCompletedStepsInReverseOrderOnBusinessFailure() {
     // Given inventory reserved and payment authorized
     Command capture = reserveAndAuthorize("s2");

@@ -14,6 +14,7 @@ import io.sagaflow.engine.SagaStatus;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
+import io.sagaflow.serde.SagaEventFacts;
 import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.testkit.internals.ContractRecords;
 import io.sagaflow.testkit.internals.DrivenTopology;
@@ -207,14 +208,23 @@ public final class SagaTestDriver implements AutoCloseable {
     return data.decode(DataCodec.toArray(stored(sagaId).getData()), type);
   }
 
-  /** Every lifecycle event written so far (saga.events), oldest first. */
+  /**
+   * Every lifecycle fact written so far (saga.events), oldest first, each as a one-fact event: a
+   * record that reports several facts of one decision counts as each of them ({@link
+   * SagaEventFacts#of}).
+   */
   public List<SagaEvent> events() {
+    return SagaEventFacts.ofAll(events);
+  }
+
+  /** The saga.events records as the topology wrote them, one per decision, oldest first. */
+  public List<SagaEvent> eventRecords() {
     return List.copyOf(events);
   }
 
-  /** The types of saga {@code sagaId}'s lifecycle events so far, oldest first. */
+  /** The types of saga {@code sagaId}'s lifecycle facts so far, oldest first. */
   public List<SagaEventType> eventTypes(String sagaId) {
-    return events.stream()
+    return events().stream()
         .filter(e -> e.getSagaId().equals(sagaId))
         .map(SagaEvent::getEventType)
         .toList();

@@ -2,6 +2,7 @@ package io.sagaflow.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,8 +65,16 @@ class FixtureScenariosTest {
   private static List<String> eventTypes(Fixture fixture) {
     return outputs(fixture, "saga.events")
         .map(r -> ((Payload.Avro) r.value()).value())
+        .flatMap(FixtureScenariosTest::facts)
         .map(v -> v.get("eventType").asText())
         .toList();
+  }
+
+  /** A saga.events record's facts: the top-level one, then each of its furtherFacts. */
+  private static Stream<JsonNode> facts(JsonNode event) {
+    JsonNode further = event.path("furtherFacts");
+    return Stream.concat(
+        Stream.of(event), java.util.stream.StreamSupport.stream(further.spliterator(), false));
   }
 
   private static List<String> deadLetterReasons(Fixture fixture) {

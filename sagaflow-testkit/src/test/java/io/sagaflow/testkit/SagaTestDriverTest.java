@@ -67,6 +67,9 @@ class SagaTestDriverTest {
     assertThat(driver.eventTypes("order-1"))
         .startsWith(SagaEventType.SAGA_STARTED)
         .endsWith(SagaEventType.SAGA_COMPLETED);
+    // one record per decision (the start and five replies), twelve facts in them
+    assertThat(driver.eventRecords()).hasSize(6);
+    assertThat(driver.events()).hasSize(12);
     assertThat(driver.takeCommands()).isEmpty();
     assertThat(driver.deadLetters()).isEmpty();
   }

@@ -2,6 +2,7 @@ package io.sagaflow.app.demo;
 
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.engine.SagaStatus;
+import io.sagaflow.serde.SagaEventFacts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -35,9 +36,14 @@ public final class SagaProgress {
     }
   }
 
-  /** Applies one lifecycle event; the event's status is the saga's status after it. */
+  /**
+   * Applies one {@code saga.events} record; the status of its last fact is the saga's status after
+   * the decision it reports.
+   */
   public synchronized void apply(SagaEvent event) {
-    statuses.put(event.getSagaId(), SagaStatus.valueOf(event.getStatus()));
+    for (SagaEvent fact : SagaEventFacts.of(event)) {
+      statuses.put(fact.getSagaId(), SagaStatus.valueOf(fact.getStatus()));
+    }
     notifyAll();
   }
 
