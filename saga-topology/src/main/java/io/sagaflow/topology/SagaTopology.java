@@ -170,10 +170,11 @@ public final class SagaTopology {
         () -> new SagaCoordinator(definitions, wiring, tracer, settings.retention()),
         DECODE_REQUESTS,
         REPLY_ROUTER);
-    // The state and index stores are cached: the writes one commit makes to a key reach the
-    // changelog as one record at the commit (a saga's several decisions in one commit interval),
-    // in the same transaction as before, and a saga read back soon after its last decision skips
-    // RocksDB.
+    // The state store is cached: the writes one commit makes to a key reach the changelog as one
+    // record at the commit (a saga's several decisions in one commit interval), in the same
+    // transaction as before, and a saga read back soon after its last decision skips RocksDB. The
+    // index is not: search reads it with range queries, which Kafka Streams serves from RocksDB
+    // only, so a cached index would hide a new saga from search until the next commit.
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STATE_STORE),
@@ -193,8 +194,7 @@ public final class SagaTopology {
 
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())
-            .withCachingEnabled(),
+            Stores.persistentKeyValueStore(INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray()),
         COORDINATOR);
     addDeadLetterStore(topology, settings);
     RolloutTopology.add(topology, registry, schemas, autoRegister);
