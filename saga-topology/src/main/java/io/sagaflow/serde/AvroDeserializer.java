@@ -1,5 +1,6 @@
 package io.sagaflow.serde;
 
+import io.sagaflow.contract.SagaStateRecord;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -169,6 +170,14 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
               + " on the classpath. Upgrade the schemas module, or read this topic generically.",
           null);
     }
-    return new ContractDatumReader(writer, model.getSchema(type), model);
+    Schema reader = model.getSchema(type);
+    // Same layout on both sides: nothing to resolve, so the state store's records take the
+    // hand-written path.
+    if (type == SagaStateRecord.class
+        && StateRecordCodec.handles(writer)
+        && StateRecordCodec.handles(reader)) {
+      return StateRecordCodec.INSTANCE;
+    }
+    return new ContractDatumReader(writer, reader, model);
   }
 }

@@ -1,5 +1,6 @@
 package io.sagaflow.serde;
 
+import io.sagaflow.contract.SagaStateRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -193,6 +194,9 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
   }
 
   private static DatumWriter<Object> writerFor(Schema schema, Object data) {
+    if (data instanceof SagaStateRecord && StateRecordCodec.handles(schema)) {
+      return StateRecordCodec.INSTANCE;
+    }
     if (data instanceof SpecificRecord) {
       return new SpecificDatumWriter<>(schema, ContractModel.SPECIFIC);
     }

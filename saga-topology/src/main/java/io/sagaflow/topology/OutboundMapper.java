@@ -77,25 +77,26 @@ final class OutboundMapper {
               next.status().name(),
               next.reason().orElse(null)));
     }
+    Optional<RolloutAssignment> rollout = event.rollout();
+    // The all-fields constructor: the builder's validation and default copies cost more than the
+    // record's encoding, once per decision.
     SagaEvent value =
-        SagaEvent.newBuilder()
-            .setSagaId(event.sagaId())
-            .setSagaType(event.type())
-            .setDefinitionVersion(event.version())
-            .setEventType(eventType(event))
-            .setStep(event.step().orElse(null))
-            .setAttempt(event.attempt().orElse(null))
-            .setStatus(event.status().name())
-            .setReason(event.reason().orElse(null))
-            .setAt(event.at())
-            .setRolloutId(event.rollout().map(RolloutAssignment::rolloutId).orElse(null))
-            .setRolloutGeneration(event.rollout().map(RolloutAssignment::generation).orElse(null))
-            .setRolloutWeight(
-                event.rollout().map(RolloutAssignment::weightBasisPoints).orElse(null))
-            .setRolloutBucket(event.rollout().map(RolloutAssignment::bucket).orElse(null))
-            .setRolloutRole(event.rollout().map(r -> r.role().name()).orElse(null))
-            .setFurtherFacts(further)
-            .build();
+        new SagaEvent(
+            event.sagaId(),
+            event.type(),
+            event.version(),
+            eventType(event),
+            event.step().orElse(null),
+            event.attempt().orElse(null),
+            event.status().name(),
+            event.reason().orElse(null),
+            event.at(),
+            rollout.map(RolloutAssignment::rolloutId).orElse(null),
+            rollout.map(RolloutAssignment::generation).orElse(null),
+            rollout.map(RolloutAssignment::weightBasisPoints).orElse(null),
+            rollout.map(RolloutAssignment::bucket).orElse(null),
+            rollout.map(r -> r.role().name()).orElse(null),
+            further);
     Headers headers = new RecordHeaders();
     put(headers, SagaHeaders.CE_SPECVERSION, SagaHeaders.CE_SPECVERSION_VALUE);
     put(headers, SagaHeaders.CE_ID, eventId(event).toString());

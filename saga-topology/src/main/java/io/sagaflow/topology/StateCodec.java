@@ -18,6 +18,8 @@ import io.sagaflow.engine.TimerKind;
 import io.sagaflow.engine.Transition;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -37,26 +39,40 @@ final class StateCodec {
   }
 
   SagaStateRecord toRecord(SagaState<?> state) {
-    return SagaStateRecord.newBuilder()
-        .setStateVersion(STATE_VERSION)
-        .setSagaId(state.sagaId())
-        .setSagaType(state.type())
-        .setDefinitionVersion(state.definitionVersion())
-        .setStatus(state.status().name())
-        .setData(ByteBuffer.wrap(data.encode(state.data())))
-        .setSteps(state.steps().stream().map(StateCodec::toRecord).toList())
-        .setTimers(state.pendingTimers().stream().map(StateCodec::toRecord).toList())
-        .setHistory(state.history().stream().map(StateCodec::toRecord).toList())
-        .setTraceparent(state.traceparent().orElse(null))
-        .setLastError(state.lastError().orElse(null))
-        .setCreatedAt(state.createdAt())
-        .setUpdatedAt(state.updatedAt())
-        .setRolloutId(state.rollout().map(RolloutAssignment::rolloutId).orElse(null))
-        .setRolloutGeneration(state.rollout().map(RolloutAssignment::generation).orElse(null))
-        .setRolloutWeight(state.rollout().map(RolloutAssignment::weightBasisPoints).orElse(null))
-        .setRolloutBucket(state.rollout().map(RolloutAssignment::bucket).orElse(null))
-        .setRolloutRole(state.rollout().map(r -> r.role().name()).orElse(null))
-        .build();
+    // The all-fields constructors rather than the builders: every field is set here, and the
+    // builders' per-field validation and default copies cost more than the encoding on every input.
+    Optional<RolloutAssignment> rollout = state.rollout();
+    List<StepStateRecord> steps = new ArrayList<>(state.steps().size());
+    for (StepState step : state.steps()) {
+      steps.add(toRecord(step));
+    }
+    List<TimerRecord> timers = new ArrayList<>(state.pendingTimers().size());
+    for (Timer timer : state.pendingTimers()) {
+      timers.add(toRecord(timer));
+    }
+    List<TransitionRecord> history = new ArrayList<>(state.history().size());
+    for (Transition transition : state.history()) {
+      history.add(toRecord(transition));
+    }
+    return new SagaStateRecord(
+        STATE_VERSION,
+        state.sagaId(),
+        state.type(),
+        state.definitionVersion(),
+        state.status().name(),
+        ByteBuffer.wrap(data.encode(state.data())),
+        steps,
+        timers,
+        history,
+        state.traceparent().orElse(null),
+        state.lastError().orElse(null),
+        state.createdAt(),
+        state.updatedAt(),
+        rollout.map(RolloutAssignment::rolloutId).orElse(null),
+        rollout.map(RolloutAssignment::generation).orElse(null),
+        rollout.map(RolloutAssignment::weightBasisPoints).orElse(null),
+        rollout.map(RolloutAssignment::bucket).orElse(null),
+        rollout.map(r -> r.role().name()).orElse(null));
   }
 
   /** The rollout placement {@code record} holds; a state of shape 1 never holds one. */
@@ -100,21 +116,20 @@ final class StateCodec {
 
   private static StepStateRecord toRecord(StepState step) {
     Optional<StepError> error = step.lastError();
-    return StepStateRecord.newBuilder()
-        .setName(step.name())
-        .setStatus(step.status().name())
-        .setAttempt(step.attempt())
-        .setCommandId(step.commandId().map(UUID::toString).orElse(null))
-        .setCompensationAttempt(step.compensationAttempt())
-        .setLastErrorCode(error.map(StepError::code).orElse(null))
-        .setLastErrorMessage(error.map(StepError::message).orElse(null))
-        .setLastErrorKind(error.map(e -> e.kind().name()).orElse(null))
-        .setLastErrorAttempt(error.map(StepError::attempt).orElse(null))
-        .setLastErrorAt(error.map(StepError::at).orElse(null))
-        .setStartedAt(step.startedAt().orElse(null))
-        .setFinishedAt(step.finishedAt().orElse(null))
-        .setMayHaveApplied(step.mayHaveApplied())
-        .build();
+    return new StepStateRecord(
+        step.name(),
+        step.status().name(),
+        step.attempt(),
+        step.commandId().map(UUID::toString).orElse(null),
+        step.compensationAttempt(),
+        error.map(StepError::code).orElse(null),
+        error.map(StepError::message).orElse(null),
+        step.startedAt().orElse(null),
+        step.finishedAt().orElse(null),
+        error.map(e -> e.kind().name()).orElse(null),
+        error.map(StepError::attempt).orElse(null),
+        error.map(StepError::at).orElse(null),
+        step.mayHaveApplied());
   }
 
   private static StepState fromRecord(StepStateRecord r) {
@@ -143,13 +158,12 @@ final class StateCodec {
   }
 
   private static TimerRecord toRecord(Timer timer) {
-    return TimerRecord.newBuilder()
-        .setTimerId(timer.timerId().toString())
-        .setKind(timer.kind().name())
-        .setStep(timer.step().orElse(null))
-        .setAttempt(timer.attempt())
-        .setDueAt(timer.dueAt())
-        .build();
+    return new TimerRecord(
+        timer.timerId().toString(),
+        timer.kind().name(),
+        timer.step().orElse(null),
+        timer.attempt(),
+        timer.dueAt());
   }
 
   /** The engine's timer that {@code r}, stored in saga {@code sagaId}'s state, stands for. */
@@ -164,12 +178,8 @@ final class StateCodec {
   }
 
   private static TransitionRecord toRecord(Transition t) {
-    return TransitionRecord.newBuilder()
-        .setAt(t.at())
-        .setFrom(t.from().map(Enum::name).orElse(""))
-        .setTo(t.to().name())
-        .setCause(t.cause())
-        .build();
+    return new TransitionRecord(
+        t.at(), t.from().map(Enum::name).orElse(""), t.to().name(), t.cause());
   }
 
   private static Transition fromRecord(TransitionRecord r) {

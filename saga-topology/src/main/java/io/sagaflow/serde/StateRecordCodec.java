@@ -1,0 +1,260 @@
+package io.sagaflow.serde;
+
+import io.sagaflow.contract.SagaStateRecord;
+import io.sagaflow.contract.StepStateRecord;
+import io.sagaflow.contract.TimerRecord;
+import io.sagaflow.contract.TransitionRecord;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.Decoder;
+import org.apache.avro.io.Encoder;
+
+/**
+ * Reads and writes {@link SagaStateRecord}, the record every saga input decodes and encodes once,
+ * field by field in Avro's binary encoding, without Avro's per-field schema walk, union lookup by
+ * name and logical-type conversion lookup. The bytes are exactly those Avro's own writer produces
+ * for the same record (a test holds it to that over thousands of generated records), so the
+ * changelog, the registry's schema id and every reader of the store are unchanged.
+ *
+ * <p>It is written for one schema, named by {@link #FINGERPRINT} (the parsing canonical form's
+ * 64-bit fingerprint, which changes with any change to the binary layout). The serdes use it only
+ * when both the writer's schema and the generated class's schema have that fingerprint; a state
+ * written with any other schema (an older shape, or a newer one after the contract changed) takes
+ * Avro's resolving path as before. A changed schema therefore stays correct, only slower, and
+ * {@code StateRecordCodecTest} fails until this class follows it.
+ *
+ * <p>Avro would generate such coders itself ({@code customEncode}) if the record had no logical
+ * types; the timestamps keep it from doing so.
+ */
+final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object> {
+  /** The parsing canonical form fingerprint of the schema this codec reads and writes. */
+  static final long FINGERPRINT = 1796592317505200543L;
+
+  static final StateRecordCodec INSTANCE = new StateRecordCodec();
+
+  private StateRecordCodec() {}
+
+  /** Whether {@code schema} has exactly the binary layout this codec reads and writes. */
+  static boolean handles(Schema schema) {
+    return schema.getType() == Schema.Type.RECORD
+        && SchemaNormalization.parsingFingerprint64(schema) == FINGERPRINT;
+  }
+
+  /** Whether the generated class is of the layout this codec was written for. */
+  static boolean currentClassMatches() {
+    return handles(SagaStateRecord.getClassSchema());
+  }
+
+  @Override
+  public void setSchema(Schema schema) {
+    if (!handles(schema)) {
+      throw new IllegalArgumentException(
+          "StateRecordCodec handles only the schema with fingerprint " + FINGERPRINT);
+    }
+  }
+
+  @Override
+  public void write(Object datum, Encoder out) throws IOException {
+    SagaStateRecord r = (SagaStateRecord) datum;
+    out.writeInt(r.getStateVersion());
+    out.writeString(required(r.getSagaId(), "sagaId"));
+    out.writeString(required(r.getSagaType(), "sagaType"));
+    out.writeInt(r.getDefinitionVersion());
+    out.writeString(required(r.getStatus(), "status"));
+    out.writeBytes(required(r.getData(), "data"));
+    List<StepStateRecord> steps = required(r.getSteps(), "steps");
+    out.writeArrayStart();
+    out.setItemCount(steps.size());
+    for (StepStateRecord step : steps) {
+      out.startItem();
+      writeStep(step, out);
+    }
+    out.writeArrayEnd();
+    List<TimerRecord> timers = required(r.getTimers(), "timers");
+    out.writeArrayStart();
+    out.setItemCount(timers.size());
+    for (TimerRecord timer : timers) {
+      out.startItem();
+      out.writeString(required(timer.getTimerId(), "timers.timerId"));
+      out.writeString(required(timer.getKind(), "timers.kind"));
+      writeOptional(timer.getStep(), out);
+      out.writeInt(timer.getAttempt());
+      out.writeLong(required(timer.getDueAt(), "timers.dueAt").toEpochMilli());
+    }
+    out.writeArrayEnd();
+    List<TransitionRecord> history = required(r.getHistory(), "history");
+    out.writeArrayStart();
+    out.setItemCount(history.size());
+    for (TransitionRecord t : history) {
+      out.startItem();
+      out.writeLong(required(t.getAt(), "history.at").toEpochMilli());
+      out.writeString(required(t.getFrom(), "history.from"));
+      out.writeString(required(t.getTo(), "history.to"));
+      out.writeString(required(t.getCause(), "history.cause"));
+    }
+    out.writeArrayEnd();
+    writeOptional(r.getTraceparent(), out);
+    writeOptional(r.getLastError(), out);
+    out.writeLong(required(r.getCreatedAt(), "createdAt").toEpochMilli());
+    out.writeLong(required(r.getUpdatedAt(), "updatedAt").toEpochMilli());
+    writeOptional(r.getRolloutId(), out);
+    if (r.getRolloutGeneration() == null) {
+      out.writeIndex(0);
+    } else {
+      out.writeIndex(1);
+      out.writeLong(r.getRolloutGeneration());
+    }
+    writeOptional(r.getRolloutWeight(), out);
+    writeOptional(r.getRolloutBucket(), out);
+    writeOptional(r.getRolloutRole(), out);
+  }
+
+  private static void writeStep(StepStateRecord s, Encoder out) throws IOException {
+    out.writeString(required(s.getName(), "steps.name"));
+    out.writeString(required(s.getStatus(), "steps.status"));
+    out.writeInt(s.getAttempt());
+    writeOptional(s.getCommandId(), out);
+    out.writeInt(s.getCompensationAttempt());
+    writeOptional(s.getLastErrorCode(), out);
+    writeOptional(s.getLastErrorMessage(), out);
+    writeOptional(s.getStartedAt(), out);
+    writeOptional(s.getFinishedAt(), out);
+    writeOptional(s.getLastErrorKind(), out);
+    writeOptional(s.getLastErrorAttempt(), out);
+    writeOptional(s.getLastErrorAt(), out);
+    out.writeBoolean(s.getMayHaveApplied());
+  }
+
+  private static void writeOptional(String value, Encoder out) throws IOException {
+    if (value == null) {
+      out.writeIndex(0);
+    } else {
+      out.writeIndex(1);
+      out.writeString(value);
+    }
+  }
+
+  private static void writeOptional(Integer value, Encoder out) throws IOException {
+    if (value == null) {
+      out.writeIndex(0);
+    } else {
+      out.writeIndex(1);
+      out.writeInt(value);
+    }
+  }
+
+  private static void writeOptional(Instant value, Encoder out) throws IOException {
+    if (value == null) {
+      out.writeIndex(0);
+    } else {
+      out.writeIndex(1);
+      out.writeLong(value.toEpochMilli());
+    }
+  }
+
+  /** Avro's writer refuses a null where the schema has no null branch; so does this one. */
+  private static <T> T required(T value, String field) {
+    if (value == null) {
+      throw new NullPointerException(
+          "null value for (non-nullable) field SagaStateRecord." + field);
+    }
+    return value;
+  }
+
+  @Override
+  public Object read(Object reuse, Decoder in) throws IOException {
+    SagaStateRecord r = new SagaStateRecord();
+    r.setStateVersion(in.readInt());
+    r.setSagaId(in.readString());
+    r.setSagaType(in.readString());
+    r.setDefinitionVersion(in.readInt());
+    r.setStatus(in.readString());
+    r.setData(in.readBytes(null));
+    List<StepStateRecord> steps = new ArrayList<>();
+    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+      for (long i = 0; i < n; i++) {
+        steps.add(readStep(in));
+      }
+    }
+    r.setSteps(steps);
+    List<TimerRecord> timers = new ArrayList<>();
+    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+      for (long i = 0; i < n; i++) {
+        timers.add(
+            new TimerRecord(
+                in.readString(),
+                in.readString(),
+                readOptionalString(in),
+                in.readInt(),
+                Instant.ofEpochMilli(in.readLong())));
+      }
+    }
+    r.setTimers(timers);
+    List<TransitionRecord> history = new ArrayList<>();
+    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+      for (long i = 0; i < n; i++) {
+        history.add(
+            new TransitionRecord(
+                Instant.ofEpochMilli(in.readLong()),
+                in.readString(),
+                in.readString(),
+                in.readString()));
+      }
+    }
+    r.setHistory(history);
+    r.setTraceparent(readOptionalString(in));
+    r.setLastError(readOptionalString(in));
+    r.setCreatedAt(Instant.ofEpochMilli(in.readLong()));
+    r.setUpdatedAt(Instant.ofEpochMilli(in.readLong()));
+    r.setRolloutId(readOptionalString(in));
+    r.setRolloutGeneration(unionIndex(in) == 0 ? null : in.readLong());
+    r.setRolloutWeight(readOptionalInt(in));
+    r.setRolloutBucket(readOptionalInt(in));
+    r.setRolloutRole(readOptionalString(in));
+    return r;
+  }
+
+  private static StepStateRecord readStep(Decoder in) throws IOException {
+    return new StepStateRecord(
+        in.readString(),
+        in.readString(),
+        in.readInt(),
+        readOptionalString(in),
+        in.readInt(),
+        readOptionalString(in),
+        readOptionalString(in),
+        readOptionalInstant(in),
+        readOptionalInstant(in),
+        readOptionalString(in),
+        readOptionalInt(in),
+        readOptionalInstant(in),
+        in.readBoolean());
+  }
+
+  private static String readOptionalString(Decoder in) throws IOException {
+    return unionIndex(in) == 0 ? null : in.readString();
+  }
+
+  private static Integer readOptionalInt(Decoder in) throws IOException {
+    return unionIndex(in) == 0 ? null : in.readInt();
+  }
+
+  private static Instant readOptionalInstant(Decoder in) throws IOException {
+    return unionIndex(in) == 0 ? null : Instant.ofEpochMilli(in.readLong());
+  }
+
+  /** The branch of a {@code ["null", T]} union; anything else is bytes of another layout. */
+  private static int unionIndex(Decoder in) throws IOException {
+    int index = in.readIndex();
+    if (index != 0 && index != 1) {
+      throw new IOException("union branch " + index + " out of range [0, 1]");
+    }
+    return index;
+  }
+}
