@@ -1,6 +1,8 @@
 package io.sagaflow.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -11,6 +13,17 @@ import java.util.UUID;
  * characters the names contain. Jitter seeds derive from the command id, so back-off is replayable.
  */
 public final class Ids {
+  // One per thread: a digest is not thread-safe, and looking one up per id cost more than hashing.
+  private static final ThreadLocal<MessageDigest> MD5 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("MD5 is required of every Java platform", e);
+            }
+          });
+
   private Ids() {}
 
   /**
@@ -42,11 +55,33 @@ public final class Ids {
     return (int) Long.remainderUnsigned(id.getMostSignificantBits(), RolloutAssignment.BUCKETS);
   }
 
+  /**
+   * The name-based (version 3, MD5) UUID of {@code name}: the same id {@link
+   * UUID#nameUUIDFromBytes} gives, with one digest per thread instead of a security provider lookup
+   * on every call, which cost more than the hash. Several ids are derived for every saga input.
+   */
+  public static UUID nameBased(byte[] name) {
+    byte[] md5 = MD5.get().digest(name);
+    md5[6] = (byte) ((md5[6] & 0x0f) | 0x30); // version 3
+    md5[8] = (byte) ((md5[8] & 0x3f) | 0x80); // IETF variant
+    long msb = 0;
+    long lsb = 0;
+    for (int i = 0; i < 8; i++) {
+      msb = (msb << 8) | (md5[i] & 0xff);
+      lsb = (lsb << 8) | (md5[i + 8] & 0xff);
+    }
+    return new UUID(msb, lsb);
+  }
+
   private static UUID nameUuid(String... parts) {
-    StringBuilder canonical = new StringBuilder("sagaflow");
+    int length = 8;
+    for (String part : parts) {
+      length += part.length() + 12;
+    }
+    StringBuilder canonical = new StringBuilder(length).append("sagaflow");
     for (String part : parts) {
       canonical.append('|').append(part.length()).append(':').append(part);
     }
-    return UUID.nameUUIDFromBytes(canonical.toString().getBytes(StandardCharsets.UTF_8));
+    return nameBased(canonical.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -3,6 +3,7 @@ package io.sagaflow.topology;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
 import io.sagaflow.contract.SagaFact;
+import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.Outbound;
 import io.sagaflow.engine.RolloutAssignment;
 import io.sagaflow.serde.SagaHeaders;
@@ -24,6 +25,9 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class OutboundMapper {
   private final String replyTopic;
+  // A decision's records share one time, and ISO formatting costs more than the header it fills.
+  private Instant formattedAt = Instant.MIN;
+  private String formatted = Instant.MIN.toString();
 
   OutboundMapper(String replyTopic) {
     this.replyTopic = replyTopic;
@@ -49,7 +53,7 @@ final class OutboundMapper {
     put(headers, SagaHeaders.CE_TYPE, payload.getSchema().getFullName());
     put(headers, SagaHeaders.CE_SOURCE, SagaHeaders.CE_SOURCE_VALUE);
     put(headers, SagaHeaders.CE_SUBJECT, command.sagaId());
-    put(headers, SagaHeaders.CE_TIME, now.toString());
+    put(headers, SagaHeaders.CE_TIME, iso(now));
     put(headers, SagaHeaders.SAGA_STEP, command.step());
     put(headers, SagaHeaders.SAGA_ATTEMPT, Integer.toString(command.attempt()));
     put(headers, SagaHeaders.SAGA_KIND, command.kind().name());
@@ -103,11 +107,19 @@ final class OutboundMapper {
     put(headers, SagaHeaders.CE_TYPE, SagaEvent.getClassSchema().getFullName());
     put(headers, SagaHeaders.CE_SOURCE, SagaHeaders.CE_SOURCE_VALUE);
     put(headers, SagaHeaders.CE_SUBJECT, event.sagaId());
-    put(headers, SagaHeaders.CE_TIME, event.at().toString());
+    put(headers, SagaHeaders.CE_TIME, iso(event.at()));
     if (!traceparent.isEmpty()) {
       put(headers, SagaHeaders.TRACEPARENT, traceparent);
     }
     return new Record<>(event.sagaId(), value, event.at().toEpochMilli(), headers);
+  }
+
+  private String iso(Instant at) {
+    if (!at.equals(formattedAt)) {
+      formatted = at.toString();
+      formattedAt = at;
+    }
+    return formatted;
   }
 
   private static SagaEventType eventType(Outbound.LifecycleEvent event) {
@@ -125,7 +137,7 @@ final class OutboundMapper {
             + e.attempt().map(String::valueOf).orElse("")
             + '\u0000'
             + e.at().toEpochMilli();
-    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+    return Ids.nameBased(name.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void put(Headers headers, String name, String value) {

@@ -3,10 +3,10 @@ package io.sagaflow.topology;
 import io.sagaflow.contract.Rollout;
 import io.sagaflow.contract.RolloutEvent;
 import io.sagaflow.contract.RolloutRequest;
+import io.sagaflow.engine.Ids;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The records of the hook topic. Ids are name-based: one fact (a rollout's generation reached by a
@@ -68,6 +68,6 @@ final class RolloutEvents {
             + generation
             + '\u0000'
             + eventType;
-    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    return Ids.nameBased(name.getBytes(StandardCharsets.UTF_8)).toString();
   }
 }

@@ -5,6 +5,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.sagaflow.engine.Ids;
 import io.sagaflow.serde.SagaHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ public final class TraceParents {
   }
 
   private static UUID nameUuid(String name) {
-    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+    return Ids.nameBased(name.getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] bytes(UUID uuid) {

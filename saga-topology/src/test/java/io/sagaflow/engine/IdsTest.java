@@ -1,0 +1,75 @@
+package io.sagaflow.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Ids are replayed and deduplicated on: they must be exactly the JDK's name-based UUIDs. */
+class IdsTest {
+
+  @Test
+  void nameBasedIsTheJdksVersion3UuidForAnyName() {
+    Random random = new Random(3);
+    for (int i = 0; i < 5000; i++) {
+      byte[] name = new byte[random.nextInt(200)];
+      random.nextBytes(name);
+      assertThat(Ids.nameBased(name)).isEqualTo(UUID.nameUUIDFromBytes(name));
+    }
+    UUID id = Ids.nameBased("sagaflow".getBytes(StandardCharsets.UTF_8));
+    assertThat(id.version()).isEqualTo(3);
+    assertThat(id.variant()).isEqualTo(2);
+  }
+
+  @Test
+  void commandAndTimerIdsKeepTheirCanonicalNames() {
+    // The ids already stored and sent must not change: spelled out from the canonical encoding.
+    assertThat(Ids.commandId("s-1", "reserve", 2, CommandKind.ACTION))
+        .isEqualTo(
+            UUID.nameUUIDFromBytes(
+                "sagaflow|7:command|3:s-1|7:reserve|1:2|6:ACTION"
+                    .getBytes(StandardCharsets.UTF_8)));
+    assertThat(Ids.timerId("s-1", TimerKind.STEP_TIMEOUT, Optional.empty(), 1))
+        .isEqualTo(
+            UUID.nameUUIDFromBytes(
+                "sagaflow|5:timer|3:s-1|0:|1:1|12:STEP_TIMEOUT".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void threadsHashingAtOnceGetTheirOwnIds() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int seed = t;
+        results.add(
+            pool.submit(
+                () -> {
+                  Random random = new Random(seed);
+                  for (int i = 0; i < 20_000; i++) {
+                    byte[] name = new byte[1 + random.nextInt(64)];
+                    random.nextBytes(name);
+                    if (!Ids.nameBased(name).equals(UUID.nameUUIDFromBytes(name))) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
+      }
+      for (Future<Boolean> result : results) {
+        assertThat(result.get(60, TimeUnit.SECONDS)).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
