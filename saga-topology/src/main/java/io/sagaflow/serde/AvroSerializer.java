@@ -1,5 +1,6 @@
 package io.sagaflow.serde;
 
+import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaStateRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -194,8 +195,12 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
   }
 
   private static DatumWriter<Object> writerFor(Schema schema, Object data) {
+    // The two records written for every saga input take their hand-written codecs (same bytes).
     if (data instanceof SagaStateRecord && StateRecordCodec.handles(schema)) {
       return StateRecordCodec.INSTANCE;
+    }
+    if (data instanceof SagaEvent && SagaEventCodec.handles(schema)) {
+      return SagaEventCodec.INSTANCE;
     }
     if (data instanceof SpecificRecord) {
       return new SpecificDatumWriter<>(schema, ContractModel.SPECIFIC);

@@ -1,5 +1,12 @@
 package io.sagaflow.serde;
 
+import static io.sagaflow.serde.BinaryFields.readOptionalInstant;
+import static io.sagaflow.serde.BinaryFields.readOptionalInt;
+import static io.sagaflow.serde.BinaryFields.readOptionalLong;
+import static io.sagaflow.serde.BinaryFields.readOptionalString;
+import static io.sagaflow.serde.BinaryFields.required;
+import static io.sagaflow.serde.BinaryFields.writeOptional;
+
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StepStateRecord;
 import io.sagaflow.contract.TimerRecord;
@@ -63,12 +70,12 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
   public void write(Object datum, Encoder out) throws IOException {
     SagaStateRecord r = (SagaStateRecord) datum;
     out.writeInt(r.getStateVersion());
-    out.writeString(required(r.getSagaId(), "sagaId"));
-    out.writeString(required(r.getSagaType(), "sagaType"));
+    out.writeString(required(r.getSagaId(), "SagaStateRecord.sagaId"));
+    out.writeString(required(r.getSagaType(), "SagaStateRecord.sagaType"));
     out.writeInt(r.getDefinitionVersion());
-    out.writeString(required(r.getStatus(), "status"));
-    out.writeBytes(required(r.getData(), "data"));
-    List<StepStateRecord> steps = required(r.getSteps(), "steps");
+    out.writeString(required(r.getStatus(), "SagaStateRecord.status"));
+    out.writeBytes(required(r.getData(), "SagaStateRecord.data"));
+    List<StepStateRecord> steps = required(r.getSteps(), "SagaStateRecord.steps");
     out.writeArrayStart();
     out.setItemCount(steps.size());
     for (StepStateRecord step : steps) {
@@ -76,48 +83,43 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
       writeStep(step, out);
     }
     out.writeArrayEnd();
-    List<TimerRecord> timers = required(r.getTimers(), "timers");
+    List<TimerRecord> timers = required(r.getTimers(), "SagaStateRecord.timers");
     out.writeArrayStart();
     out.setItemCount(timers.size());
     for (TimerRecord timer : timers) {
       out.startItem();
-      out.writeString(required(timer.getTimerId(), "timers.timerId"));
-      out.writeString(required(timer.getKind(), "timers.kind"));
+      out.writeString(required(timer.getTimerId(), "SagaStateRecord.timers.timerId"));
+      out.writeString(required(timer.getKind(), "SagaStateRecord.timers.kind"));
       writeOptional(timer.getStep(), out);
       out.writeInt(timer.getAttempt());
-      out.writeLong(required(timer.getDueAt(), "timers.dueAt").toEpochMilli());
+      out.writeLong(required(timer.getDueAt(), "SagaStateRecord.timers.dueAt").toEpochMilli());
     }
     out.writeArrayEnd();
-    List<TransitionRecord> history = required(r.getHistory(), "history");
+    List<TransitionRecord> history = required(r.getHistory(), "SagaStateRecord.history");
     out.writeArrayStart();
     out.setItemCount(history.size());
     for (TransitionRecord t : history) {
       out.startItem();
-      out.writeLong(required(t.getAt(), "history.at").toEpochMilli());
-      out.writeString(required(t.getFrom(), "history.from"));
-      out.writeString(required(t.getTo(), "history.to"));
-      out.writeString(required(t.getCause(), "history.cause"));
+      out.writeLong(required(t.getAt(), "SagaStateRecord.history.at").toEpochMilli());
+      out.writeString(required(t.getFrom(), "SagaStateRecord.history.from"));
+      out.writeString(required(t.getTo(), "SagaStateRecord.history.to"));
+      out.writeString(required(t.getCause(), "SagaStateRecord.history.cause"));
     }
     out.writeArrayEnd();
     writeOptional(r.getTraceparent(), out);
     writeOptional(r.getLastError(), out);
-    out.writeLong(required(r.getCreatedAt(), "createdAt").toEpochMilli());
-    out.writeLong(required(r.getUpdatedAt(), "updatedAt").toEpochMilli());
+    out.writeLong(required(r.getCreatedAt(), "SagaStateRecord.createdAt").toEpochMilli());
+    out.writeLong(required(r.getUpdatedAt(), "SagaStateRecord.updatedAt").toEpochMilli());
     writeOptional(r.getRolloutId(), out);
-    if (r.getRolloutGeneration() == null) {
-      out.writeIndex(0);
-    } else {
-      out.writeIndex(1);
-      out.writeLong(r.getRolloutGeneration());
-    }
+    writeOptional(r.getRolloutGeneration(), out);
     writeOptional(r.getRolloutWeight(), out);
     writeOptional(r.getRolloutBucket(), out);
     writeOptional(r.getRolloutRole(), out);
   }
 
   private static void writeStep(StepStateRecord s, Encoder out) throws IOException {
-    out.writeString(required(s.getName(), "steps.name"));
-    out.writeString(required(s.getStatus(), "steps.status"));
+    out.writeString(required(s.getName(), "SagaStateRecord.steps.name"));
+    out.writeString(required(s.getStatus(), "SagaStateRecord.steps.status"));
     out.writeInt(s.getAttempt());
     writeOptional(s.getCommandId(), out);
     out.writeInt(s.getCompensationAttempt());
@@ -129,42 +131,6 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
     writeOptional(s.getLastErrorAttempt(), out);
     writeOptional(s.getLastErrorAt(), out);
     out.writeBoolean(s.getMayHaveApplied());
-  }
-
-  private static void writeOptional(String value, Encoder out) throws IOException {
-    if (value == null) {
-      out.writeIndex(0);
-    } else {
-      out.writeIndex(1);
-      out.writeString(value);
-    }
-  }
-
-  private static void writeOptional(Integer value, Encoder out) throws IOException {
-    if (value == null) {
-      out.writeIndex(0);
-    } else {
-      out.writeIndex(1);
-      out.writeInt(value);
-    }
-  }
-
-  private static void writeOptional(Instant value, Encoder out) throws IOException {
-    if (value == null) {
-      out.writeIndex(0);
-    } else {
-      out.writeIndex(1);
-      out.writeLong(value.toEpochMilli());
-    }
-  }
-
-  /** Avro's writer refuses a null where the schema has no null branch; so does this one. */
-  private static <T> T required(T value, String field) {
-    if (value == null) {
-      throw new NullPointerException(
-          "null value for (non-nullable) field SagaStateRecord." + field);
-    }
-    return value;
   }
 
   @Override
@@ -213,7 +179,7 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
     r.setCreatedAt(Instant.ofEpochMilli(in.readLong()));
     r.setUpdatedAt(Instant.ofEpochMilli(in.readLong()));
     r.setRolloutId(readOptionalString(in));
-    r.setRolloutGeneration(unionIndex(in) == 0 ? null : in.readLong());
+    r.setRolloutGeneration(readOptionalLong(in));
     r.setRolloutWeight(readOptionalInt(in));
     r.setRolloutBucket(readOptionalInt(in));
     r.setRolloutRole(readOptionalString(in));
@@ -235,26 +201,5 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
         readOptionalInt(in),
         readOptionalInstant(in),
         in.readBoolean());
-  }
-
-  private static String readOptionalString(Decoder in) throws IOException {
-    return unionIndex(in) == 0 ? null : in.readString();
-  }
-
-  private static Integer readOptionalInt(Decoder in) throws IOException {
-    return unionIndex(in) == 0 ? null : in.readInt();
-  }
-
-  private static Instant readOptionalInstant(Decoder in) throws IOException {
-    return unionIndex(in) == 0 ? null : Instant.ofEpochMilli(in.readLong());
-  }
-
-  /** The branch of a {@code ["null", T]} union; anything else is bytes of another layout. */
-  private static int unionIndex(Decoder in) throws IOException {
-    int index = in.readIndex();
-    if (index != 0 && index != 1) {
-      throw new IOException("union branch " + index + " out of range [0, 1]");
-    }
-    return index;
   }
 }
