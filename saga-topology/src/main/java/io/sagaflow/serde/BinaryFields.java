@@ -2,6 +2,8 @@ package io.sagaflow.serde;
 
 import java.io.IOException;
 import java.time.Instant;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.Encoder;
 
@@ -12,6 +14,15 @@ import org.apache.avro.io.Encoder;
  */
 final class BinaryFields {
   private BinaryFields() {}
+
+  /**
+   * Whether {@code schema} is a record with the parsing fingerprint {@code fingerprint}: the binary
+   * layout a codec was written for, since the fingerprint changes with any change to the layout.
+   */
+  static boolean hasLayout(Schema schema, long fingerprint) {
+    return schema.getType() == Schema.Type.RECORD
+        && SchemaNormalization.parsingFingerprint64(schema) == fingerprint;
+  }
 
   static void writeOptional(String value, Encoder out) throws IOException {
     if (value == null) {

@@ -9,7 +9,6 @@ import io.sagaflow.contract.SagaFact;
 import java.io.IOException;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Encoder;
 
@@ -29,8 +28,7 @@ final class SagaEventCodec implements DatumWriter<Object> {
 
   /** Whether {@code schema} has exactly the binary layout this codec writes. */
   static boolean handles(Schema schema) {
-    return schema.getType() == Schema.Type.RECORD
-        && SchemaNormalization.parsingFingerprint64(schema) == FINGERPRINT;
+    return BinaryFields.hasLayout(schema, FINGERPRINT);
   }
 
   @Override

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Decoder;
@@ -49,13 +48,7 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
 
   /** Whether {@code schema} has exactly the binary layout this codec reads and writes. */
   static boolean handles(Schema schema) {
-    return schema.getType() == Schema.Type.RECORD
-        && SchemaNormalization.parsingFingerprint64(schema) == FINGERPRINT;
-  }
-
-  /** Whether the generated class is of the layout this codec was written for. */
-  static boolean currentClassMatches() {
-    return handles(SagaStateRecord.getClassSchema());
+    return BinaryFields.hasLayout(schema, FINGERPRINT);
   }
 
   @Override
