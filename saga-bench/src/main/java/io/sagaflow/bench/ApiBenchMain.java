@@ -125,6 +125,7 @@ public final class ApiBenchMain {
       }
     }
     print(sagas, results);
+    BenchMain.deleteRecursively(work);
   }
 
   /**

@@ -9,15 +9,18 @@ import io.sagaflow.serde.SchemaRegistryClient;
 import io.sagaflow.topology.DeadLetters;
 import io.sagaflow.topology.SagaCounters;
 import io.sagaflow.topology.SagaStreamsConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -54,12 +57,38 @@ public final class BenchMain {
     Path work = Files.createTempDirectory("sagaflow-bench-");
     if (intArg(args, "soak", 0) == 1) {
       RetentionSoak.run(work, args);
-      return;
-    }
-    if (intArg(args, "tracing", 0) == 1) {
+    } else if (intArg(args, "tracing", 0) == 1) {
       TracingCost.run(work, sagas, warmups, threads);
-      return;
+    } else {
+      run(
+          work,
+          sagas,
+          limitRecords,
+          preload,
+          threads,
+          warmups,
+          openSeconds,
+          openRate,
+          openCommitMs,
+          ownJvm);
     }
+    // Each phase leaves its broker's logs and its state stores behind (a full run writes a few
+    // gigabytes); after a failure they stay for a look, after a success they go.
+    deleteRecursively(work);
+  }
+
+  private static void run(
+      Path work,
+      int sagas,
+      int limitRecords,
+      int preload,
+      int threads,
+      int warmups,
+      int openSeconds,
+      int openRate,
+      int openCommitMs,
+      boolean ownJvm)
+      throws Exception {
 
     // A phase's own start-up (a fresh broker, group joins, restores) keeps the JIT busy for a
     // while,
@@ -107,6 +136,15 @@ public final class BenchMain {
     }
     print(limit, limitRecords, results);
     CostReport.print(results, open, ownJvm);
+  }
+
+  /** Deletes a run's work directory (brokers' logs, state stores) once the run has succeeded. */
+  static void deleteRecursively(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 
   private static boolean participantsInOwnJvm(String[] args) {

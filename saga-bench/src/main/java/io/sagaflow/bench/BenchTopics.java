@@ -3,6 +3,7 @@ package io.sagaflow.bench;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,11 +21,16 @@ final class BenchTopics {
   }
 
   String create(String name, int partitions) throws Exception {
+    return create(name, partitions, Map.of());
+  }
+
+  /** Creates {@code name} with topic {@code configs} and waits until the broker knows it. */
+  String create(String name, int partitions, Map<String, String> configs) throws Exception {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
       admin
-          .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
           .all()
           .get(60, TimeUnit.SECONDS);
       // The controller has the topic once creation returns; the broker's metadata, which clients'

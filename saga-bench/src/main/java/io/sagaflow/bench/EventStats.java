@@ -3,10 +3,13 @@ package io.sagaflow.bench;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.serde.SagaEventFacts;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -21,6 +24,8 @@ import java.util.function.ToLongFunction;
  * the request.
  */
 final class EventStats {
+  private static final DateTimeFormatter SECOND_OF_DAY =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
   private final Predicate<String> counted;
   private final ToLongFunction<String> sentAtMillis;
   private final List<Long> requestToEndMillis = new ArrayList<>();
@@ -28,6 +33,9 @@ final class EventStats {
   private final Map<String, Instant> sagaStarted = new HashMap<>();
   private final List<Long> stepMillis = new ArrayList<>();
   private final List<Long> sagaMillis = new ArrayList<>();
+  private final Map<Long, List<Long>> stepMillisBySecond = new HashMap<>();
+  private final Map<String, long[]> stepSpans = new HashMap<>();
+  private final Map<String, long[]> replyTimes = new HashMap<>();
   private int completed;
   private int compensated;
   private int failed;
@@ -66,7 +74,12 @@ final class EventStats {
       case STEP_SUCCEEDED, STEP_FAILED, STEP_RETRY_SCHEDULED -> {
         Instant start = stepStarted.remove(step);
         if (start != null) {
-          stepMillis.add(event.getAt().toEpochMilli() - start.toEpochMilli());
+          long millis = event.getAt().toEpochMilli() - start.toEpochMilli();
+          stepMillis.add(millis);
+          stepSpans.put(step, new long[] {start.toEpochMilli(), event.getAt().toEpochMilli()});
+          stepMillisBySecond
+              .computeIfAbsent(event.getAt().getEpochSecond(), s -> new ArrayList<>())
+              .add(millis);
         }
       }
       case SAGA_COMPLETED -> {
@@ -107,6 +120,17 @@ final class EventStats {
     }
   }
 
+  /**
+   * A reply to step {@code step} (attempt {@code attempt}) of saga {@code sagaId} was written by
+   * its participant at {@code sentMillis} and appended by the broker at {@code appendedMillis}: it
+   * splits the step's latency into the time until the participant sent the reply, the time until
+   * the broker appended it, and the time from there to the processor's decision.
+   */
+  void replySent(String sagaId, String step, int attempt, long sentMillis, long appendedMillis) {
+    replyTimes.putIfAbsent(
+        sagaId + "/" + step + "/" + attempt, new long[] {sentMillis, appendedMillis});
+  }
+
   int ended() {
     return completed + compensated + failed + stuck;
   }
@@ -138,6 +162,52 @@ final class EventStats {
   /** Start request sent to saga ended, where send times are known; -1 when none is. */
   long requestToEndPercentile(double p) {
     return percentile(requestToEndMillis, p);
+  }
+
+  /**
+   * The step latencies per second of the steps' end, one line per second: {@code +s (UTC time) n
+   * p50/p99/max}. A p99 over the whole phase is set by its worst seconds; this shows whether those
+   * are a steady tail or a few stalls, and when they happened relative to the phase's first counted
+   * step.
+   */
+  List<String> stepTimeline() {
+    List<String> lines = new ArrayList<>();
+    if (stepMillisBySecond.isEmpty()) {
+      return lines;
+    }
+    Map<Long, List<Long>> toReply = new HashMap<>();
+    Map<Long, List<Long>> toBroker = new HashMap<>();
+    Map<Long, List<Long>> afterBroker = new HashMap<>();
+    stepSpans.forEach(
+        (step, span) -> {
+          long[] reply = replyTimes.get(step);
+          if (reply != null) {
+            long second = Math.floorDiv(span[1], 1000);
+            toReply.computeIfAbsent(second, k -> new ArrayList<>()).add(reply[0] - span[0]);
+            toBroker.computeIfAbsent(second, k -> new ArrayList<>()).add(reply[1] - reply[0]);
+            afterBroker.computeIfAbsent(second, k -> new ArrayList<>()).add(span[1] - reply[1]);
+          }
+        });
+    long first = Collections.min(stepMillisBySecond.keySet());
+    long last = Collections.max(stepMillisBySecond.keySet());
+    for (long second = first; second <= last; second++) {
+      List<Long> values = stepMillisBySecond.getOrDefault(second, List.of());
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "+%3d s (%s) %5d steps  p50 %4d  p99 %4d  max %4d ms;"
+                  + " p99 until the reply was sent %4d, appended %4d, decided %4d ms",
+              second - first,
+              SECOND_OF_DAY.format(Instant.ofEpochSecond(second)),
+              values.size(),
+              percentile(values, 50),
+              percentile(values, 99),
+              values.isEmpty() ? -1L : (long) Collections.max(values),
+              percentile(toReply.getOrDefault(second, List.of()), 99),
+              percentile(toBroker.getOrDefault(second, List.of()), 99),
+              percentile(afterBroker.getOrDefault(second, List.of()), 99)));
+    }
+    return lines;
   }
 
   private static long percentile(List<Long> values, double p) {

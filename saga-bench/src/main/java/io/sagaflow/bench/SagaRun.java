@@ -12,6 +12,7 @@ import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.examples.order.OrderFulfilmentModule;
+import io.sagaflow.serde.SagaHeaders;
 import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.topology.BoundedMemoryRocksDbConfig;
 import io.sagaflow.topology.SagaCounters;
@@ -20,7 +21,9 @@ import io.sagaflow.topology.SagaStreamsConfig;
 import io.sagaflow.topology.SagaTopics;
 import io.sagaflow.topology.SagaTopology;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +39,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -162,6 +168,7 @@ final class SagaRun {
       Optional<Long> participantsCpuBefore = participants.ownProcessCpuNanos();
       long start = System.nanoTime();
       CpuBreakdown cpu = CpuBreakdown.start(CpuBreakdown.sagaRoles(appId));
+      StreamThreadSampler waits = load.isOpen() ? StreamThreadSampler.start(appId) : null;
       OpenLoopSender sender = null;
       ExecutorService sending = null;
       Future<?> sendingDone = null;
@@ -174,9 +181,12 @@ final class SagaRun {
       } else {
         starts.send(modules.demoData().get(0), ids, () -> {});
       }
-      readEvents(stats, load.sagas(), Duration.ofMinutes(15));
+      readEvents(stats, load.sagas(), Duration.ofMinutes(15), load.isOpen());
       double seconds = (System.nanoTime() - start) / 1e9;
       CpuBreakdown.Usage cpuUse = cpu.measure();
+      if (waits != null) {
+        waits.stop();
+      }
       if (sending != null) {
         sendingDone.get();
         sending.shutdown();
@@ -223,6 +233,14 @@ final class SagaRun {
                   Locale.ROOT, "  %s participants in their own JVM: %.1f s CPU%n", label, s));
       System.out.printf("  %s%n", result.cpuSummary());
       System.out.printf("  %s%n", writes.summary(label, result.ended()));
+      if (load.isOpen()) {
+        System.out.printf("  %s step latency per second of the steps' end:%n", label);
+        stats.stepTimeline().forEach(line -> System.out.printf("    %s%n", line));
+        System.out.printf("  %s where the stream threads spent wall-clock time:%n", label);
+        waits.report().forEach(line -> System.out.printf("    %s%n", line));
+        System.out.printf("  %s the broker's request times, p99/p99.9/max ms per stage:%n", label);
+        BrokerRequestTimes.describe().forEach(line -> System.out.printf("    %s%n", line));
+      }
       streams.close(Duration.ofSeconds(30));
       return result;
     }
@@ -262,7 +280,7 @@ final class SagaRun {
     }
   }
 
-  private void readEvents(EventStats stats, int sagas, Duration timeout) {
+  private void readEvents(EventStats stats, int sagas, Duration timeout, boolean withReplies) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-events-" + System.nanoTime());
@@ -270,9 +288,14 @@ final class SagaRun {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, SagaEvent> consumer =
-        new KafkaConsumer<>(
-            props, new StringDeserializer(), SagaTopics.EVENT_RECORDS.deserializer(schemas))) {
+            new KafkaConsumer<>(
+                props, new StringDeserializer(), SagaTopics.EVENT_RECORDS.deserializer(schemas));
+        KafkaConsumer<String, byte[]> replies =
+            new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(SagaTopics.EVENTS));
+      if (withReplies) {
+        replies.subscribe(List.of(SagaTopics.REPLIES));
+      }
       while (stats.ended() < sagas) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
@@ -281,7 +304,34 @@ final class SagaRun {
         for (ConsumerRecord<String, SagaEvent> r : consumer.poll(Duration.ofMillis(100))) {
           stats.accept(r.value());
         }
+        if (withReplies) {
+          for (ConsumerRecord<String, byte[]> r : replies.poll(Duration.ZERO)) {
+            replySent(stats, r);
+          }
+        }
       }
+      // Replies read after the last event still split their steps.
+      if (withReplies) {
+        for (ConsumerRecords<String, byte[]> batch = replies.poll(Duration.ofSeconds(1));
+            !batch.isEmpty();
+            batch = replies.poll(Duration.ofSeconds(1))) {
+          batch.forEach(r -> replySent(stats, r));
+        }
+      }
+    }
+  }
+
+  private static void replySent(EventStats stats, ConsumerRecord<String, byte[]> reply) {
+    Header step = reply.headers().lastHeader(SagaHeaders.SAGA_STEP);
+    Header attempt = reply.headers().lastHeader(SagaHeaders.SAGA_ATTEMPT);
+    Header sent = reply.headers().lastHeader(SagaHeaders.CE_TIME);
+    if (step != null && attempt != null && sent != null) {
+      stats.replySent(
+          reply.key(),
+          new String(step.value(), StandardCharsets.UTF_8),
+          Integer.parseInt(new String(attempt.value(), StandardCharsets.UTF_8)),
+          Instant.parse(new String(sent.value(), StandardCharsets.UTF_8)).toEpochMilli(),
+          reply.timestamp());
     }
   }
 }

@@ -36,6 +36,35 @@ class EventStatsTest {
     assertThat(stats.sagaPercentile(50)).isEqualTo(100);
   }
 
+  @Test
+  void shouldSplitEachSecondsStepsAtTheReplysSendAndAppend() {
+    // Given the same two steps, whose replies were sent and appended at known times
+    EventStats stats = new EventStats();
+    stats.accept(
+        record(SagaEventType.SAGA_STARTED, null, 0, fact(SagaEventType.STEP_STARTED, "one")));
+    stats.accept(
+        record(SagaEventType.STEP_SUCCEEDED, "one", 40, fact(SagaEventType.STEP_STARTED, "two")));
+    stats.accept(
+        record(
+            SagaEventType.STEP_SUCCEEDED,
+            "two",
+            1_300,
+            new SagaFact(SagaEventType.SAGA_COMPLETED, null, null, "COMPLETED", null)));
+    long t0 = T0.toEpochMilli();
+    stats.replySent("s1", "one", 1, t0 + 10, t0 + 15);
+    stats.replySent("s1", "two", 1, t0 + 100, t0 + 110);
+    // A reply read twice (a redelivery) keeps its first times
+    stats.replySent("s1", "two", 1, t0 + 900, t0 + 950);
+
+    // Then each second of the steps' ends has its own line, with the three parts of its steps
+    assertThat(stats.stepTimeline())
+        .containsExactly(
+            "+  0 s (10:00:00)     1 steps  p50   40  p99   40  max   40 ms;"
+                + " p99 until the reply was sent   10, appended    5, decided   25 ms",
+            "+  1 s (10:00:01)     1 steps  p50 1260  p99 1260  max 1260 ms;"
+                + " p99 until the reply was sent   60, appended   10, decided 1190 ms");
+  }
+
   private static SagaFact fact(SagaEventType type, String step) {
     return new SagaFact(type, step, 1, "RUNNING", null);
   }
