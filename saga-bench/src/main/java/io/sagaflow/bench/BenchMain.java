@@ -39,7 +39,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * soak ({@link RetentionSoak}).
  */
 public final class BenchMain {
-  private static final int PARTITIONS = 4;
+  static final int PARTITIONS = 4;
 
   private BenchMain() {}
 

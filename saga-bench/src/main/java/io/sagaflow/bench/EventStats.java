@@ -2,10 +2,12 @@ package io.sagaflow.bench;
 
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.serde.SagaEventFacts;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Latencies derived from lifecycle events (each fact of a saga.events record). Each event carries
@@ -24,6 +27,7 @@ import java.util.function.ToLongFunction;
  * the request.
  */
 final class EventStats {
+  static final long SLOW_STEP_MILLIS = 250;
   private static final DateTimeFormatter SECOND_OF_DAY =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
   private final Predicate<String> counted;
@@ -171,6 +175,16 @@ final class EventStats {
    * step.
    */
   List<String> stepTimeline() {
+    return stepTimeline(0);
+  }
+
+  /**
+   * As {@link #stepTimeline()}; with {@code partitions} above 0, each second with a step slower
+   * than {@value #SLOW_STEP_MILLIS} ms also names how many such steps each partition had (the saga
+   * id's partition under Kafka's default partitioner): one partition's stall and a whole thread's
+   * stall look different there.
+   */
+  List<String> stepTimeline(int partitions) {
     List<String> lines = new ArrayList<>();
     if (stepMillisBySecond.isEmpty()) {
       return lines;
@@ -178,8 +192,18 @@ final class EventStats {
     Map<Long, List<Long>> toReply = new HashMap<>();
     Map<Long, List<Long>> toBroker = new HashMap<>();
     Map<Long, List<Long>> afterBroker = new HashMap<>();
+    Map<Long, int[]> slowByPartition = new HashMap<>();
     stepSpans.forEach(
         (step, span) -> {
+          if (partitions > 0 && span[1] - span[0] > SLOW_STEP_MILLIS) {
+            String sagaId = step.substring(0, step.indexOf('/'));
+            int partition =
+                Utils.toPositive(Utils.murmur2(sagaId.getBytes(StandardCharsets.UTF_8)))
+                    % partitions;
+            slowByPartition
+                .computeIfAbsent(Math.floorDiv(span[1], 1000), k -> new int[partitions])[
+                partition]++;
+          }
           long[] reply = replyTimes.get(step);
           if (reply != null) {
             long second = Math.floorDiv(span[1], 1000);
@@ -194,18 +218,24 @@ final class EventStats {
       List<Long> values = stepMillisBySecond.getOrDefault(second, List.of());
       lines.add(
           String.format(
-              Locale.ROOT,
-              "+%3d s (%s) %5d steps  p50 %4d  p99 %4d  max %4d ms;"
-                  + " p99 until the reply was sent %4d, appended %4d, decided %4d ms",
-              second - first,
-              SECOND_OF_DAY.format(Instant.ofEpochSecond(second)),
-              values.size(),
-              percentile(values, 50),
-              percentile(values, 99),
-              values.isEmpty() ? -1L : (long) Collections.max(values),
-              percentile(toReply.getOrDefault(second, List.of()), 99),
-              percentile(toBroker.getOrDefault(second, List.of()), 99),
-              percentile(afterBroker.getOrDefault(second, List.of()), 99)));
+                  Locale.ROOT,
+                  "+%3d s (%s) %5d steps  p50 %4d  p99 %4d  max %4d ms;"
+                      + " p99 until the reply was sent %4d, appended %4d, decided %4d ms",
+                  second - first,
+                  SECOND_OF_DAY.format(Instant.ofEpochSecond(second)),
+                  values.size(),
+                  percentile(values, 50),
+                  percentile(values, 99),
+                  values.isEmpty() ? -1L : (long) Collections.max(values),
+                  percentile(toReply.getOrDefault(second, List.of()), 99),
+                  percentile(toBroker.getOrDefault(second, List.of()), 99),
+                  percentile(afterBroker.getOrDefault(second, List.of()), 99))
+              + (slowByPartition.containsKey(second)
+                  ? "; slower than "
+                      + SLOW_STEP_MILLIS
+                      + " ms by partition "
+                      + Arrays.toString(slowByPartition.get(second))
+                  : ""));
     }
     return lines;
   }

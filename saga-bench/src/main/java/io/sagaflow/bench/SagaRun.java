@@ -235,11 +235,15 @@ final class SagaRun {
       System.out.printf("  %s%n", writes.summary(label, result.ended()));
       if (load.isOpen()) {
         System.out.printf("  %s step latency per second of the steps' end:%n", label);
-        stats.stepTimeline().forEach(line -> System.out.printf("    %s%n", line));
+        stats
+            .stepTimeline(BenchMain.PARTITIONS)
+            .forEach(line -> System.out.printf("    %s%n", line));
         System.out.printf("  %s where the stream threads spent wall-clock time:%n", label);
         waits.report().forEach(line -> System.out.printf("    %s%n", line));
         System.out.printf("  %s the broker's request times, p99/p99.9/max ms per stage:%n", label);
         BrokerRequestTimes.describe().forEach(line -> System.out.printf("    %s%n", line));
+        System.out.printf("  %s the consumers' fetch latencies:%n", label);
+        FetchLatencies.describe("").forEach(line -> System.out.printf("    %s%n", line));
       }
       streams.close(Duration.ofSeconds(30));
       return result;

@@ -66,17 +66,17 @@ final class StreamThreadSampler {
 
   private void run() {
     long next = System.nanoTime();
+    long[] ids = new long[0];
+    long idsResolvedAt = 0;
     while (running) {
       long now = System.currentTimeMillis();
-      long[] ids =
-          Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
-              .filter(
-                  t ->
-                      t != null
-                          && t.getThreadName().startsWith(namePart)
-                          && t.getThreadName().matches(".*-StreamThread-\\d+"))
-              .mapToLong(ThreadInfo::getThreadId)
-              .toArray();
+      // Resolving the threads by name walks every thread of the JVM: once a second is enough
+      // (a stream thread that is replaced shows up within a second), and keeps the sampler's
+      // own cost off the phase it measures.
+      if (now - idsResolvedAt >= 1_000) {
+        ids = streamThreadIds();
+        idsResolvedAt = now;
+      }
       for (ThreadInfo info : threads.getThreadInfo(ids, 64)) {
         if (info != null) {
           String activity = activity(info.getStackTrace());
@@ -91,6 +91,17 @@ final class StreamThreadSampler {
       next += PERIOD_NANOS;
       LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
     }
+  }
+
+  private long[] streamThreadIds() {
+    return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
+        .filter(
+            t ->
+                t != null
+                    && t.getThreadName().startsWith(namePart)
+                    && t.getThreadName().matches(".*-StreamThread-\\d+"))
+        .mapToLong(ThreadInfo::getThreadId)
+        .toArray();
   }
 
   private static String activity(StackTraceElement[] stack) {

@@ -15,17 +15,7 @@ class EventStatsTest {
   @Test
   void shouldMeasureStepsAndSagasFromFactsFoldedIntoDecisionRecords() {
     // Given a two-step saga as the processor writes it: one record per decision
-    EventStats stats = new EventStats();
-    stats.accept(
-        record(SagaEventType.SAGA_STARTED, null, 0, fact(SagaEventType.STEP_STARTED, "one")));
-    stats.accept(
-        record(SagaEventType.STEP_SUCCEEDED, "one", 40, fact(SagaEventType.STEP_STARTED, "two")));
-    stats.accept(
-        record(
-            SagaEventType.STEP_SUCCEEDED,
-            "two",
-            100,
-            new SagaFact(SagaEventType.SAGA_COMPLETED, null, null, "COMPLETED", null)));
+    EventStats stats = twoStepSaga(100);
 
     // Then both steps and the saga are measured, each from the facts inside the records
     assertThat(stats.completed()).isEqualTo(1);
@@ -38,18 +28,9 @@ class EventStatsTest {
 
   @Test
   void shouldSplitEachSecondsStepsAtTheReplysSendAndAppend() {
-    // Given the same two steps, whose replies were sent and appended at known times
-    EventStats stats = new EventStats();
-    stats.accept(
-        record(SagaEventType.SAGA_STARTED, null, 0, fact(SagaEventType.STEP_STARTED, "one")));
-    stats.accept(
-        record(SagaEventType.STEP_SUCCEEDED, "one", 40, fact(SagaEventType.STEP_STARTED, "two")));
-    stats.accept(
-        record(
-            SagaEventType.STEP_SUCCEEDED,
-            "two",
-            1_300,
-            new SagaFact(SagaEventType.SAGA_COMPLETED, null, null, "COMPLETED", null)));
+    // Given the same two steps, the second ending in the next second, whose replies were sent
+    // and appended at known times
+    EventStats stats = twoStepSaga(1_300);
     long t0 = T0.toEpochMilli();
     stats.replySent("s1", "one", 1, t0 + 10, t0 + 15);
     stats.replySent("s1", "two", 1, t0 + 100, t0 + 110);
@@ -63,6 +44,36 @@ class EventStatsTest {
                 + " p99 until the reply was sent   10, appended    5, decided   25 ms",
             "+  1 s (10:00:01)     1 steps  p50 1260  p99 1260  max 1260 ms;"
                 + " p99 until the reply was sent   60, appended   10, decided 1190 ms");
+    // And with partitions named, the slow step's second says which partition it was on
+    assertThat(stats.stepTimeline(4).get(1))
+        .endsWith("; slower than 250 ms by partition " + partitionCounts("s1", 4));
+  }
+
+  /** Saga s1: step one from 0 to 40 ms, step two from 40 ms to {@code endMillis}. */
+  private static EventStats twoStepSaga(long endMillis) {
+    EventStats stats = new EventStats();
+    stats.accept(
+        record(SagaEventType.SAGA_STARTED, null, 0, fact(SagaEventType.STEP_STARTED, "one")));
+    stats.accept(
+        record(SagaEventType.STEP_SUCCEEDED, "one", 40, fact(SagaEventType.STEP_STARTED, "two")));
+    stats.accept(
+        record(
+            SagaEventType.STEP_SUCCEEDED,
+            "two",
+            endMillis,
+            new SagaFact(SagaEventType.SAGA_COMPLETED, null, null, "COMPLETED", null)));
+    return stats;
+  }
+
+  private static String partitionCounts(String sagaId, int partitions) {
+    int[] counts = new int[partitions];
+    counts[
+            org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(
+                        sagaId.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                % partitions] =
+        1;
+    return java.util.Arrays.toString(counts);
   }
 
   private static SagaFact fact(SagaEventType type, String step) {
