@@ -59,8 +59,8 @@ final class BrokerRequestTimes {
     return lines;
   }
 
-  private static double number(MBeanServer server, ObjectName name, String attribute)
-      throws JMException {
+  /** A numeric JMX attribute, NaN when it is not a number (an empty metric). */
+  static double number(MBeanServer server, ObjectName name, String attribute) throws JMException {
     Object value = server.getAttribute(name, attribute);
     return value instanceof Number n ? n.doubleValue() : Double.NaN;
   }

@@ -17,8 +17,8 @@ import javax.management.ObjectName;
 final class FetchLatencies {
   private FetchLatencies() {}
 
-  /** One line per consumer whose client id starts with {@code prefix}. */
-  static List<String> describe(String prefix) {
+  /** One line per consumer of this JVM, by client id. */
+  static List<String> describe() {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     List<String> lines = new ArrayList<>();
     try {
@@ -27,28 +27,19 @@ final class FetchLatencies {
               new ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,client-id=*"),
               null)) {
         String client = name.getKeyProperty("client-id");
-        if (!client.contains(prefix)) {
-          continue;
-        }
         lines.add(
             String.format(
                 Locale.ROOT,
                 "%s: fetch latency avg %.1f ms, max %.0f ms, %.1f fetches/s",
                 client,
-                number(server, name, "fetch-latency-avg"),
-                number(server, name, "fetch-latency-max"),
-                number(server, name, "fetch-rate")));
+                BrokerRequestTimes.number(server, name, "fetch-latency-avg"),
+                BrokerRequestTimes.number(server, name, "fetch-latency-max"),
+                BrokerRequestTimes.number(server, name, "fetch-rate")));
       }
     } catch (JMException e) {
       lines.add("unreadable: " + e.getMessage());
     }
     lines.sort(String::compareTo);
     return lines;
-  }
-
-  private static double number(MBeanServer server, ObjectName name, String attribute)
-      throws JMException {
-    Object value = server.getAttribute(name, attribute);
-    return value instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 }

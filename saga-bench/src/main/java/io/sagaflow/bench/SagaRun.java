@@ -243,7 +243,7 @@ final class SagaRun {
         System.out.printf("  %s the broker's request times, p99/p99.9/max ms per stage:%n", label);
         BrokerRequestTimes.describe().forEach(line -> System.out.printf("    %s%n", line));
         System.out.printf("  %s the consumers' fetch latencies:%n", label);
-        FetchLatencies.describe("").forEach(line -> System.out.printf("    %s%n", line));
+        FetchLatencies.describe().forEach(line -> System.out.printf("    %s%n", line));
       }
       streams.close(Duration.ofSeconds(30));
       return result;
