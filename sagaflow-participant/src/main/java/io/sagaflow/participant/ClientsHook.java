@@ -12,7 +12,9 @@ import org.apache.kafka.clients.producer.Producer;
 public interface ClientsHook {
 
   /**
-   * Called once, before the first poll, from the thread that starts the participant.
+   * Called before the first poll, from the thread that starts the participant; and again, from the
+   * participant's own thread, when a transactional participant had to replace its producer (one the
+   * broker fenced cannot even abort), after closing what the previous call returned.
    *
    * @return what to close before the clients close when the participant stops (a binding that would
    *     otherwise keep reading closed clients)

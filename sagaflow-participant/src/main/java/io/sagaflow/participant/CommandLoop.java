@@ -16,8 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,9 +34,20 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -62,30 +77,41 @@ final class CommandLoop implements Runnable {
       Map<String, Object> producer,
       Duration pollTimeout) {}
 
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
   private final Settings settings;
   private final Consumer<byte[], byte[]> consumer;
-  private final Producer<byte[], byte[]> producer;
+  private final Supplier<Producer<byte[], byte[]>> producers;
   private final CommandDispatcher dispatcher;
   private final CommandLedger ledger;
   private final BatchHook batchHook;
-  private final AutoCloseable clientsBinding;
+  private final ClientsHook clientsHook;
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  // Replaced, with its binding, when a transactional producer can no longer abort (loop thread).
+  private Producer<byte[], byte[]> producer;
+  private AutoCloseable clientsBinding;
   private volatile Health health = Health.running();
   private volatile boolean stopping;
 
   private CommandLoop(
       Settings settings,
       Consumer<byte[], byte[]> consumer,
+      Supplier<Producer<byte[], byte[]>> producers,
       Producer<byte[], byte[]> producer,
       CommandDispatcher dispatcher,
       CommandLedger ledger,
       BatchHook batchHook,
+      ClientsHook clientsHook,
       AutoCloseable clientsBinding) {
     this.settings = settings;
     this.consumer = consumer;
+    this.producers = producers;
     this.producer = producer;
     this.dispatcher = dispatcher;
     this.ledger = ledger;
     this.batchHook = batchHook;
+    this.clientsHook = clientsHook;
     this.clientsBinding = clientsBinding;
   }
 
@@ -125,10 +151,14 @@ final class CommandLoop implements Runnable {
     Consumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Map<String, Object> producerSettings = Map.copyOf(producerProps);
+    Supplier<Producer<byte[], byte[]>> producers =
+        () ->
+            new KafkaProducer<>(
+                producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
     Producer<byte[], byte[]> producer;
     try {
-      producer =
-          new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+      producer = producers.get();
     } catch (RuntimeException e) {
       consumer.close();
       throw e;
@@ -151,7 +181,15 @@ final class CommandLoop implements Runnable {
             new DeadLetters(settings.deadLetterTopic(), clock),
             new CommandSpans(openTelemetry));
     return new CommandLoop(
-        settings, consumer, producer, dispatcher, ledger, batchHook, clientsBinding);
+        settings,
+        consumer,
+        producers,
+        producer,
+        dispatcher,
+        ledger,
+        batchHook,
+        clientsHook,
+        clientsBinding);
   }
 
   Health health() {
@@ -165,6 +203,7 @@ final class CommandLoop implements Runnable {
   /** Ends the loop after the batch in hand; the thread closes the clients on its way out. */
   void stop() {
     stopping = true;
+    stopSignal.countDown();
     consumer.wakeup();
   }
 
@@ -200,6 +239,17 @@ final class CommandLoop implements Runnable {
       if (!stopping) {
         failure = Optional.of(e);
       }
+    } catch (TimeoutException e) {
+      if (stopping) {
+        // Closing while the broker is away: what the batch left open is aborted by the broker
+        // after transaction.timeout.ms, or at once by the next instance with this id.
+        LOG.warn(
+            "Participant {} stopped with its batch unwritten: the broker did not answer ({})",
+            settings.name(),
+            e.getMessage());
+      } else {
+        failure = Optional.of(e);
+      }
     } catch (RuntimeException | Error e) {
       failure = Optional.of(e);
     }
@@ -215,11 +265,7 @@ final class CommandLoop implements Runnable {
               e.toString(),
               e);
         });
-    try {
-      clientsBinding.close();
-    } catch (Exception e) {
-      LOG.debug("Participant {}: closing what was bound to its clients failed", settings.name(), e);
-    }
+    unbindClients();
     try {
       consumer.close();
     } finally {
@@ -268,7 +314,10 @@ final class CommandLoop implements Runnable {
         rewind(batch);
       }
     } else {
-      writeAll(out);
+      if (!writeAll(out)) {
+        rewind(batch);
+        return;
+      }
       // Written: from here on a redelivery is answered from the ledger, even if the commit fails.
       answered.forEach(ledger::record);
       if (!commit(offsets)) {
@@ -278,47 +327,200 @@ final class CommandLoop implements Runnable {
   }
 
   /**
-   * Writes the batch's records and offsets in one transaction; false when the group rebalanced
-   * meanwhile and the transaction was aborted.
+   * Writes the batch's records and offsets in one transaction; false when it was aborted instead
+   * (the group rebalanced meanwhile, or the broker failed it) and the batch is to be read again.
    */
-  // commitTransaction fails if any send of the transaction failed: the Futures add nothing.
-  @SuppressWarnings("FutureReturnValueIgnored")
   private boolean writeInTransaction(
-      List<ProducerRecord<byte[], byte[]>> out, Map<TopicPartition, OffsetAndMetadata> offsets) {
-    producer.beginTransaction();
+      List<ProducerRecord<byte[], byte[]>> out, Map<TopicPartition, OffsetAndMetadata> offsets)
+      throws InterruptedException {
+    // commitTransaction fails if any send failed; the sends say whether retrying can help.
+    List<Future<RecordMetadata>> sends = new ArrayList<>(out.size());
     try {
-      out.forEach(producer::send);
+      producer.beginTransaction();
+      out.forEach(r -> sends.add(producer.send(r)));
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      producer.commitTransaction();
+      untilNoTimeout("commit its transaction", producer::commitTransaction);
       return true;
     } catch (CommitFailedException e) {
       // Another instance joined or left while the batch was handled: the offsets belong to an
       // older generation of the group. Nothing of the batch becomes visible.
-      producer.abortTransaction();
       LOG.info(
           "Participant {}: the group rebalanced during a batch; its transaction is aborted and the"
               + " batch is read again ({})",
           settings.name(),
           e.getMessage());
+      abortOrReplaceProducer();
       return false;
-    }
-  }
-
-  private void writeAll(List<ProducerRecord<byte[], byte[]>> out) throws InterruptedException {
-    List<Future<RecordMetadata>> sends = new ArrayList<>(out.size());
-    out.forEach(r -> sends.add(producer.send(r)));
-    for (Future<RecordMetadata> send : sends) {
-      try {
-        send.get();
-      } catch (ExecutionException e) {
+    } catch (KafkaException e) {
+      if (cannotRecover(e)) {
+        throw e;
+      }
+      Optional<Throwable> rejected = rejectedForGood(sends);
+      if (rejected.isPresent()) {
+        // Written again it would be refused again, batch after batch.
         throw new IllegalStateException(
             "Participant "
                 + settings.name()
                 + " could not write a reply or dead letter: "
-                + e.getCause().getMessage(),
-            e.getCause());
+                + rejected.get().getMessage(),
+            rejected.get());
+      }
+      // The broker failed the transaction. Most often it outlived transaction.timeout.ms (a broker
+      // restart in the middle of it, a stalled instance) and the coordinator aborted it, which the
+      // producer hears as being fenced. Nothing of the batch is visible; read again, it is
+      // answered once.
+      LOG.warn(
+          "Participant {}: the broker failed a batch's transaction; it is aborted and the batch is"
+              + " read again ({})",
+          settings.name(),
+          e.toString());
+      abortOrReplaceProducer();
+      return false;
+    }
+  }
+
+  /**
+   * Settings, permissions, and a consumer fenced by a newer member with its group.instance.id:
+   * trying again cannot help. A fenced producer is not among them: a transaction the coordinator
+   * aborted on its timeout fences it in just the same way as a newer instance would.
+   */
+  private static boolean cannotRecover(KafkaException e) {
+    return e instanceof AuthenticationException
+        || e instanceof AuthorizationException
+        || e instanceof UnsupportedVersionException
+        || e instanceof FencedInstanceIdException;
+  }
+
+  /** The first send the broker or the client refused for the record itself, not for the moment. */
+  private static Optional<Throwable> rejectedForGood(List<Future<RecordMetadata>> sends) {
+    for (Future<RecordMetadata> send : sends) {
+      if (send.isDone()) {
+        try {
+          send.get();
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RecordTooLargeException
+              || cause instanceof RecordBatchTooLargeException
+              || cause instanceof InvalidRecordException
+              || cause instanceof InvalidTopicException) {
+            return Optional.of(cause);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        } catch (CancellationException e) {
+          // not a verdict on the record
+        }
       }
     }
+    return Optional.empty();
+  }
+
+  /**
+   * Aborts the open transaction. A producer in a fatal state cannot, and is replaced: the new one's
+   * initTransactions aborts what the old one left open.
+   */
+  private void abortOrReplaceProducer() throws InterruptedException {
+    try {
+      untilNoTimeout("abort its transaction", producer::abortTransaction);
+      return;
+    } catch (KafkaException e) {
+      if (cannotRecover(e)) {
+        throw e;
+      }
+      LOG.warn(
+          "Participant {}: its producer cannot abort its transaction ({}); it is replaced by a new"
+              + " one with the same transactional id",
+          settings.name(),
+          e.toString());
+    }
+    unbindClients();
+    producer.close(Duration.ZERO);
+    Duration backoff = FIRST_BACKOFF;
+    while (true) {
+      Producer<byte[], byte[]> next = producers.get();
+      try {
+        next.initTransactions();
+        producer = next;
+        break;
+      } catch (TimeoutException e) {
+        next.close(Duration.ZERO);
+        if (stopping) {
+          throw e;
+        }
+        LOG.warn(
+            "Participant {}: its new producer could not start a transactional session yet ({});"
+                + " trying again in {} ms",
+            settings.name(),
+            e.getMessage(),
+            backoff.toMillis());
+        if (stopSignal.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw e;
+        }
+        backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+      } catch (RuntimeException e) {
+        next.close(Duration.ZERO);
+        throw e;
+      }
+    }
+    clientsBinding = clientsHook.created(consumer, producer);
+  }
+
+  /**
+   * Runs a transactional call that waits at most max.block.ms and may be called again after a
+   * timeout (a broker that is down or restarting), until it ends otherwise or the loop stops.
+   */
+  private void untilNoTimeout(String what, Runnable call) {
+    while (true) {
+      try {
+        call.run();
+        return;
+      } catch (TimeoutException e) {
+        if (stopping) {
+          throw e;
+        }
+        LOG.warn(
+            "Participant {}: its producer could not {} within max.block.ms; trying again ({})",
+            settings.name(),
+            what,
+            e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Writes the records; false when the broker did not take them in time and the batch is to be read
+   * again.
+   */
+  private boolean writeAll(List<ProducerRecord<byte[], byte[]>> out) throws InterruptedException {
+    List<Future<RecordMetadata>> sends = new ArrayList<>(out.size());
+    out.forEach(r -> sends.add(producer.send(r)));
+    boolean written = true;
+    for (Future<RecordMetadata> send : sends) {
+      try {
+        send.get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException)) {
+          throw new IllegalStateException(
+              "Participant "
+                  + settings.name()
+                  + " could not write a reply or dead letter: "
+                  + e.getCause().getMessage(),
+              e.getCause());
+        }
+        if (written) {
+          // The batch is handled again: the replies that did get through arrive twice, and the
+          // processor keeps the first of each.
+          LOG.warn(
+              "Participant {}: the broker did not take a batch's replies within delivery.timeout.ms;"
+                  + " the batch is read again ({})",
+              settings.name(),
+              e.getCause().toString());
+        }
+        written = false;
+      }
+    }
+    return written;
   }
 
   /** Commits the batch's offsets; false when the group is rebalancing and refused them. */
@@ -326,6 +528,14 @@ final class CommandLoop implements Runnable {
     try {
       consumer.commitSync(offsets);
       return true;
+    } catch (TimeoutException e) {
+      // The replies are written and the ledger has them: the batch read again is answered from it.
+      LOG.warn(
+          "Participant {}: the broker did not take a batch's offsets within"
+              + " default.api.timeout.ms; the batch is read again ({})",
+          settings.name(),
+          e.getMessage());
+      return false;
     } catch (RebalanceInProgressException | CommitFailedException e) {
       // The replies are written; whoever owns the partitions next reads the batch again and
       // answers from its ledger, or handles it again, and the processor drops the second replies.
@@ -336,6 +546,19 @@ final class CommandLoop implements Runnable {
           e.getMessage());
       return false;
     }
+  }
+
+  private void unbindClients() {
+    try {
+      clientsBinding.close();
+    } catch (Exception e) {
+      LOG.debug("Participant {}: closing what was bound to its clients failed", settings.name(), e);
+    }
+    clientsBinding = () -> {};
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Moves back to the batch's first records on the partitions this consumer still has. */

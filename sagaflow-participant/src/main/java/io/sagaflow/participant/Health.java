@@ -18,9 +18,10 @@ public record Health(State state, Optional<Throwable> cause) {
     /** It was closed; commands wait for the next instance of the service. */
     STOPPED,
     /**
-     * Its loop died (the broker fenced it, a reply could not be written, the registry could not be
-     * reached, an {@link Error} in a handler) and is not restarted: commands wait unanswered until
-     * the service restarts it. {@link Health#cause()} says why.
+     * Its loop died (its permissions or settings were refused, a reply could not be written for a
+     * reason that retrying cannot cure, the registry could not be reached, an {@link Error} in a
+     * handler) and is not restarted: commands wait unanswered until the service restarts it. {@link
+     * Health#cause()} says why.
      */
     FAILED
   }

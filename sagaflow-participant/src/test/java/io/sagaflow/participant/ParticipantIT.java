@@ -22,11 +22,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The kit against a real broker and registry, with the orchestrator's side played by hand. */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -333,6 +336,36 @@ class ParticipantIT {
     }
     // And closing a dead participant leaves it FAILED
     assertThat(participant.health().state()).isEqualTo(Health.State.FAILED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void shouldEndItsLoopOnAReplyTheBrokerCanNeverTake(boolean transactional)
+      throws InterruptedException {
+    // Given a producer whose requests cannot hold a reply (a limit set below the reply's size)
+    Participant.Builder builder =
+        inventory(cluster.kafka.uniqueName("group")).producerProperty("max.request.size", 100);
+    if (transactional) {
+      builder.transactional(cluster.kafka.uniqueName("inventory-tx"));
+    }
+    Participant participant = builder.start();
+    try {
+      // When a command's reply is to be written
+      cluster.send(
+          cluster.command("order-11", "reserve-inventory", 1, CommandKind.ACTION),
+          reserve("order-11"));
+
+      // Then the loop ends naming the cause, rather than handling the batch again and again
+      assertThat(participant.awaitTermination(WAIT)).isTrue();
+      Health health = participant.health();
+      assertThat(health.state()).isEqualTo(Health.State.FAILED);
+      assertThat(health.cause().orElseThrow())
+          .hasMessageContaining("could not write a reply or dead letter")
+          .hasCauseInstanceOf(RecordTooLargeException.class);
+      assertThat(reservations.get()).isEqualTo(1);
+    } finally {
+      participant.close();
+    }
   }
 
   @Test

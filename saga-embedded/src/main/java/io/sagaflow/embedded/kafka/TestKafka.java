@@ -28,6 +28,11 @@ public final class TestKafka {
     this.broker = Objects.requireNonNull(broker, "broker");
   }
 
+  /** A view of a broker the test runs itself, to stop and start it, say. */
+  public static TestKafka on(EmbeddedKafkaBroker broker) {
+    return new TestKafka(broker);
+  }
+
   /** The shared broker. */
   public EmbeddedKafkaBroker broker() {
     return broker;
