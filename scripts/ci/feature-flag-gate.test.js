@@ -22,8 +22,12 @@ function gate(root, ...args) {
   return { status: run.status, out: run.stdout + run.stderr };
 }
 
+const copies = [];
+test.after(() => copies.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function copyOfSources() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flag-gate-'));
+  copies.push(dir);
   for (const m of MODULES) {
     const from = path.join(ROOT, m, 'src', 'main', 'java');
     if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, m, 'src', 'main', 'java'), { recursive: true });

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sagaflow.embedded.TempDirs;
 import io.sagaflow.embedded.kafka.KafkaBrokerExtension;
 import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.serde.InMemorySchemaRegistry;
 import io.sagaflow.topology.SagaCounters;
 import io.sagaflow.topology.SagaTopology;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,6 +184,7 @@ class CrashLoopHealthIT {
     final KafkaStreams streams;
     final SagaApiServer server;
     private final TestKafka kafka;
+    private final Path stateDir = TempDirs.create("crash-loop");
 
     Poisoned(
         TestKafka kafka,
@@ -197,7 +199,7 @@ class CrashLoopHealthIT {
       Properties props = new Properties();
       props.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.uniqueName("crash-loop"));
       props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("crash-loop").toString());
+      props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
       props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
       props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
       props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
@@ -292,10 +294,14 @@ class CrashLoopHealthIT {
 
     @Override
     public void close() {
-      server.close();
-      streams.close(
-          CloseOptions.timeout(Duration.ofSeconds(30))
-              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+      try {
+        server.close();
+        streams.close(
+            CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+      } finally {
+        TempDirs.delete(stateDir);
+      }
     }
   }
 

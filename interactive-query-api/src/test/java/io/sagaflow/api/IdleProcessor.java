@@ -1,11 +1,12 @@
 package io.sagaflow.api;
 
+import io.sagaflow.embedded.TempDirs;
 import io.sagaflow.serde.InMemorySchemaRegistry;
 import io.sagaflow.topology.SagaCounters;
 import io.sagaflow.topology.SagaStreamsConfig;
 import io.sagaflow.topology.SagaTopology;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -28,11 +29,13 @@ final class IdleProcessor implements AutoCloseable {
       new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
 
   final KafkaStreams streams;
+  private final Path stateDir;
 
   /**
    * @param applicationId names the state directory, so classes do not share one
    */
   IdleProcessor(String applicationId) throws IOException {
+    this.stateDir = TempDirs.create(applicationId);
     SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
     Properties props =
         SagaStreamsConfig.create(
@@ -43,7 +46,7 @@ final class IdleProcessor implements AutoCloseable {
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
                 "127.0.0.1:9",
                 StreamsConfig.STATE_DIR_CONFIG,
-                Files.createTempDirectory(applicationId).toString()),
+                stateDir.toString()),
             settings.deadLetters());
     streams = new KafkaStreams(SagaTopology.build(RunningProcessor.SAGAS, settings), props);
   }
@@ -62,6 +65,10 @@ final class IdleProcessor implements AutoCloseable {
 
   @Override
   public void close() {
-    streams.close();
+    try {
+      streams.close();
+    } finally {
+      TempDirs.delete(stateDir);
+    }
   }
 }

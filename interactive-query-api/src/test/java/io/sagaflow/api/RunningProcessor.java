@@ -2,6 +2,7 @@ package io.sagaflow.api;
 
 import static org.awaitility.Awaitility.await;
 
+import io.sagaflow.embedded.TempDirs;
 import io.sagaflow.embedded.kafka.FreePorts;
 import io.sagaflow.embedded.kafka.TestKafka;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
@@ -14,7 +15,6 @@ import io.sagaflow.topology.SagaCounters;
 import io.sagaflow.topology.SagaStreamsConfig;
 import io.sagaflow.topology.SagaTopics;
 import io.sagaflow.topology.SagaTopology;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +58,7 @@ final class RunningProcessor implements AutoCloseable {
   final SchemaRegistry schemas;
   final SagaCounters counters = new SagaCounters();
   final KafkaStreams streams;
+  private final Path stateDir;
   final KafkaProducer<String, byte[]> producer;
   final int apiPort = FreePorts.pick();
   final TestKafka kafka;
@@ -127,7 +128,7 @@ final class RunningProcessor implements AutoCloseable {
         new SchemaRegistryClient(RegistryClientSettings.of(registryServer.url().toString()));
     ensureTopics(kafka);
     SagaTopology.Settings settings = SagaTopology.Settings.of(schemas, true, counters);
-    Path stateDir = Files.createTempDirectory("api-it-state");
+    stateDir = TempDirs.create("api-it-state");
     Map<String, Object> config =
         new java.util.HashMap<>(
             Map.of(
@@ -295,5 +296,6 @@ final class RunningProcessor implements AutoCloseable {
     if (ownsRegistry) {
       registryServer.close();
     }
+    TempDirs.delete(stateDir);
   }
 }

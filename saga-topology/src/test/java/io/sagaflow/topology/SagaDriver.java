@@ -10,6 +10,7 @@ import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.contract.StartSaga;
 import io.sagaflow.contract.StepOutcome;
 import io.sagaflow.contract.StepReply;
+import io.sagaflow.embedded.TempDirs;
 import io.sagaflow.engine.RetryPolicy;
 import io.sagaflow.engine.SagaDefinition;
 import io.sagaflow.engine.SagaRegistry;
@@ -31,6 +32,7 @@ import io.sagaflow.serde.SchemaRegistry;
 import io.sagaflow.testkit.internals.ContractRecords;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,6 +75,7 @@ final class SagaDriver implements AutoCloseable {
 
   final SagaCounters counters = new SagaCounters();
   final TopologyTestDriver driver;
+  private final Path stateDir = TempDirs.create("saga-ttd-");
   final DataCodec data = new DataCodec(schemas, true);
   private final AvroSerializer<SpecificRecord> valueSerializer =
       new AvroSerializer<>(schemas, AvroSerdeConfig.recordName().withAutoRegister(true));
@@ -190,8 +193,7 @@ final class SagaDriver implements AutoCloseable {
             Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, "saga-test",
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-                StreamsConfig.STATE_DIR_CONFIG,
-                    System.getProperty("java.io.tmpdir") + "/saga-ttd-" + System.nanoTime()),
+                StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()),
             settings.deadLetters());
     driver = new TopologyTestDriver(SagaTopology.build(registry, settings), props, T0);
     requests =
@@ -547,7 +549,11 @@ final class SagaDriver implements AutoCloseable {
 
   @Override
   public void close() {
-    driver.close();
+    try {
+      driver.close();
+    } finally {
+      TempDirs.delete(stateDir);
+    }
   }
 
   /** Delegates to a registry until a test takes it down; then every call fails as an outage. */

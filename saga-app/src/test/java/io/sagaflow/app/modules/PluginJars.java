@@ -1,5 +1,6 @@
 package io.sagaflow.app.modules;
 
+import io.sagaflow.embedded.TempDirs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -42,14 +43,18 @@ public final class PluginJars {
     Path project = FIXTURES.resolve(name);
     try {
       Path work = Files.createTempDirectory("plugin-" + name);
-      Path sources = work.resolve("src");
-      Path classes = work.resolve("classes");
-      generateAvro(project.resolve("avro"), sources);
-      copyEdited(project.resolve("java"), sources, edits);
-      compile(sources, classes);
-      copyTree(project.resolve("resources"), classes);
-      jar(classes, out);
-      return out;
+      try {
+        Path sources = work.resolve("src");
+        Path classes = work.resolve("classes");
+        generateAvro(project.resolve("avro"), sources);
+        copyEdited(project.resolve("java"), sources, edits);
+        compile(sources, classes);
+        copyTree(project.resolve("resources"), classes);
+        jar(classes, out);
+        return out;
+      } finally {
+        TempDirs.delete(work);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot build plugin " + name, e);
     }

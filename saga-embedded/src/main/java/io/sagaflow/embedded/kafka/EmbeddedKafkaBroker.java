@@ -1,6 +1,6 @@
 package io.sagaflow.embedded.kafka;
 
-import java.io.IOException;
+import io.sagaflow.embedded.TempDirs;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -302,23 +302,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("sagaflow-kafka-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create a temporary directory for Kafka", e);
-    }
+    return TempDirs.create("sagaflow-kafka-");
   }
 
   private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      LOG.warn("Could not delete temporary Kafka directory {}: {}", root, e.toString());
+    try {
+      TempDirs.delete(root);
+    } catch (UncheckedIOException e) {
+      LOG.warn("Could not delete temporary Kafka directory {}: {}", root, e.getCause().toString());
     }
   }
 
