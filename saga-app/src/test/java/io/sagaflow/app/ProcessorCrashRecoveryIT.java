@@ -172,6 +172,10 @@ class ProcessorCrashRecoveryIT {
     ProcessBuilder builder = new ProcessBuilder(command);
     // Text lines, as scripts/run writes them: the check for " ERROR " below reads those.
     builder.environment().put("SAGA_LOG_FORMAT", "text");
+    // Killed -9, the JVM would leave RocksDB's unpacked native library in the system's temp dir.
+    Path nativeDir =
+        Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + ".native"));
+    builder.environment().put("ROCKSDB_SHAREDLIB_DIR", nativeDir.toString());
     return builder
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("processor.log").toFile()))

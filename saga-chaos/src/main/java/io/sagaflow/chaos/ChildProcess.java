@@ -48,12 +48,17 @@ final class ChildProcess {
           java.nio.charset.StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
-      process =
-          Optional.of(
-              new ProcessBuilder(command)
-                  .redirectErrorStream(true)
-                  .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                  .start());
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      // RocksDB unpacks its 15 MB native library into java.io.tmpdir and deletes it on a clean
+      // exit only: every kill -9 would leave one behind. Here it goes to a directory of this
+      // child's own, under the run's, where each start replaces the last one's.
+      Path nativeDir = log.resolveSibling(name + ".native");
+      Files.createDirectories(nativeDir);
+      builder.environment().put("ROCKSDB_SHAREDLIB_DIR", nativeDir.toString());
+      process = Optional.of(builder.start());
       starts++;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start " + name + ": " + command, e);
