@@ -2,10 +2,12 @@ package io.sagaflow.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.sagaflow.app.config.SagaflowConfig;
 import io.sagaflow.topology.SagaTopics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -57,6 +59,20 @@ class InputPartitionsIT {
                     SagaTopics.REPLIES, org.apache.kafka.clients.admin.NewPartitions.increaseTo(3)))
             .all()
             .get();
+        // The controller has accepted the new count; the broker's metadata learns it a moment
+        // later.
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    admin
+                        .describeTopics(List.of(SagaTopics.REPLIES))
+                        .allTopicNames()
+                        .get()
+                        .get(SagaTopics.REPLIES)
+                        .partitions()
+                        .size(),
+                n -> n == 3);
       }
       assertThat(InputPartitions.read(config)).isEqualTo(3);
     }
