@@ -14,6 +14,7 @@ record CoordinatorWiring(
     String indexStore,
     String replyTopic,
     String eventSink,
+    String observationSink,
     String deadLetterSink,
     Map<String, String> commandSinks,
     DataCodec data,

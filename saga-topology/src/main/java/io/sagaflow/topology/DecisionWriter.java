@@ -2,7 +2,9 @@ package io.sagaflow.topology;
 
 import io.sagaflow.contract.SagaStateRecord;
 import io.sagaflow.engine.Decision;
+import io.sagaflow.engine.EventType;
 import io.sagaflow.engine.Outbound;
+import io.sagaflow.engine.RolloutInForce;
 import io.sagaflow.engine.SagaState;
 import io.sagaflow.engine.TimerChange;
 import java.time.Instant;
@@ -42,11 +44,13 @@ final class DecisionWriter {
   private final KeyValueStore<Bytes, byte[]> timerStore;
   private final KeyValueStore<Bytes, byte[]> indexStore;
   private final DecisionMeters meters;
+  private final RolloutsInForce rollouts;
   private final String task;
 
   DecisionWriter(
       ProcessorContext<String, Object> context, CoordinatorWiring wiring, StateCodec states) {
     this.context = context;
+    this.rollouts = RolloutsInForce.of(context);
     this.wiring = wiring;
     this.states = states;
     this.outbound = new OutboundMapper(wiring.replyTopic());
@@ -65,7 +69,7 @@ final class DecisionWriter {
     // An absent next state means "unchanged", never "deleted": the index moves only with a write.
     List<KeyValue<Bytes, byte[]>> indexChanges =
         after.isPresent() ? SagaIndex.changes(before, after) : List.of();
-    List<Forward> forwards = forwards(decision, now);
+    List<Forward> forwards = forwards(stored, decision, now);
 
     next.ifPresent(r -> stateStore.put(r.getSagaId(), r));
     for (KeyValue<Bytes, byte[]> change : indexChanges) {
@@ -97,7 +101,8 @@ final class DecisionWriter {
    * The decision's records in the engine's order, its lifecycle events folded into one {@code
    * saga.events} record at the place of the first: one record per decision instead of one per fact.
    */
-  private List<Forward> forwards(Decision<?> decision, Instant now) {
+  private List<Forward> forwards(
+      Optional<SagaStateRecord> stored, Decision<?> decision, Instant now) {
     Optional<String> sagaTraceparent = decision.nextState().flatMap(SagaState::traceparent);
     String traceparent = DecisionTracer.outboundTraceparent(sagaTraceparent).orElse("");
     List<Forward> forwards = new ArrayList<>();
@@ -117,9 +122,46 @@ final class DecisionWriter {
       }
     }
     if (!events.isEmpty()) {
-      forwards.add(eventsAt, new Forward(outbound.events(events, traceparent), wiring.eventSink()));
+      Record<String, Object> record = outbound.events(events, traceparent);
+      forwards.add(eventsAt, new Forward(record, wiring.eventSink()));
+      if (observed(placed(stored, decision), events)) {
+        // Keyed by saga type, so one controller task sees every saga of the type.
+        forwards.add(
+            eventsAt + 1,
+            new Forward(record.withKey(events.get(0).type()), wiring.observationSink()));
+      }
     }
     return forwards;
+  }
+
+  /**
+   * Whether the rollout controller wants the decision's events: what it counts is the sagas a
+   * rollout placed, and invariant violations of either version, while the type's rollout is ACTIVE.
+   * Any other event it would drop, so the global store is not even read for it.
+   */
+  private boolean observed(boolean placed, List<Outbound.LifecycleEvent> events) {
+    boolean wanted = placed;
+    for (Outbound.LifecycleEvent event : events) {
+      wanted |= event.eventType() == EventType.INVARIANT_VIOLATED;
+    }
+    if (!wanted) {
+      return false;
+    }
+    Outbound.LifecycleEvent first = events.get(0);
+    return rollouts
+        .of(first.type())
+        .filter(r -> r.phase() == RolloutInForce.RolloutPhase.ACTIVE)
+        .filter(
+            r -> first.version() == r.stableVersion() || first.version() == r.candidateVersion())
+        .isPresent();
+  }
+
+  /** Whether a rollout placed the saga: its placement is in its state from its start on. */
+  private static boolean placed(Optional<SagaStateRecord> stored, Decision<?> decision) {
+    return decision
+        .nextState()
+        .map(state -> state.rollout().isPresent())
+        .orElseGet(() -> stored.map(r -> r.getRolloutId() != null).orElse(false));
   }
 
   /** An outbound record and the sink it goes to. */

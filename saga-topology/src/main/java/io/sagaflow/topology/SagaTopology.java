@@ -98,6 +98,7 @@ public final class SagaTopology {
             INDEX_STORE,
             SagaTopics.REPLIES,
             SINK_EVENTS,
+            RolloutTopology.SINK_OBSERVATIONS,
             SINK_DLQ,
             commandSinks,
             new DataCodec(schemas, settings.autoRegister(), SagaClassLoader.of(registry)),

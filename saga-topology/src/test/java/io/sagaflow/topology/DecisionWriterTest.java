@@ -75,6 +75,7 @@ class DecisionWriterTest {
             SagaTopology.INDEX_STORE,
             SagaTopics.REPLIES,
             "sink-events",
+            "sink-observations",
             "sink-dlq",
             commandSinks,
             data,

@@ -1,6 +1,7 @@
 package io.sagaflow.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.sagaflow.contract.Rollout;
 import io.sagaflow.contract.RolloutEvent;
@@ -22,7 +23,6 @@ import io.sagaflow.examples.order.ReserveInventory;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.serde.AvroSerdeConfig;
 import io.sagaflow.serde.AvroSerializer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -368,26 +368,59 @@ class RolloutTopologyTest {
   }
 
   @Test
-  void shouldLeaveLifecycleEventsUndecodedWhileNoRolloutIsActive() {
-    // Given no rollout, and later one that was rolled back
+  void shouldHandTheControllerOnlyTheEventsOfPlacedSagasWhileARolloutIsActive() {
+    // Given no rollout, and a saga that runs its step
     Run run = new Run();
-    TestInputTopic<String, byte[]> events =
-        run.saga.driver.createInputTopic(
-            SagaTopics.EVENTS, new StringSerializer(), new ByteArraySerializer());
+    run.start("before");
+    run.saga.succeed(run.commandFor("before"), new InventoryReserved("res"));
 
-    // When an event nobody can decode arrives, before any rollout and after one ended
-    events.pipeInput("s-unreadable", "not avro".getBytes(StandardCharsets.UTF_8));
-    run.startRollout(start("r-13", 5000, "CONTINUE"));
+    // Then nothing is written for the controller
+    assertThat(run.observed.readRecordsToList()).isEmpty();
+
+    // Given an ACTIVE rollout, a saga it placed and a saga pinned to v1, which it did not place
+    run.startRollout(start("r-13", 5_000, "CONTINUE"));
+    run.start("placed");
+    run.saga.start("pinned", TYPE, Optional.of(1), SagaDriver.order("pinned"), Optional.empty());
+    run.saga.succeed(run.commandFor("placed"), new InventoryReserved("res"));
+    run.saga.succeed(run.commandFor("pinned"), new InventoryReserved("res"));
+
+    // Then the placed saga's events reach the controller, keyed by type, and no other saga's
+    List<TestRecord<String, byte[]>> seen = run.observed.readRecordsToList();
+    assertThat(seen).extracting(TestRecord::key).containsOnly(TYPE);
+    assertThat(seen)
+        .extracting(r -> ((SagaEvent) run.decoder.deserialize(SagaTopics.EVENTS, r.value())))
+        .extracting(SagaEvent::getSagaId, SagaEvent::getEventType)
+        .containsExactly(
+            tuple("placed", SagaEventType.SAGA_STARTED),
+            tuple("placed", SagaEventType.STEP_SUCCEEDED));
+
+    // When the rollout ends, the sagas it placed are no longer observed either
     run.request(action("ROLLBACK", "r-14"));
     assertThat(run.rolloutEvents())
         .extracting(RolloutEvent::getEventType)
         .containsExactly("ROLLOUT_ROLLED_BACK");
-    events.pipeInput("s-unreadable", "not avro".getBytes(StandardCharsets.UTF_8));
-
-    // Then the observer drops it unread and the processor goes on placing sagas
-    assertThat(run.observed.readRecordsToList()).isEmpty();
     run.start("after");
+    run.saga.succeed(run.commandFor("after"), new InventoryReserved("res"));
+    assertThat(run.observed.readRecordsToList()).isEmpty();
     assertThat(run.saga.state("after").orElseThrow().getRolloutRole()).isEqualTo("STABLE");
+  }
+
+  @Test
+  void shouldCountTheInvariantViolationOfASagaPinnedToTheCandidate() {
+    // Given a rollout of a candidate whose invariant breaks, and a saga that names that version
+    Run run = new Run(SagaRegistry.of(definition(1, false), definition(2, true)));
+    run.startRollout(start("r-15", 1, "CONTINUE"));
+    run.saga.start(
+        "pinned-2", TYPE, Optional.of(2), SagaDriver.order("pinned-2"), Optional.empty());
+
+    // When its step succeeds and the invariant breaks
+    run.saga.succeed(run.commandFor("pinned-2"), new InventoryReserved("res"));
+
+    // Then the rollout is rolled back: not placed, the saga still runs the broken candidate
+    assertThat(run.saga.state("pinned-2").orElseThrow().getRolloutId()).isNull();
+    assertThat(run.rolloutEvents())
+        .extracting(RolloutEvent::getGuard)
+        .containsExactly("INVARIANT_VIOLATIONS");
   }
 
   private static RolloutRequest start(String requestId, int weight, String onRollback) {

@@ -116,6 +116,7 @@ class SagaTopologyPartsTest {
             "it",
             "replies",
             "ev",
+            "obs",
             "dlq",
             sinks,
             null,
