@@ -394,6 +394,9 @@ class RolloutTopologyTest {
             tuple("placed", SagaEventType.SAGA_STARTED),
             tuple("placed", SagaEventType.STEP_SUCCEEDED));
 
+    // And they are written under saga.events' subject: the observations topic has none of its own
+    assertThat(run.saga.schemas.subjects()).doesNotContain(RolloutTopics.OBSERVATIONS + "-value");
+
     // When the rollout ends, the sagas it placed are no longer observed either
     run.request(action("ROLLBACK", "r-14"));
     assertThat(run.rolloutEvents())
