@@ -358,12 +358,7 @@ final class CommandLoop implements Runnable {
       Optional<Throwable> rejected = rejectedForGood(sends);
       if (rejected.isPresent()) {
         // Written again it would be refused again, batch after batch.
-        throw new IllegalStateException(
-            "Participant "
-                + settings.name()
-                + " could not write a reply or dead letter: "
-                + rejected.get().getMessage(),
-            rejected.get());
+        throw notWritten(rejected.get());
       }
       // The broker failed the transaction. Most often it outlived transaction.timeout.ms (a broker
       // restart in the middle of it, a stalled instance) and the coordinator aborted it, which the
@@ -501,12 +496,7 @@ final class CommandLoop implements Runnable {
         send.get();
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof RetriableException)) {
-          throw new IllegalStateException(
-              "Participant "
-                  + settings.name()
-                  + " could not write a reply or dead letter: "
-                  + e.getCause().getMessage(),
-              e.getCause());
+          throw notWritten(e.getCause());
         }
         if (written) {
           // The batch is handled again: the replies that did get through arrive twice, and the
@@ -521,6 +511,15 @@ final class CommandLoop implements Runnable {
       }
     }
     return written;
+  }
+
+  private IllegalStateException notWritten(Throwable cause) {
+    return new IllegalStateException(
+        "Participant "
+            + settings.name()
+            + " could not write a reply or dead letter: "
+            + cause.getMessage(),
+        cause);
   }
 
   /** Commits the batch's offsets; false when the group is rebalancing and refused them. */

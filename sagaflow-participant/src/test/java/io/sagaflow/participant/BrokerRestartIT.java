@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +69,36 @@ class BrokerRestartIT {
 
   @Test
   void shouldAnswerEachCommandOnceWhenTheBrokerRestartsDuringATransaction() throws Exception {
+    // When the broker restarts, and comes back after the transaction's timeout
+    exactlyOnceThrough(
+        (kafka, transactionalId) -> {
+          broker.close();
+          broker.start();
+          awaitTransaction(kafka, transactionalId, TransactionState.COMPLETE_ABORT);
+        });
+  }
+
+  @Test
+  void shouldAnswerEachCommandOnceWhenTheCoordinatorAbortsATransactionThatOutlivedItsTimeout()
+      throws Exception {
+    // When it outlives its timeout (a stalled participant, say) and the coordinator aborts it
+    exactlyOnceThrough(
+        (kafka, transactionalId) ->
+            awaitTransaction(kafka, transactionalId, TransactionState.COMPLETE_ABORT));
+  }
+
+  /** What befalls a batch's transaction while the participant is held inside it. */
+  @FunctionalInterface
+  private interface Mishap {
+    void happen(TestKafka kafka, String transactionalId) throws Exception;
+  }
+
+  /**
+   * Holds a transactional participant with a batch's transaction open on the coordinator, half its
+   * replies sent, lets {@code mishap} happen, and checks that the participant keeps serving and
+   * answers every command exactly once.
+   */
+  private static void exactlyOnceThrough(Mishap mishap) throws Exception {
     TestKafka kafka = TestKafka.on(broker);
     try (KitCluster cluster = KitCluster.start(kafka)) {
       String transactionalId = kafka.uniqueName("inventory-tx");
@@ -85,38 +113,7 @@ class BrokerRestartIT {
         awaitHeld(hold);
         awaitTransaction(kafka, transactionalId, TransactionState.ONGOING);
 
-        // When the broker restarts, and comes back after the transaction's timeout
-        broker.close();
-        broker.start();
-        awaitTransaction(kafka, transactionalId, TransactionState.COMPLETE_ABORT);
-        hold.released.countDown();
-
-        // Then the participant keeps serving, and every command has exactly one reply
-        Map<String, Integer> replies = awaitAllAnswered(cluster, participant, group);
-        assertThat(replies.values()).allMatch(n -> n == 1);
-      }
-    }
-  }
-
-  @Test
-  void shouldAnswerEachCommandOnceWhenTheCoordinatorAbortsATransactionThatOutlivedItsTimeout()
-      throws Exception {
-    TestKafka kafka = TestKafka.on(broker);
-    try (KitCluster cluster = KitCluster.start(kafka)) {
-      String transactionalId = kafka.uniqueName("inventory-tx");
-      Hold hold = sendCommandsAndHold(cluster);
-      String group = kafka.uniqueName("inventory");
-      try (Participant participant =
-          participant(cluster, group)
-              .transactional(transactionalId)
-              .producerProperty("transaction.timeout.ms", 2000)
-              .start()) {
-        // Given a batch's transaction open on the coordinator
-        awaitHeld(hold);
-        awaitTransaction(kafka, transactionalId, TransactionState.ONGOING);
-
-        // When it outlives its timeout (a stalled participant, say) and the coordinator aborts it
-        awaitTransaction(kafka, transactionalId, TransactionState.COMPLETE_ABORT);
+        mishap.happen(kafka, transactionalId);
         hold.released.countDown();
 
         // Then the participant keeps serving, and every command has exactly one reply
@@ -211,7 +208,7 @@ class BrokerRestartIT {
         .until(
             () ->
                 !participant.health().isRunning()
-                    || (committed(cluster, group) == COMMANDS
+                    || (cluster.committed(group) == COMMANDS
                         && repliesPerCommand(cluster).size() == COMMANDS));
     assertThat(participant.health().state()).isEqualTo(Health.State.RUNNING);
     return repliesPerCommand(cluster);
@@ -223,16 +220,5 @@ class BrokerRestartIT {
       counts.merge(reply.reply().getCommandId(), 1, Integer::sum);
     }
     return counts;
-  }
-
-  private static long committed(KitCluster cluster, String group) throws Exception {
-    try (Admin admin = cluster.kafka.admin()) {
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      return offsets.entrySet().stream()
-          .filter(e -> e.getKey().topic().equals(cluster.commands) && e.getValue() != null)
-          .mapToLong(e -> e.getValue().offset())
-          .sum();
-    }
   }
 }

@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -168,6 +170,18 @@ final class KitCluster implements AutoCloseable {
         consumer.poll(Duration.ofMillis(100)).forEach(all::add);
       }
       return all;
+    }
+  }
+
+  /** Offsets {@code group} committed on the command topic, summed over its partitions. */
+  long committed(String group) throws Exception {
+    try (Admin admin = kafka.admin()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      return offsets.entrySet().stream()
+          .filter(e -> e.getKey().topic().equals(commands) && e.getValue() != null)
+          .mapToLong(e -> e.getValue().offset())
+          .sum();
     }
   }
 

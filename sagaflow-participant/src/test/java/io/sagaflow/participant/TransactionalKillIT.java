@@ -21,9 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -80,7 +77,7 @@ class TransactionalKillIT {
             .atMost(WAIT)
             .until(
                 () ->
-                    committed(cluster, group) == COMMANDS
+                    cluster.committed(group) == COMMANDS
                         && cluster.readAll(cluster.replies).size() >= COMMANDS);
 
         // Then every command has exactly one committed reply
@@ -98,18 +95,6 @@ class TransactionalKillIT {
           second.destroyForcibly();
         }
       }
-    }
-  }
-
-  /** Offsets the group committed on the command topic, summed over its partitions. */
-  private static long committed(KitCluster cluster, String group) throws Exception {
-    try (Admin admin = cluster.kafka.admin()) {
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      return offsets.entrySet().stream()
-          .filter(e -> e.getKey().topic().equals(cluster.commands) && e.getValue() != null)
-          .mapToLong(e -> e.getValue().offset())
-          .sum();
     }
   }
 
