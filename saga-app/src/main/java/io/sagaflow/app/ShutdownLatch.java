@@ -30,6 +30,8 @@ final class ShutdownLatch {
                   try {
                     if (closed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
                         && stoppedBySignal) {
+                      // halt skips the hook that deletes what was marked delete-on-exit.
+                      UnpackedLibraries.delete();
                       Runtime.getRuntime().halt(exitStatus);
                     }
                   } catch (InterruptedException e) {

@@ -24,9 +24,19 @@ final class SagaflowJar {
 
   /** {@code java -jar sagaflow.jar run --plugin-path PLUGINS ARGS}. */
   static Process runWithPlugins(Path plugins, String... args) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(javaBin(), "-jar", JAR.toString(), "run", "--plugin-path", plugins.toString()));
+    return start(List.of(), plugins, args);
+  }
+
+  /** {@link #run}, with the JVM's temporary directory at {@code tempDir}. */
+  static Process runWithTempDir(Path tempDir, String... args) throws IOException {
+    return start(List.of("-Djava.io.tmpdir=" + tempDir), EXAMPLE_PLUGINS, args);
+  }
+
+  private static Process start(List<String> jvmOptions, Path plugins, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(javaBin()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", JAR.toString(), "run", "--plugin-path", plugins.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // scripts/run asks for text lines; tests that look for " ERROR " read what a user reads there.
