@@ -1,5 +1,6 @@
 package io.sagaflow.bench;
 
+import io.sagaflow.embedded.TempDirs;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import io.sagaflow.engine.SagaRegistry;
@@ -125,7 +126,7 @@ public final class ApiBenchMain {
       }
     }
     print(sagas, results);
-    BenchMain.deleteRecursively(work);
+    TempDirs.delete(work);
   }
 
   /**

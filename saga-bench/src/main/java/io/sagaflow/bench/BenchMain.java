@@ -1,6 +1,7 @@
 package io.sagaflow.bench;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.sagaflow.embedded.TempDirs;
 import io.sagaflow.embedded.kafka.EmbeddedKafkaBroker;
 import io.sagaflow.embedded.registry.SchemaRegistryServer;
 import io.sagaflow.serde.InMemorySchemaRegistry;
@@ -9,18 +10,15 @@ import io.sagaflow.serde.SchemaRegistryClient;
 import io.sagaflow.topology.DeadLetters;
 import io.sagaflow.topology.SagaCounters;
 import io.sagaflow.topology.SagaStreamsConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -74,7 +72,7 @@ public final class BenchMain {
     }
     // Each phase leaves its broker's logs and its state stores behind (a full run writes a few
     // gigabytes); after a failure they stay for a look, after a success they go.
-    deleteRecursively(work);
+    TempDirs.delete(work);
   }
 
   private static void run(
@@ -136,15 +134,6 @@ public final class BenchMain {
     }
     print(limit, limitRecords, results);
     CostReport.print(results, open, ownJvm);
-  }
-
-  /** Deletes a run's work directory (brokers' logs, state stores) once the run has succeeded. */
-  static void deleteRecursively(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 
   private static boolean participantsInOwnJvm(String[] args) {

@@ -1,6 +1,7 @@
 package io.sagaflow.testkit.internals;
 
 import io.sagaflow.contract.SagaStateRecord;
+import io.sagaflow.embedded.TempDirs;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.serde.InMemorySchemaRegistry;
 import io.sagaflow.topology.DeadLetters;
@@ -8,20 +9,15 @@ import io.sagaflow.topology.SagaCounters;
 import io.sagaflow.topology.SagaStreamsConfig;
 import io.sagaflow.topology.SagaTopics;
 import io.sagaflow.topology.SagaTopology;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -76,11 +72,7 @@ public final class DrivenTopology implements AutoCloseable {
             Duration.ZERO,
             // A test's clock jumps when it says so; a jump is not a stall of the processor.
             Duration.ZERO);
-    try {
-      stateDir = Files.createTempDirectory(applicationId + "-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create a state directory for the test driver", e);
-    }
+    stateDir = TempDirs.create(applicationId + "-");
     Map<String, Object> base =
         Map.of(
             StreamsConfig.APPLICATION_ID_CONFIG,
@@ -179,18 +171,7 @@ public final class DrivenTopology implements AutoCloseable {
     try {
       driver.close();
     } finally {
-      deleteStateDir();
-    }
-  }
-
-  private void deleteStateDir() {
-    try (Stream<Path> paths = Files.walk(stateDir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot delete the test driver's state directory " + stateDir, e);
+      TempDirs.delete(stateDir);
     }
   }
 }
