@@ -84,17 +84,30 @@ final class SagaRun {
    * How starts are sent: {@code sagas} at once when {@code ratePerSecond} is 0, else at that rate;
    * sagas started in the first {@code settleSeconds} add no latencies.
    */
-  record Load(int sagas, double ratePerSecond, double settleSeconds, int commitIntervalMs) {
+  record Load(
+      int sagas,
+      double ratePerSecond,
+      double settleSeconds,
+      int commitIntervalMs,
+      boolean sampleThreads) {
     static Load burst(int sagas) {
-      return new Load(sagas, 0, 0, 100);
+      return new Load(sagas, 0, 0, 100, false);
     }
 
-    static Load open(double ratePerSecond, double seconds, int commitIntervalMs) {
+    /**
+     * {@code sampleThreads} turns on the stream threads' wall-clock sampler. It is off by default:
+     * each sample is a thread dump, a safepoint that stops every thread of the JVM (broker and
+     * participants included), about 200 a second, which lengthens the very latencies the phase
+     * measures.
+     */
+    static Load open(
+        double ratePerSecond, double seconds, int commitIntervalMs, boolean sampleThreads) {
       return new Load(
           (int) Math.round(ratePerSecond * seconds),
           ratePerSecond,
           Math.min(5, seconds / 4),
-          commitIntervalMs);
+          commitIntervalMs,
+          sampleThreads);
     }
 
     boolean isOpen() {
@@ -166,9 +179,14 @@ final class SagaRun {
       Map<String, Long> offsetsBefore = LogEndOffsets.byTopic(broker.bootstrapServers());
       Map<ProducerTotals.Key, ProducerTotals.Sent> sentBefore = sent(participants);
       Optional<Long> participantsCpuBefore = participants.ownProcessCpuNanos();
+      // The phases share one JVM: without this, a phase inherits the garbage of the phases before
+      // it (the preloaded store's restore leaves hundreds of MiB in the old generation), which
+      // leaves the young generation small and GC pauses frequent in a phase that did not cause
+      // them.
+      System.gc();
       long start = System.nanoTime();
       CpuBreakdown cpu = CpuBreakdown.start(CpuBreakdown.sagaRoles(appId));
-      StreamThreadSampler waits = load.isOpen() ? StreamThreadSampler.start(appId) : null;
+      StreamThreadSampler waits = load.sampleThreads() ? StreamThreadSampler.start(appId) : null;
       OpenLoopSender sender = null;
       ExecutorService sending = null;
       Future<?> sendingDone = null;
@@ -238,8 +256,10 @@ final class SagaRun {
         stats
             .stepTimeline(BenchMain.PARTITIONS)
             .forEach(line -> System.out.printf("    %s%n", line));
-        System.out.printf("  %s where the stream threads spent wall-clock time:%n", label);
-        waits.report().forEach(line -> System.out.printf("    %s%n", line));
+        if (waits != null) {
+          System.out.printf("  %s where the stream threads spent wall-clock time:%n", label);
+          waits.report().forEach(line -> System.out.printf("    %s%n", line));
+        }
         System.out.printf("  %s the broker's request times, p99/p99.9/max ms per stage:%n", label);
         BrokerRequestTimes.describe().forEach(line -> System.out.printf("    %s%n", line));
         System.out.printf("  %s the consumers' fetch latencies:%n", label);
