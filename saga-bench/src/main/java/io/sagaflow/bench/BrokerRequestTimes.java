@@ -11,16 +11,29 @@ import javax.management.ObjectName;
 /**
  * How long the embedded broker (in this JVM) took over the requests a saga step waits on, from its
  * own request metrics: time queued for a handler thread, handled, parked in a purgatory (a fetch
- * waiting for data, a produce waiting for acknowledgements) and queued for the network thread. The
- * metrics cover the broker's life, which is one phase: a slow tail here is the broker's, not the
+ * waiting for data, a produce waiting for acknowledgements), throttled, queued for the network
+ * thread and sent (a response waits there while the client's socket does not take it). The metrics
+ * cover the broker's life, which is one phase: a slow tail here is the broker's, not the
  * processor's.
  */
 final class BrokerRequestTimes {
   private static final String[] REQUESTS = {
-    "Produce", "FetchConsumer", "EndTxn", "TxnOffsetCommit", "AddOffsetsToTxn", "OffsetCommit"
+    "Produce",
+    "FetchConsumer",
+    "EndTxn",
+    "WriteTxnMarkers",
+    "TxnOffsetCommit",
+    "AddOffsetsToTxn",
+    "OffsetCommit"
   };
   private static final String[] STAGES = {
-    "RequestQueueTimeMs", "LocalTimeMs", "RemoteTimeMs", "ResponseQueueTimeMs", "TotalTimeMs"
+    "RequestQueueTimeMs",
+    "LocalTimeMs",
+    "RemoteTimeMs",
+    "ThrottleTimeMs",
+    "ResponseQueueTimeMs",
+    "ResponseSendTimeMs",
+    "TotalTimeMs"
   };
 
   private BrokerRequestTimes() {}
