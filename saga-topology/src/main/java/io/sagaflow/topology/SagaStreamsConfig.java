@@ -51,11 +51,12 @@ public final class SagaStreamsConfig {
     props.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetterHandlers.Processing.class.getName());
-    // The topology has no global store, so this changes nothing but the WARN Kafka Streams logs at
-    // every start while the global thread's handling is left at its old default. By name: the
-    // constant is deprecated already, as the switch to the new default's transition aid. The
-    // partition assignor parses the main consumer's settings as Streams settings again, and warns
-    // again unless the key travels with them under the main consumer's prefix.
+    // The global thread (the saga-rollouts store) hands a record it cannot process to the same
+    // dead-letter handler as the stream threads, the behaviour Kafka Streams makes the default in
+    // 5.0; left at the old default it logs a WARN at every start. By name: the constant is
+    // deprecated already, as the switch to the new default's transition aid. The partition
+    // assignor parses the main consumer's settings as Streams settings again, and warns again
+    // unless the key travels with them under the main consumer's prefix.
     props.put(GLOBAL_HANDLER_ENABLED, "true");
     props.put(StreamsConfig.mainConsumerPrefix(GLOBAL_HANDLER_ENABLED), "true");
     props.put(
