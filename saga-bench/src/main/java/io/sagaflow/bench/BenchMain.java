@@ -27,16 +27,17 @@ import org.apache.kafka.streams.StreamsConfig;
  * not leak into later ones. Prints a Markdown report for docs/benchmarks.md.
  *
  * <p>Arguments (all optional): {@code sagas=20000 limitRecords=300000 preload=1000000 threads=1
- * warmups=2 openSeconds=60 openRate=0 openCommitMs=100 sampleThreads=0 participants=inprocess};
- * {@code threads} is the saga processor's stream threads (the limit always runs one), {@code
- * warmups} the number of unmeasured rounds (half a limit phase and a full saga phase each) first.
- * The open-loop phase starts sagas at {@code openRate} per second (0: half the no-failures phase's
- * sagas/s) for {@code openSeconds} ({@code openSeconds=0} leaves it out) with {@code
- * commit.interval.ms=openCommitMs}; {@code sampleThreads=1} adds the stream threads' wall-clock
- * sampler to it, at a cost to its latencies ({@link StreamThreadSampler}). {@code participants=jvm}
- * runs each phase's participants in a JVM of their own. {@code tracing=1} runs only the tracing
- * comparison instead ({@link TracingCost}), {@code soak=1} only the retention soak ({@link
- * RetentionSoak}).
+ * warmups=2 openSeconds=60 openRate=0 openCommitMs=100 sampleThreads=0 openWarmups=0
+ * participants=inprocess}; {@code threads} is the saga processor's stream threads (the limit always
+ * runs one), {@code warmups} the number of unmeasured rounds (half a limit phase and a full saga
+ * phase each) first. The open-loop phase starts sagas at {@code openRate} per second (0: half the
+ * no-failures phase's sagas/s) for {@code openSeconds} ({@code openSeconds=0} leaves it out) with
+ * {@code commit.interval.ms=openCommitMs}; {@code sampleThreads=1} adds the stream threads'
+ * wall-clock sampler to it, at a cost to its latencies ({@link StreamThreadSampler}); {@code
+ * openWarmups=N} runs N unmeasured open-loop phases at the same rate before it. {@code
+ * participants=jvm} runs each phase's participants in a JVM of their own. {@code tracing=1} runs
+ * only the tracing comparison instead ({@link TracingCost}), {@code soak=1} only the retention soak
+ * ({@link RetentionSoak}).
  */
 public final class BenchMain {
   static final int PARTITIONS = 4;
@@ -54,6 +55,7 @@ public final class BenchMain {
     int openRate = intArg(args, "openRate", 0);
     int openCommitMs = intArg(args, "openCommitMs", 100);
     boolean sampleThreads = intArg(args, "sampleThreads", 0) == 1;
+    int openWarmups = intArg(args, "openWarmups", 0);
     boolean ownJvm = participantsInOwnJvm(args);
     Path work = Files.createTempDirectory("sagaflow-bench-");
     if (intArg(args, "soak", 0) == 1) {
@@ -72,6 +74,7 @@ public final class BenchMain {
           openRate,
           openCommitMs,
           sampleThreads,
+          openWarmups,
           ownJvm);
     }
     // Each phase leaves its broker's logs and its state stores behind (a full run writes a few
@@ -90,6 +93,7 @@ public final class BenchMain {
       int openRate,
       int openCommitMs,
       boolean sampleThreads,
+      int openWarmups,
       boolean ownJvm)
       throws Exception {
 
@@ -127,6 +131,16 @@ public final class BenchMain {
       // throughput, is what users notice.
       double rate = openRate > 0 ? openRate : results.get(0).sagasPerSecond() / 2;
       String label = openRate > 0 ? "open-loop-" + openRate + "-per-s" : "open-loop-50pct";
+      for (int round = 1; round <= openWarmups; round++) {
+        saga(
+            work,
+            "warmup" + round + "-" + label,
+            SagaRun.Load.open(rate, openSeconds, openCommitMs, false),
+            0.0,
+            0,
+            threads,
+            ownJvm);
+      }
       open.add(
           saga(
               work,
