@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.common.utils.Utils;
@@ -39,7 +40,8 @@ final class EventStats {
   private final List<Long> sagaMillis = new ArrayList<>();
   private final Map<Long, List<Long>> stepMillisBySecond = new HashMap<>();
   private final Map<String, long[]> stepSpans = new HashMap<>();
-  private final Map<String, long[]> replyTimes = new HashMap<>();
+  // Written by the replies' reader thread while the events' reader reads the rest.
+  private final Map<String, long[]> replyTimes = new ConcurrentHashMap<>();
   private int completed;
   private int compensated;
   private int failed;
@@ -126,13 +128,22 @@ final class EventStats {
 
   /**
    * A reply to step {@code step} (attempt {@code attempt}) of saga {@code sagaId} was written by
-   * its participant at {@code sentMillis} and appended by the broker at {@code appendedMillis}: it
-   * splits the step's latency into the time until the participant sent the reply, the time until
-   * the broker appended it, and the time from there to the processor's decision.
+   * its participant at {@code sentMillis}, appended by the broker at {@code appendedMillis} and
+   * read by a {@code read_committed} consumer at {@code visibleMillis} (once the participant's
+   * transaction committed): it splits the step's latency into the time until the participant sent
+   * the reply, until the broker appended it, until it was visible, and from there to the
+   * processor's decision.
    */
-  void replySent(String sagaId, String step, int attempt, long sentMillis, long appendedMillis) {
+  void replySent(
+      String sagaId,
+      String step,
+      int attempt,
+      long sentMillis,
+      long appendedMillis,
+      long visibleMillis) {
     replyTimes.putIfAbsent(
-        sagaId + "/" + step + "/" + attempt, new long[] {sentMillis, appendedMillis});
+        sagaId + "/" + step + "/" + attempt,
+        new long[] {sentMillis, appendedMillis, visibleMillis});
   }
 
   int ended() {
@@ -191,7 +202,8 @@ final class EventStats {
     }
     Map<Long, List<Long>> toReply = new HashMap<>();
     Map<Long, List<Long>> toBroker = new HashMap<>();
-    Map<Long, List<Long>> afterBroker = new HashMap<>();
+    Map<Long, List<Long>> toVisible = new HashMap<>();
+    Map<Long, List<Long>> afterVisible = new HashMap<>();
     Map<Long, int[]> slowByPartition = new HashMap<>();
     stepSpans.forEach(
         (step, span) -> {
@@ -209,7 +221,11 @@ final class EventStats {
             long second = Math.floorDiv(span[1], 1000);
             toReply.computeIfAbsent(second, k -> new ArrayList<>()).add(reply[0] - span[0]);
             toBroker.computeIfAbsent(second, k -> new ArrayList<>()).add(reply[1] - reply[0]);
-            afterBroker.computeIfAbsent(second, k -> new ArrayList<>()).add(span[1] - reply[1]);
+            // A reply can be read before the processor's decision is stamped by up to the
+            // clocks' skew between threads; never negative.
+            long visible = Math.min(Math.max(reply[2], reply[1]), span[1]);
+            toVisible.computeIfAbsent(second, k -> new ArrayList<>()).add(visible - reply[1]);
+            afterVisible.computeIfAbsent(second, k -> new ArrayList<>()).add(span[1] - visible);
           }
         });
     long first = Collections.min(stepMillisBySecond.keySet());
@@ -220,7 +236,8 @@ final class EventStats {
           String.format(
                   Locale.ROOT,
                   "+%3d s (%s) %5d steps  p50 %4d  p99 %4d  max %4d ms;"
-                      + " p99 until the reply was sent %4d, appended %4d, decided %4d ms",
+                      + " p99 until the reply was sent %4d, appended %4d, visible %4d,"
+                      + " decided %4d ms",
                   second - first,
                   SECOND_OF_DAY.format(Instant.ofEpochSecond(second)),
                   values.size(),
@@ -229,7 +246,8 @@ final class EventStats {
                   values.isEmpty() ? -1L : (long) Collections.max(values),
                   percentile(toReply.getOrDefault(second, List.of()), 99),
                   percentile(toBroker.getOrDefault(second, List.of()), 99),
-                  percentile(afterBroker.getOrDefault(second, List.of()), 99))
+                  percentile(toVisible.getOrDefault(second, List.of()), 99),
+                  percentile(afterVisible.getOrDefault(second, List.of()), 99))
               + (slowByPartition.containsKey(second)
                   ? "; slower than "
                       + SLOW_STEP_MILLIS

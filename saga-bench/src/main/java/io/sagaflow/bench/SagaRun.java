@@ -35,12 +35,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -308,22 +310,30 @@ final class SagaRun {
     }
   }
 
-  private void readEvents(EventStats stats, int sagas, Duration timeout, boolean withReplies) {
+  private void readEvents(EventStats stats, int sagas, Duration timeout, boolean withReplies)
+      throws InterruptedException {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-events-" + System.nanoTime());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     long deadline = System.nanoTime() + timeout.toNanos();
+    AtomicBoolean eventsDone = new AtomicBoolean();
+    // The replies get a reader of their own that stamps when each became visible (its
+    // participant's transaction committed): polling them between the events' polls would add up to
+    // an events poll's wait to that time.
+    Thread replyReader =
+        withReplies
+            ? new Thread(() -> readReplies(stats, props, eventsDone), "bench-replies")
+            : null;
+    if (replyReader != null) {
+      replyReader.setDaemon(true);
+      replyReader.start();
+    }
     try (KafkaConsumer<String, SagaEvent> consumer =
-            new KafkaConsumer<>(
-                props, new StringDeserializer(), SagaTopics.EVENT_RECORDS.deserializer(schemas));
-        KafkaConsumer<String, byte[]> replies =
-            new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(
+            props, new StringDeserializer(), SagaTopics.EVENT_RECORDS.deserializer(schemas))) {
       consumer.subscribe(List.of(SagaTopics.EVENTS));
-      if (withReplies) {
-        replies.subscribe(List.of(SagaTopics.REPLIES));
-      }
       while (stats.ended() < sagas) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
@@ -332,24 +342,45 @@ final class SagaRun {
         for (ConsumerRecord<String, SagaEvent> r : consumer.poll(Duration.ofMillis(100))) {
           stats.accept(r.value());
         }
-        if (withReplies) {
-          for (ConsumerRecord<String, byte[]> r : replies.poll(Duration.ZERO)) {
-            replySent(stats, r);
-          }
-        }
       }
-      // Replies read after the last event still split their steps.
-      if (withReplies) {
-        for (ConsumerRecords<String, byte[]> batch = replies.poll(Duration.ofSeconds(1));
-            !batch.isEmpty();
-            batch = replies.poll(Duration.ofSeconds(1))) {
-          batch.forEach(r -> replySent(stats, r));
-        }
+    } finally {
+      eventsDone.set(true);
+      if (replyReader != null) {
+        replyReader.join(Duration.ofSeconds(30).toMillis());
       }
     }
   }
 
-  private static void replySent(EventStats stats, ConsumerRecord<String, byte[]> reply) {
+  /** Reads saga.replies until the events are read and a second passes without a reply. */
+  private static void readReplies(EventStats stats, Properties common, AtomicBoolean eventsDone) {
+    Properties props = new Properties();
+    props.putAll(common);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-replies-" + System.nanoTime());
+    // A short wait keeps the visibility stamp within a few milliseconds of the commit.
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+    try (KafkaConsumer<String, byte[]> replies =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      // Assigned, not subscribed: no group join delays the first stamps.
+      List<TopicPartition> partitions =
+          replies.partitionsFor(SagaTopics.REPLIES).stream()
+              .map(info -> new TopicPartition(info.topic(), info.partition()))
+              .toList();
+      replies.assign(partitions);
+      replies.seekToBeginning(partitions);
+      long quietSince = System.nanoTime();
+      while (!eventsDone.get() || System.nanoTime() - quietSince < 1_000_000_000L) {
+        ConsumerRecords<String, byte[]> batch = replies.poll(Duration.ofMillis(50));
+        long visible = System.currentTimeMillis();
+        if (!batch.isEmpty()) {
+          quietSince = System.nanoTime();
+        }
+        batch.forEach(r -> replySent(stats, r, visible));
+      }
+    }
+  }
+
+  private static void replySent(
+      EventStats stats, ConsumerRecord<String, byte[]> reply, long visibleMillis) {
     Header step = reply.headers().lastHeader(SagaHeaders.SAGA_STEP);
     Header attempt = reply.headers().lastHeader(SagaHeaders.SAGA_ATTEMPT);
     Header sent = reply.headers().lastHeader(SagaHeaders.CE_TIME);
@@ -359,7 +390,8 @@ final class SagaRun {
           new String(step.value(), StandardCharsets.UTF_8),
           Integer.parseInt(new String(attempt.value(), StandardCharsets.UTF_8)),
           Instant.parse(new String(sent.value(), StandardCharsets.UTF_8)).toEpochMilli(),
-          reply.timestamp());
+          reply.timestamp(),
+          visibleMillis);
     }
   }
 }

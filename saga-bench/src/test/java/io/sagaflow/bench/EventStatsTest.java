@@ -32,18 +32,19 @@ class EventStatsTest {
     // and appended at known times
     EventStats stats = twoStepSaga(1_300);
     long t0 = T0.toEpochMilli();
-    stats.replySent("s1", "one", 1, t0 + 10, t0 + 15);
-    stats.replySent("s1", "two", 1, t0 + 100, t0 + 110);
+    stats.replySent("s1", "one", 1, t0 + 10, t0 + 15, t0 + 35);
+    stats.replySent("s1", "two", 1, t0 + 100, t0 + 110, t0 + 1_110);
     // A reply read twice (a redelivery) keeps its first times
-    stats.replySent("s1", "two", 1, t0 + 900, t0 + 950);
+    stats.replySent("s1", "two", 1, t0 + 900, t0 + 950, t0 + 960);
 
-    // Then each second of the steps' ends has its own line, with the three parts of its steps
+    // Then each second of the steps' ends has its own line, with the four parts of its steps
     assertThat(stats.stepTimeline())
         .containsExactly(
             "+  0 s (10:00:00)     1 steps  p50   40  p99   40  max   40 ms;"
-                + " p99 until the reply was sent   10, appended    5, decided   25 ms",
+                + " p99 until the reply was sent   10, appended    5, visible   20, decided    5 ms",
             "+  1 s (10:00:01)     1 steps  p50 1260  p99 1260  max 1260 ms;"
-                + " p99 until the reply was sent   60, appended   10, decided 1190 ms");
+                + " p99 until the reply was sent   60, appended   10, visible 1000,"
+                + " decided  190 ms");
     // And with partitions named, the slow step's second says which partition it was on
     assertThat(stats.stepTimeline(4).get(1))
         .endsWith("; slower than 250 ms by partition " + partitionCounts("s1", 4));
