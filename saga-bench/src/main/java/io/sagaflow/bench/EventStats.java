@@ -221,8 +221,8 @@ final class EventStats {
             long second = Math.floorDiv(span[1], 1000);
             toReply.computeIfAbsent(second, k -> new ArrayList<>()).add(reply[0] - span[0]);
             toBroker.computeIfAbsent(second, k -> new ArrayList<>()).add(reply[1] - reply[0]);
-            // A reply can be read before the processor's decision is stamped by up to the
-            // clocks' skew between threads; never negative.
+            // The bench's reader polls on its own schedule and can get a reply after the
+            // processor decided on it: the stamp is kept between append and decision.
             long visible = Math.min(Math.max(reply[2], reply[1]), span[1]);
             toVisible.computeIfAbsent(second, k -> new ArrayList<>()).add(visible - reply[1]);
             afterVisible.computeIfAbsent(second, k -> new ArrayList<>()).add(span[1] - visible);
