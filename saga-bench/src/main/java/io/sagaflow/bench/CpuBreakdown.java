@@ -1,6 +1,7 @@
 package io.sagaflow.bench;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -173,9 +174,14 @@ final class CpuBreakdown {
   }
 
   private static Map<Long, String> threadNames() {
+    // Without stack traces: a thread dump would be a safepoint, and the per-second breakdown
+    // (CpuBySecond) reads the names inside the phase whose latencies it measures.
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     Map<Long, String> names = new HashMap<>();
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      names.put(t.getId(), t.getName());
+    for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds(), 0)) {
+      if (info != null) {
+        names.put(info.getThreadId(), info.getThreadName());
+      }
     }
     return names;
   }

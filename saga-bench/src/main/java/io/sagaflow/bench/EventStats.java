@@ -141,9 +141,34 @@ final class EventStats {
       long sentMillis,
       long appendedMillis,
       long visibleMillis) {
+    replySent(sagaId, step, attempt, sentMillis, appendedMillis, visibleMillis, -1, -1);
+  }
+
+  /**
+   * As {@link #replySent(String, String, int, long, long, long)}, for the reply at {@code offset}
+   * of the replies topic's {@code partition}: {@link #stepTimeline(int, Map, Polls)} can then split
+   * the step's last part where the processor's consumer returned that record.
+   */
+  void replySent(
+      String sagaId,
+      String step,
+      int attempt,
+      long sentMillis,
+      long appendedMillis,
+      long visibleMillis,
+      int partition,
+      long offset) {
     replyTimes.putIfAbsent(
         sagaId + "/" + step + "/" + attempt,
-        new long[] {sentMillis, appendedMillis, visibleMillis});
+        new long[] {sentMillis, appendedMillis, visibleMillis, partition, offset});
+  }
+
+  /** When the processor's consumer returned the replies topic's record at an offset. */
+  interface Polls {
+    Polls NONE = (partition, offset) -> -1;
+
+    /** Epoch milliseconds, or -1 if unknown. */
+    long polledAt(int partition, long offset);
   }
 
   int ended() {
@@ -196,6 +221,22 @@ final class EventStats {
    * stall look different there.
    */
   List<String> stepTimeline(int partitions) {
+    return stepTimeline(partitions, Map.of());
+  }
+
+  /**
+   * As {@link #stepTimeline(int)}, each second's line followed by {@code notes}' for it, if any.
+   */
+  List<String> stepTimeline(int partitions, Map<Long, String> notes) {
+    return stepTimeline(partitions, notes, Polls.NONE);
+  }
+
+  /**
+   * As {@link #stepTimeline(int, Map)}; where {@code polls} knows when the processor's consumer
+   * returned a step's reply, the part after "visible" splits there: "polled" (until the consumer
+   * handed it to the stream thread) and "decided" (from there to the decision).
+   */
+  List<String> stepTimeline(int partitions, Map<Long, String> notes, Polls polls) {
     List<String> lines = new ArrayList<>();
     if (stepMillisBySecond.isEmpty()) {
       return lines;
@@ -204,6 +245,7 @@ final class EventStats {
     Map<Long, List<Long>> toBroker = new HashMap<>();
     Map<Long, List<Long>> toVisible = new HashMap<>();
     Map<Long, List<Long>> afterVisible = new HashMap<>();
+    Map<Long, List<Long>> toPolled = new HashMap<>();
     Map<Long, int[]> slowByPartition = new HashMap<>();
     stepSpans.forEach(
         (step, span) -> {
@@ -225,7 +267,16 @@ final class EventStats {
             // processor decided on it: the stamp is kept between append and decision.
             long visible = Math.min(Math.max(reply[2], reply[1]), span[1]);
             toVisible.computeIfAbsent(second, k -> new ArrayList<>()).add(visible - reply[1]);
-            afterVisible.computeIfAbsent(second, k -> new ArrayList<>()).add(span[1] - visible);
+            long polled = reply[3] < 0 ? -1 : polls.polledAt((int) reply[3], reply[4]);
+            if (polled >= 0) {
+              // Clamped like the visibility stamp: the processor's consumer can return a reply
+              // before the bench's reader does.
+              long at = Math.min(Math.max(polled, visible), span[1]);
+              toPolled.computeIfAbsent(second, k -> new ArrayList<>()).add(at - visible);
+              afterVisible.computeIfAbsent(second, k -> new ArrayList<>()).add(span[1] - at);
+            } else {
+              afterVisible.computeIfAbsent(second, k -> new ArrayList<>()).add(span[1] - visible);
+            }
           }
         });
     long first = Collections.min(stepMillisBySecond.keySet());
@@ -236,7 +287,7 @@ final class EventStats {
           String.format(
                   Locale.ROOT,
                   "+%3d s (%s) %5d steps  p50 %4d  p99 %4d  max %4d ms;"
-                      + " p99 until the reply was sent %4d, appended %4d, visible %4d,"
+                      + " p99 until the reply was sent %4d, appended %4d, visible %4d,%s"
                       + " decided %4d ms",
                   second - first,
                   SECOND_OF_DAY.format(Instant.ofEpochSecond(second)),
@@ -247,13 +298,18 @@ final class EventStats {
                   percentile(toReply.getOrDefault(second, List.of()), 99),
                   percentile(toBroker.getOrDefault(second, List.of()), 99),
                   percentile(toVisible.getOrDefault(second, List.of()), 99),
+                  toPolled.containsKey(second)
+                      ? String.format(
+                          Locale.ROOT, " polled %4d,", percentile(toPolled.get(second), 99))
+                      : "",
                   percentile(afterVisible.getOrDefault(second, List.of()), 99))
               + (slowByPartition.containsKey(second)
                   ? "; slower than "
                       + SLOW_STEP_MILLIS
                       + " ms by partition "
                       + Arrays.toString(slowByPartition.get(second))
-                  : ""));
+                  : "")
+              + (notes.containsKey(second) ? " | " + notes.get(second) : ""));
     }
     return lines;
   }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +41,51 @@ final class NativeThreads {
       return byKind;
     }
     return byKind;
+  }
+
+  /**
+   * How long this JVM's threads have waited, runnable, for a core (the second field of each
+   * thread's schedstat), summed over the threads alive now; -1 where Linux does not say.
+   */
+  static long runQueueWaitNanos() {
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return -1;
+    }
+    long[] sum = {0};
+    try (Stream<Path> all = Files.list(tasks)) {
+      all.forEach(
+          task -> {
+            try {
+              String[] fields = Files.readString(task.resolve("schedstat")).strip().split(" ", -1);
+              sum[0] += Long.parseLong(fields[1]);
+            } catch (IOException | RuntimeException e) {
+              // Ended between listing and reading, or no schedstat in this kernel: not counted.
+            }
+          });
+    } catch (IOException e) {
+      return -1;
+    }
+    return sum[0];
+  }
+
+  /**
+   * The machine's busy and stolen time so far, in nanoseconds, from the first line of /proc/stat
+   * (every process, every core); empty where Linux does not say.
+   */
+  static Optional<long[]> machineBusyAndStolen() {
+    try {
+      String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
+      String[] f = cpu.substring("cpu".length()).strip().split("\\s+", -1);
+      // user nice system idle iowait irq softirq steal
+      long busy = 0;
+      for (int i : new int[] {0, 1, 2, 5, 6}) {
+        busy += Long.parseLong(f[i]);
+      }
+      return Optional.of(new long[] {busy * NANOS_PER_TICK, Long.parseLong(f[7]) * NANOS_PER_TICK});
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   private static String kind(String comm) {

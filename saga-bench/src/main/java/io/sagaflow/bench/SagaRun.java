@@ -55,6 +55,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * Load#open}), and the run ends when every saga has ended.
  */
 final class SagaRun {
+  /** The system property prefix of a Streams setting the saga phases override. */
+  static final String STREAMS_OVERRIDE = "bench.streams.";
+
   private final EmbeddedKafkaBroker broker;
   private final BenchTopics topics;
   private final SchemaRegistry schemas;
@@ -154,6 +157,20 @@ final class SagaRun {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(load.commitIntervalMs()));
     props.put(StreamsConfig.STATE_DIR_CONFIG, topics.stateDir(label).toString());
+    // Experiments with a Streams or client setting need no rebuild: -Dbench.streams.KEY=VALUE.
+    System.getProperties().stringPropertyNames().stream()
+        .filter(k -> k.startsWith(STREAMS_OVERRIDE))
+        .forEach(k -> props.put(k.substring(STREAMS_OVERRIDE.length()), System.getProperty(k)));
+    if (load.isOpen()) {
+      ProcessorPolls.clear();
+      String key = StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
+      Object others = props.get(key);
+      props.put(
+          key,
+          others == null
+              ? ProcessorPolls.class.getName()
+              : others + "," + ProcessorPolls.class.getName());
+    }
 
     List<String> ids = IntStream.range(0, load.sagas()).mapToObj(i -> label + "-" + i).toList();
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -187,6 +204,8 @@ final class SagaRun {
       long start = System.nanoTime();
       CpuBreakdown cpu = CpuBreakdown.start(CpuBreakdown.sagaRoles(appId));
       StreamThreadSampler waits = load.sampleThreads() ? StreamThreadSampler.start(appId) : null;
+      CpuBySecond cpuBySecond =
+          load.isOpen() ? CpuBySecond.start(CpuBreakdown.sagaRoles(appId), appId) : null;
       OpenLoopSender sender = null;
       ExecutorService sending = null;
       Future<?> sendingDone = null;
@@ -208,6 +227,11 @@ final class SagaRun {
       List<String> fetchLatencies = load.isOpen() ? FetchLatencies.describe() : List.of();
       if (waits != null) {
         waits.stop();
+      }
+      Map<Long, String> cpuNotes = Map.of();
+      if (cpuBySecond != null) {
+        cpuBySecond.close();
+        cpuNotes = cpuBySecond.bySecond();
       }
       if (sending != null) {
         sendingDone.get();
@@ -258,7 +282,7 @@ final class SagaRun {
       if (load.isOpen()) {
         System.out.printf("  %s step latency per second of the steps' end:%n", label);
         stats
-            .stepTimeline(BenchMain.PARTITIONS)
+            .stepTimeline(BenchMain.PARTITIONS, cpuNotes, ProcessorPolls.polls())
             .forEach(line -> System.out.printf("    %s%n", line));
         if (waits != null) {
           System.out.printf("  %s where the stream threads spent wall-clock time:%n", label);
@@ -389,7 +413,9 @@ final class SagaRun {
           Integer.parseInt(new String(attempt.value(), StandardCharsets.UTF_8)),
           Instant.parse(new String(sent.value(), StandardCharsets.UTF_8)).toEpochMilli(),
           reply.timestamp(),
-          visibleMillis);
+          visibleMillis,
+          reply.partition(),
+          reply.offset());
     }
   }
 }

@@ -50,6 +50,36 @@ class EventStatsTest {
         .endsWith("; slower than 250 ms by partition " + partitionCounts("s1", 4));
   }
 
+  @Test
+  void shouldSplitTheDecisionWhereTheProcessorsConsumerReturnedTheReply() {
+    // Given the two steps, their replies at offsets 7 and 8 of partition 2, the first returned
+    // by the processor's consumer 3 ms after the bench's reader saw it, the second 1,100 ms after
+    EventStats stats = twoStepSaga(1_300);
+    long t0 = T0.toEpochMilli();
+    stats.replySent("s1", "one", 1, t0 + 10, t0 + 15, t0 + 20, 2, 7);
+    stats.replySent("s1", "two", 1, t0 + 100, t0 + 110, t0 + 120, 2, 8);
+    EventStats.Polls polls =
+        (partition, offset) -> partition != 2 ? -1 : offset == 7 ? t0 + 23 : t0 + 1_220;
+
+    // Then "decided" counts from the poll, and "polled" is the wait before it
+    assertThat(stats.stepTimeline(0, java.util.Map.of(), polls))
+        .containsExactly(
+            "+  0 s (10:00:00)     1 steps  p50   40  p99   40  max   40 ms;"
+                + " p99 until the reply was sent   10, appended    5, visible    5, polled    3,"
+                + " decided   17 ms",
+            "+  1 s (10:00:01)     1 steps  p50 1260  p99 1260  max 1260 ms;"
+                + " p99 until the reply was sent   60, appended   10, visible   10, polled 1100,"
+                + " decided   80 ms");
+    // And without stamps the line keeps its old shape
+    assertThat(stats.stepTimeline(0, java.util.Map.of(), EventStats.Polls.NONE).get(0))
+        .endsWith("visible    5, decided   20 ms");
+    // And a second's note follows its line
+    assertThat(stats.stepTimeline(0, java.util.Map.of(T0.getEpochSecond() + 1, "cores: 1.2")))
+        .last()
+        .asString()
+        .endsWith("decided 1180 ms | cores: 1.2");
+  }
+
   /** Saga s1: step one from 0 to 40 ms, step two from 40 ms to {@code endMillis}. */
   private static EventStats twoStepSaga(long endMillis) {
     EventStats stats = new EventStats();
