@@ -1,6 +1,7 @@
 package io.sagaflow.app;
 
 import io.sagaflow.app.config.SagaflowConfig;
+import io.sagaflow.topology.SagaStreamsConfig;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,6 +31,9 @@ public final class ClientProperties {
     // (500 ms by default) before answering; the processor commits every 100 ms, so a short wait
     // keeps each saga step from paying up to half a second per hop. kafka.fetch.max.wait.ms wins.
     props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
+    // As for the processor's consumers (SagaStreamsConfig): kafka.receive.buffer.bytes wins.
+    props.putIfAbsent(
+        ConsumerConfig.RECEIVE_BUFFER_CONFIG, SagaStreamsConfig.AUTOTUNED_RECEIVE_BUFFER);
     return props;
   }
 
@@ -40,6 +44,8 @@ public final class ClientProperties {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         IsolationLevel.READ_COMMITTED.name().toLowerCase(java.util.Locale.ROOT));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.putIfAbsent(
+        ConsumerConfig.RECEIVE_BUFFER_CONFIG, SagaStreamsConfig.AUTOTUNED_RECEIVE_BUFFER);
     return props;
   }
 

@@ -339,6 +339,9 @@ final class SagaRun {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-events-" + System.nanoTime());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // As the processor's consumers: a 64 KiB receive buffer can hold a large fetch response back
+    // 200 ms on loopback, and the bench's stamps would carry that wait.
+    props.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, SagaStreamsConfig.AUTOTUNED_RECEIVE_BUFFER);
     long deadline = System.nanoTime() + timeout.toNanos();
     AtomicBoolean eventsDone = new AtomicBoolean();
     // The replies get a reader of their own that stamps when each became visible (its

@@ -14,6 +14,10 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class SagaStreamsConfig {
   private static final long COMMIT_INTERVAL_MS = 100;
   private static final long MAX_LINGER_MS = 1000;
+
+  /** {@code receive.buffer.bytes} that leaves the size to the operating system's autotuning. */
+  public static final String AUTOTUNED_RECEIVE_BUFFER = "-1";
+
   private static final String GLOBAL_HANDLER_ENABLED =
       "processing.exception.handler.global.enabled";
 
@@ -34,6 +38,14 @@ public final class SagaStreamsConfig {
     // waits fetch.max.wait.ms (500 ms by default) before answering.
     props.putIfAbsent(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "20");
+    // Kafka's 64 KiB receive buffer turns a fetch response larger than the TCP window into a
+    // zero-window wait that the sender's persist timer ends after 200 ms, most readily on
+    // loopback (64 KiB segments); the kernel's autotuned buffer does not. docs/operations.md.
+    if (!props.containsKey(ConsumerConfig.RECEIVE_BUFFER_CONFIG)) {
+      props.putIfAbsent(
+          StreamsConfig.consumerPrefix(ConsumerConfig.RECEIVE_BUFFER_CONFIG),
+          AUTOTUNED_RECEIVE_BUFFER);
+    }
     // Outputs of a transaction are invisible to read_committed consumers until the commit, so the
     // producer may hold them until then: the commit's flush sends one request with every
     // partition's batch, instead of many small requests the broker pays for one by one.

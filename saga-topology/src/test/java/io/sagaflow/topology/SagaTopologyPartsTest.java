@@ -172,6 +172,40 @@ class SagaTopologyPartsTest {
   }
 
   @Test
+  void shouldLeaveTheConsumersReceiveBufferToTheKernelUnlessTheCallerSizesIt() {
+    Properties defaults = SagaStreamsConfig.create(Map.of(), letters);
+    Properties plain = SagaStreamsConfig.create(Map.of("receive.buffer.bytes", "262144"), letters);
+    Properties mainOnly =
+        SagaStreamsConfig.create(Map.of("main.consumer.receive.buffer.bytes", "131072"), letters);
+
+    // The prefix reaches every consumer of the app: main, restore and global
+    StreamsConfig config = new StreamsConfig(withRequired(defaults));
+    assertThat(config.getMainConsumerConfigs("g", "c", 0).get("receive.buffer.bytes"))
+        .hasToString("-1");
+    assertThat(config.getRestoreConsumerConfigs("c").get("receive.buffer.bytes")).hasToString("-1");
+    assertThat(config.getGlobalConsumerConfigs("c").get("receive.buffer.bytes")).hasToString("-1");
+    // A caller's own size wins, whether set for every client or for the main consumer only
+    assertThat(
+            new StreamsConfig(withRequired(plain))
+                .getMainConsumerConfigs("g", "c", 0)
+                .get("receive.buffer.bytes"))
+        .hasToString("262144");
+    assertThat(
+            new StreamsConfig(withRequired(mainOnly))
+                .getMainConsumerConfigs("g", "c", 0)
+                .get("receive.buffer.bytes"))
+        .hasToString("131072");
+  }
+
+  private static Properties withRequired(Properties props) {
+    Properties all = new Properties();
+    all.putAll(props);
+    all.put(StreamsConfig.APPLICATION_ID_CONFIG, "receive-buffer");
+    all.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
+    return all;
+  }
+
+  @Test
   void shouldCapTheLingerAtASecondForLongCommitIntervals() {
     Properties props =
         SagaStreamsConfig.create(

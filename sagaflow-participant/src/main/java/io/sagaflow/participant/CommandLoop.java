@@ -4,6 +4,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.sagaflow.contract.StepReply;
 import io.sagaflow.serde.AvroDeserializer;
 import io.sagaflow.topology.SagaLogContext;
+import io.sagaflow.topology.SagaStreamsConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,6 +136,11 @@ final class CommandLoop implements Runnable {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         IsolationLevel.READ_COMMITTED.name().toLowerCase(Locale.ROOT));
     consumerProps.putAll(settings.consumer());
+    // Kafka's 64 KiB receive buffer turns a batch of commands larger than the TCP window into a
+    // 200 ms zero-window wait (the sender's persist timer), most readily on loopback; the kernel's
+    // autotuned buffer does not. A configured receive.buffer.bytes wins.
+    consumerProps.putIfAbsent(
+        ConsumerConfig.RECEIVE_BUFFER_CONFIG, SagaStreamsConfig.AUTOTUNED_RECEIVE_BUFFER);
     // Offsets are committed by the loop, after the replies: never before.
     consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     Map<String, Object> producerProps = new HashMap<>(settings.client());
