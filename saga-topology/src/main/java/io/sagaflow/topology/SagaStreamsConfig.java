@@ -40,7 +40,7 @@ public final class SagaStreamsConfig {
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "20");
     // Kafka's 64 KiB receive buffer turns a fetch response larger than the TCP window into a
     // zero-window wait that the sender's persist timer ends after 200 ms, most readily on
-    // loopback (64 KiB segments); the kernel's autotuned buffer does not. docs/operations.md.
+    // loopback (64 KiB segments); the kernel's autotuned buffer does not (docs/scaling.md).
     if (!props.containsKey(ConsumerConfig.RECEIVE_BUFFER_CONFIG)) {
       props.putIfAbsent(
           StreamsConfig.consumerPrefix(ConsumerConfig.RECEIVE_BUFFER_CONFIG),
