@@ -128,26 +128,12 @@ final class EventStats {
 
   /**
    * A reply to step {@code step} (attempt {@code attempt}) of saga {@code sagaId} was written by
-   * its participant at {@code sentMillis}, appended by the broker at {@code appendedMillis} and
+   * its participant at {@code sentMillis}, appended by the broker at {@code appendedMillis} as the
+   * record at {@code offset} of the replies topic's {@code partition} (-1 and -1 if unknown), and
    * read by a {@code read_committed} consumer at {@code visibleMillis} (once the participant's
    * transaction committed): it splits the step's latency into the time until the participant sent
-   * the reply, until the broker appended it, until it was visible, and from there to the
-   * processor's decision.
-   */
-  void replySent(
-      String sagaId,
-      String step,
-      int attempt,
-      long sentMillis,
-      long appendedMillis,
-      long visibleMillis) {
-    replySent(sagaId, step, attempt, sentMillis, appendedMillis, visibleMillis, -1, -1);
-  }
-
-  /**
-   * As {@link #replySent(String, String, int, long, long, long)}, for the reply at {@code offset}
-   * of the replies topic's {@code partition}: {@link #stepTimeline(int, Map, Polls)} can then split
-   * the step's last part where the processor's consumer returned that record.
+   * the reply, until the broker appended it, until it was visible, until the processor's consumer
+   * returned it ({@link #stepTimeline(int, Map, Polls)}), and from there to the decision.
    */
   void replySent(
       String sagaId,

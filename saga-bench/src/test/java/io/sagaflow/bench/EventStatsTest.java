@@ -32,10 +32,10 @@ class EventStatsTest {
     // and appended at known times
     EventStats stats = twoStepSaga(1_300);
     long t0 = T0.toEpochMilli();
-    stats.replySent("s1", "one", 1, t0 + 10, t0 + 15, t0 + 35);
-    stats.replySent("s1", "two", 1, t0 + 100, t0 + 110, t0 + 1_110);
+    stats.replySent("s1", "one", 1, t0 + 10, t0 + 15, t0 + 35, -1, -1);
+    stats.replySent("s1", "two", 1, t0 + 100, t0 + 110, t0 + 1_110, -1, -1);
     // A reply read twice (a redelivery) keeps its first times
-    stats.replySent("s1", "two", 1, t0 + 900, t0 + 950, t0 + 960);
+    stats.replySent("s1", "two", 1, t0 + 900, t0 + 950, t0 + 960, -1, -1);
 
     // Then each second of the steps' ends has its own line, with the four parts of its steps
     assertThat(stats.stepTimeline())
