@@ -172,8 +172,7 @@ public final class BenchMain {
 
   private static double limit(Path work, String label, int records, Map<String, String> tuning)
       throws Exception {
-    try (EmbeddedKafkaBroker broker =
-        EmbeddedKafkaBroker.builder().dataDir(work.resolve(label)).build().start()) {
+    try (EmbeddedKafkaBroker broker = broker(work.resolve(label))) {
       return new PassThroughLimit(broker, new BenchTopics(broker, work))
           .run(label, records, PARTITIONS, tuning);
     }
@@ -247,8 +246,7 @@ public final class BenchMain {
         preload,
         threads,
         ownJvm ? "in their own JVM" : "in this JVM");
-    try (EmbeddedKafkaBroker broker =
-            EmbeddedKafkaBroker.builder().dataDir(work.resolve(label)).build().start();
+    try (EmbeddedKafkaBroker broker = broker(work.resolve(label));
         SchemaRegistryServer registry =
             SchemaRegistryServer.startOnKafka(0, broker.bootstrapServers())) {
       BenchTopics topics = new BenchTopics(broker, work);
@@ -298,6 +296,23 @@ public final class BenchMain {
         Locale.ROOT,
         "finished-sagas-in-store throughput relative to no-failures (empty store): %.2f%n",
         full.sagasPerSecond() / empty.sagasPerSecond());
+  }
+
+  /** The system property prefix of a broker setting every phase's broker overrides. */
+  static final String BROKER_OVERRIDE = "bench.broker.";
+
+  /**
+   * A phase's embedded broker; -Dbench.broker.KEY=VALUE sets a server property for an experiment
+   * without a rebuild.
+   */
+  static EmbeddedKafkaBroker broker(Path dataDir) {
+    EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().dataDir(dataDir);
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (key.startsWith(BROKER_OVERRIDE)) {
+        builder.serverProperty(key.substring(BROKER_OVERRIDE.length()), System.getProperty(key));
+      }
+    }
+    return builder.build().start();
   }
 
   static int intArg(String[] args, String name, int defaultValue) {

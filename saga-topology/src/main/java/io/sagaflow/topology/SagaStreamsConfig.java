@@ -38,9 +38,9 @@ public final class SagaStreamsConfig {
     // waits fetch.max.wait.ms (500 ms by default) before answering.
     props.putIfAbsent(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "20");
-    // Kafka's 64 KiB receive buffer turns a fetch response larger than the TCP window into a
-    // zero-window wait that the sender's persist timer ends after 200 ms, most readily on
-    // loopback (64 KiB segments); the kernel's autotuned buffer does not (docs/scaling.md).
+    // With Kafka's fixed 64 KiB receive buffer, fetch responses larger than it reached the
+    // consumer about 200 ms after the broker sent them (measured on loopback, whose segments are
+    // 64 KiB); with the kernel's autotuned buffer they did not (docs/benchmarks.md).
     if (!props.containsKey(ConsumerConfig.RECEIVE_BUFFER_CONFIG)) {
       props.putIfAbsent(
           StreamsConfig.consumerPrefix(ConsumerConfig.RECEIVE_BUFFER_CONFIG),

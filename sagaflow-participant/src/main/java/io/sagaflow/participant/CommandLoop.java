@@ -136,9 +136,9 @@ final class CommandLoop implements Runnable {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         IsolationLevel.READ_COMMITTED.name().toLowerCase(Locale.ROOT));
     consumerProps.putAll(settings.consumer());
-    // Kafka's 64 KiB receive buffer turns a batch of commands larger than the TCP window into a
-    // 200 ms zero-window wait (the sender's persist timer), most readily on loopback; the kernel's
-    // autotuned buffer does not. A configured receive.buffer.bytes wins.
+    // As the processor's consumers (SagaStreamsConfig): with Kafka's fixed 64 KiB, fetch
+    // responses larger than it arrived about 200 ms late on loopback; the kernel's autotuned
+    // buffer did not show that. A configured receive.buffer.bytes wins.
     consumerProps.putIfAbsent(
         ConsumerConfig.RECEIVE_BUFFER_CONFIG, SagaStreamsConfig.AUTOTUNED_RECEIVE_BUFFER);
     // Offsets are committed by the loop, after the replies: never before.
