@@ -307,12 +307,19 @@ public final class BenchMain {
    */
   static EmbeddedKafkaBroker broker(Path dataDir) {
     EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().dataDir(dataDir);
+    overrides(BROKER_OVERRIDE).forEach(builder::serverProperty);
+    return builder.build().start();
+  }
+
+  /** The system properties named {@code prefix + KEY}, by KEY: an experiment's settings. */
+  static Map<String, String> overrides(String prefix) {
+    Map<String, String> found = new TreeMap<>();
     for (String key : System.getProperties().stringPropertyNames()) {
-      if (key.startsWith(BROKER_OVERRIDE)) {
-        builder.serverProperty(key.substring(BROKER_OVERRIDE.length()), System.getProperty(key));
+      if (key.startsWith(prefix)) {
+        found.put(key.substring(prefix.length()), System.getProperty(key));
       }
     }
-    return builder.build().start();
+    return found;
   }
 
   static int intArg(String[] args, String name, int defaultValue) {

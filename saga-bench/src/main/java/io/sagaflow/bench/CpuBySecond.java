@@ -46,7 +46,7 @@ final class CpuBySecond implements AutoCloseable {
     return s;
   }
 
-  private synchronized void tick() {
+  private void tick() {
     long second = Math.floorDiv(System.currentTimeMillis(), 1000) - 1;
     long waited = NativeThreads.runQueueWaitNanos();
     Optional<long[]> machine = NativeThreads.machineBusyAndStolen();
@@ -102,7 +102,7 @@ final class CpuBySecond implements AutoCloseable {
   }
 
   /** What each full second measured, by epoch second. */
-  synchronized Map<Long, String> bySecond() {
+  Map<Long, String> bySecond() {
     return Map.copyOf(bySecond);
   }
 

@@ -207,20 +207,14 @@ final class EventStats {
    * stall look different there.
    */
   List<String> stepTimeline(int partitions) {
-    return stepTimeline(partitions, Map.of());
+    return stepTimeline(partitions, Map.of(), Polls.NONE);
   }
 
   /**
-   * As {@link #stepTimeline(int)}, each second's line followed by {@code notes}' for it, if any.
-   */
-  List<String> stepTimeline(int partitions, Map<Long, String> notes) {
-    return stepTimeline(partitions, notes, Polls.NONE);
-  }
-
-  /**
-   * As {@link #stepTimeline(int, Map)}; where {@code polls} knows when the processor's consumer
-   * returned a step's reply, the part after "visible" splits there: "polled" (until the consumer
-   * handed it to the stream thread) and "decided" (from there to the decision).
+   * As {@link #stepTimeline(int)}, each second's line followed by {@code notes}' for it, if any;
+   * where {@code polls} knows when the processor's consumer returned a step's reply, the part after
+   * "visible" splits there: "polled" (until the consumer handed it to the stream thread) and
+   * "decided" (from there to the decision).
    */
   List<String> stepTimeline(int partitions, Map<Long, String> notes, Polls polls) {
     List<String> lines = new ArrayList<>();

@@ -158,9 +158,7 @@ final class SagaRun {
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(load.commitIntervalMs()));
     props.put(StreamsConfig.STATE_DIR_CONFIG, topics.stateDir(label).toString());
     // Experiments with a Streams or client setting need no rebuild: -Dbench.streams.KEY=VALUE.
-    System.getProperties().stringPropertyNames().stream()
-        .filter(k -> k.startsWith(STREAMS_OVERRIDE))
-        .forEach(k -> props.put(k.substring(STREAMS_OVERRIDE.length()), System.getProperty(k)));
+    props.putAll(BenchMain.overrides(STREAMS_OVERRIDE));
     if (load.isOpen()) {
       ProcessorPolls.clear();
       String key = StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);

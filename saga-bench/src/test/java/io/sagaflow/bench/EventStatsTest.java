@@ -74,7 +74,9 @@ class EventStatsTest {
     assertThat(stats.stepTimeline(0, java.util.Map.of(), EventStats.Polls.NONE).get(0))
         .endsWith("visible    5, decided   20 ms");
     // And a second's note follows its line
-    assertThat(stats.stepTimeline(0, java.util.Map.of(T0.getEpochSecond() + 1, "cores: 1.2")))
+    assertThat(
+            stats.stepTimeline(
+                0, java.util.Map.of(T0.getEpochSecond() + 1, "cores: 1.2"), EventStats.Polls.NONE))
         .last()
         .asString()
         .endsWith("decided 1180 ms | cores: 1.2");
