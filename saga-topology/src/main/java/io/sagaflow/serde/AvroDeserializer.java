@@ -35,34 +35,36 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
   private Optional<Class<? extends SpecificRecord>> target;
   private boolean specific;
   private final SpecificData model;
+  // The same model with Avro's fast reader, for the schemas ContractModel.fastReadable accepts.
+  private final SpecificData fastModel;
 
   /** For instantiation by Kafka; {@link #configure} reads {@code specific.avro.reader}. */
   public AvroDeserializer() {
-    this.target = Optional.empty();
-    this.model = ContractModel.SPECIFIC;
+    this(null, Optional.empty(), false, ContractModel.class.getClassLoader());
   }
 
   private AvroDeserializer(
       SchemaRegistry registry,
       Optional<Class<? extends SpecificRecord>> target,
       boolean specific,
-      SpecificData model) {
+      ClassLoader classes) {
     this.registry = registry;
     this.target = target;
     this.specific = specific;
-    this.model = model;
+    if (classes == ContractModel.class.getClassLoader()) {
+      this.model = ContractModel.SPECIFIC;
+      this.fastModel = ContractModel.SPECIFIC_FAST;
+    } else {
+      // A type from a plugin's class loader: its nested records are only visible through it.
+      this.model = ContractModel.forClassLoader(classes);
+      this.fastModel = ContractModel.forClassLoader(classes, true);
+    }
   }
 
   /** Reads every record into {@code type}, resolving from whatever compatible schema wrote it. */
   public static <T extends SpecificRecord> AvroDeserializer<T> specific(
       Class<T> type, SchemaRegistry registry) {
-    ClassLoader classes = type.getClassLoader();
-    // A type from a plugin's class loader: its nested records are only visible through that loader.
-    SpecificData model =
-        classes == ContractModel.class.getClassLoader()
-            ? ContractModel.SPECIFIC
-            : ContractModel.forClassLoader(classes);
-    return new AvroDeserializer<>(registry, Optional.of(type), true, model);
+    return new AvroDeserializer<>(registry, Optional.of(type), true, type.getClassLoader());
   }
 
   /**
@@ -70,7 +72,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
    * its writer schema.
    */
   public static AvroDeserializer<SpecificRecord> anySpecific(SchemaRegistry registry) {
-    return new AvroDeserializer<>(registry, Optional.empty(), true, ContractModel.SPECIFIC);
+    return new AvroDeserializer<>(
+        registry, Optional.empty(), true, ContractModel.class.getClassLoader());
   }
 
   /**
@@ -79,13 +82,13 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
    */
   public static AvroDeserializer<SpecificRecord> anySpecific(
       SchemaRegistry registry, ClassLoader classes) {
-    return new AvroDeserializer<>(
-        registry, Optional.empty(), true, ContractModel.forClassLoader(classes));
+    return new AvroDeserializer<>(registry, Optional.empty(), true, classes);
   }
 
   /** Reads records as {@link org.apache.avro.generic.GenericRecord}s in their writer schema. */
   public static AvroDeserializer<Object> generic(SchemaRegistry registry) {
-    return new AvroDeserializer<>(registry, Optional.empty(), false, ContractModel.SPECIFIC);
+    return new AvroDeserializer<>(
+        registry, Optional.empty(), false, ContractModel.class.getClassLoader());
   }
 
   @Override
@@ -178,6 +181,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         && StateRecordCodec.handles(reader)) {
       return StateRecordCodec.INSTANCE;
     }
-    return new ContractDatumReader(writer, reader, model);
+    return new ContractDatumReader(
+        writer, reader, ContractModel.fastReadable(reader) ? fastModel : model);
   }
 }

@@ -10,7 +10,9 @@ import org.apache.avro.specific.SpecificDatumReader;
  * Reads generated classes with plain {@link ArrayList}s for array fields. Avro's own {@code
  * GenericData.Array} compares elements with a model that knows no logical types, so two equal
  * {@code SagaStateRecord}s whose steps hold a nullable timestamp throw instead of comparing equal;
- * the engine compares state, so it needs the plain list.
+ * the engine compares state, so it needs the plain list. Schemas without such arrays are read by
+ * Avro's fast reader instead ({@link ContractModel#fastReadable}), which never calls this class's
+ * hooks.
  */
 final class ContractDatumReader extends SpecificDatumReader<Object> {
 
