@@ -18,8 +18,9 @@ import org.rocksdb.WriteBufferManager;
  * the shared cache must be held in a static field: it is a process-wide resource on purpose,
  * created once from the first store's settings and never closed (it lives as long as the JVM).
  *
- * <p>Settings (in the Streams config): {@value #CACHE_BYTES_CONFIG} (total, default 64 MiB) and
- * {@value #WRITE_BUFFER_BYTES_CONFIG} (the part memtables may use, default 16 MiB).
+ * <p>Only the last level is compressed (LZ4). Settings (in the Streams config): {@value
+ * #CACHE_BYTES_CONFIG} (total, default 64 MiB) and {@value #WRITE_BUFFER_BYTES_CONFIG} (the part
+ * memtables may use, default 16 MiB).
  */
 public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   /** Total off-heap bytes for block cache plus memtables, shared by all stores. */
@@ -47,7 +48,11 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     table.setFilterPolicy(new org.rocksdb.BloomFilter(10, false));
     options.setTableFormatConfig(table);
     options.setWriteBufferManager(memory.writeBuffers());
-    options.setCompressionType(CompressionType.LZ4_COMPRESSION);
+    // Most of a store sits in its last level, so compressing only there keeps nearly all of the
+    // disk saving, while memtable flushes and compactions between the upper levels, which rewrite
+    // every saga state many times, spend no CPU on compressing bytes soon rewritten.
+    options.setCompressionType(CompressionType.NO_COMPRESSION);
+    options.setBottommostCompressionType(CompressionType.LZ4_COMPRESSION);
   }
 
   @Override

@@ -34,14 +34,16 @@ class BoundedMemoryRocksDbConfigTest {
       setter.setConfig("saga-state", first, Map.of());
       setter.setConfig("saga-timers", second, Map.of());
 
-      // Then both use the one write-buffer manager, pinned cached index blocks and LZ4
+      // Then both use the one write-buffer manager, pinned cached index blocks and LZ4 in the
+      // last level only
       assertThat(first.writeBufferManager()).isNotNull().isSameAs(second.writeBufferManager());
       BlockBasedTableConfig table = (BlockBasedTableConfig) first.tableFormatConfig();
       assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
       assertThat(table.cacheIndexAndFilterBlocksWithHighPriority()).isTrue();
       assertThat(table.pinTopLevelIndexAndFilter()).isTrue();
       assertThat(table.filterPolicy()).isNotNull();
-      assertThat(first.compressionType()).isEqualTo(CompressionType.LZ4_COMPRESSION);
+      assertThat(first.compressionType()).isEqualTo(CompressionType.NO_COMPRESSION);
+      assertThat(first.bottommostCompressionType()).isEqualTo(CompressionType.LZ4_COMPRESSION);
       assertThat(BoundedMemoryRocksDbConfig.boundBytes())
           .isEqualTo(BoundedMemoryRocksDbConfig.DEFAULT_CACHE_BYTES);
       assertThat(BoundedMemoryRocksDbConfig.usedBytes())
