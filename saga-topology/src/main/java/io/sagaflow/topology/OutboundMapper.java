@@ -3,6 +3,7 @@ package io.sagaflow.topology;
 import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
 import io.sagaflow.contract.SagaFact;
+import io.sagaflow.engine.CommandKind;
 import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.Outbound;
 import io.sagaflow.engine.RolloutAssignment;
@@ -10,9 +11,13 @@ import io.sagaflow.serde.SagaHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -24,13 +29,26 @@ import org.apache.kafka.streams.processor.api.Record;
  * replay produces the same bytes.
  */
 final class OutboundMapper {
-  private final String replyTopic;
+  // Header values that repeat on every record, encoded once instead of per record.
+  private static final byte[] SPECVERSION = utf8(SagaHeaders.CE_SPECVERSION_VALUE);
+  private static final byte[] SOURCE = utf8(SagaHeaders.CE_SOURCE_VALUE);
+  private static final byte[] EVENT_TYPE = utf8(SagaEvent.getClassSchema().getFullName());
+  private static final Map<CommandKind, byte[]> KINDS = new EnumMap<>(CommandKind.class);
+
+  static {
+    for (CommandKind kind : CommandKind.values()) {
+      KINDS.put(kind, utf8(kind.name()));
+    }
+  }
+
+  private final byte[] replyTopic;
+  private final IdentityHashMap<Schema, byte[]> commandTypes = new IdentityHashMap<>();
   // A decision's records share one time, and ISO formatting costs more than the header it fills.
   private Instant formattedAt = Instant.MIN;
   private String formatted = Instant.MIN.toString();
 
   OutboundMapper(String replyTopic) {
-    this.replyTopic = replyTopic;
+    this.replyTopic = utf8(replyTopic);
   }
 
   /**
@@ -48,16 +66,18 @@ final class OutboundMapper {
               + "; commands must be Avro generated classes");
     }
     Headers headers = new RecordHeaders();
-    put(headers, SagaHeaders.CE_SPECVERSION, SagaHeaders.CE_SPECVERSION_VALUE);
+    headers.add(SagaHeaders.CE_SPECVERSION, SPECVERSION);
     put(headers, SagaHeaders.CE_ID, command.commandId().toString());
-    put(headers, SagaHeaders.CE_TYPE, payload.getSchema().getFullName());
-    put(headers, SagaHeaders.CE_SOURCE, SagaHeaders.CE_SOURCE_VALUE);
+    headers.add(
+        SagaHeaders.CE_TYPE,
+        commandTypes.computeIfAbsent(payload.getSchema(), schema -> utf8(schema.getFullName())));
+    headers.add(SagaHeaders.CE_SOURCE, SOURCE);
     put(headers, SagaHeaders.CE_SUBJECT, command.sagaId());
     put(headers, SagaHeaders.CE_TIME, iso(now));
     put(headers, SagaHeaders.SAGA_STEP, command.step());
     put(headers, SagaHeaders.SAGA_ATTEMPT, Integer.toString(command.attempt()));
-    put(headers, SagaHeaders.SAGA_KIND, command.kind().name());
-    put(headers, SagaHeaders.SAGA_REPLY_TOPIC, replyTopic);
+    headers.add(SagaHeaders.SAGA_KIND, KINDS.get(command.kind()));
+    headers.add(SagaHeaders.SAGA_REPLY_TOPIC, replyTopic);
     traceparent.ifPresent(tp -> put(headers, SagaHeaders.TRACEPARENT, tp));
     return new Record<>(command.sagaId(), payload, now.toEpochMilli(), headers);
   }
@@ -102,10 +122,10 @@ final class OutboundMapper {
             rollout.map(r -> r.role().name()).orElse(null),
             further);
     Headers headers = new RecordHeaders();
-    put(headers, SagaHeaders.CE_SPECVERSION, SagaHeaders.CE_SPECVERSION_VALUE);
+    headers.add(SagaHeaders.CE_SPECVERSION, SPECVERSION);
     put(headers, SagaHeaders.CE_ID, eventId(event).toString());
-    put(headers, SagaHeaders.CE_TYPE, SagaEvent.getClassSchema().getFullName());
-    put(headers, SagaHeaders.CE_SOURCE, SagaHeaders.CE_SOURCE_VALUE);
+    headers.add(SagaHeaders.CE_TYPE, EVENT_TYPE);
+    headers.add(SagaHeaders.CE_SOURCE, SOURCE);
     put(headers, SagaHeaders.CE_SUBJECT, event.sagaId());
     put(headers, SagaHeaders.CE_TIME, iso(event.at()));
     if (!traceparent.isEmpty()) {
@@ -141,6 +161,10 @@ final class OutboundMapper {
   }
 
   private static void put(Headers headers, String name, String value) {
-    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    headers.add(name, utf8(value));
+  }
+
+  private static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
   }
 }
