@@ -2,6 +2,7 @@ package io.sagaflow.app.participants;
 
 import io.sagaflow.app.config.ParticipantsConfig;
 import io.sagaflow.engine.CommandKind;
+import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.SagaRegistry;
 import io.sagaflow.module.SimulatedParticipant;
 import io.sagaflow.module.StepResults;
@@ -180,8 +181,9 @@ public record ParticipantBehaviour(
 
   /** A uniform draw in [0, 1) from seed, saga, step and {@code slot}, the same on every run. */
   private double draw(String sagaId, String step, int slot) {
+    // The id UUID.nameUUIDFromBytes gives, without its security provider lookup per call.
     UUID key =
-        UUID.nameUUIDFromBytes(
+        Ids.nameBased(
             (sagaId + '\u0000' + step + '\u0000' + slot).getBytes(StandardCharsets.UTF_8));
     // SplittableRandom mixes the seed, so neighbouring keys draw independently.
     return new SplittableRandom(
