@@ -10,6 +10,8 @@ import io.sagaflow.serde.SchemaRegistryClient;
 import io.sagaflow.topology.DeadLetters;
 import io.sagaflow.topology.SagaCounters;
 import io.sagaflow.topology.SagaStreamsConfig;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -265,7 +267,31 @@ public final class BenchMain {
     }
   }
 
+  /**
+   * The JVM the figures belong to: the collector and whether the heap may grow change the
+   * processor's CPU per input by a fifth or more (docs/benchmarks.md), so a report names them.
+   */
+  static String jvm() {
+    long mib = 1024L * 1024;
+    var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    List<String> collectors =
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName)
+            .toList();
+    return String.format(
+        Locale.ROOT,
+        "JVM: %s %s, %d cores, heap %d MiB initial / %d MiB max, collectors %s",
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"),
+        Runtime.getRuntime().availableProcessors(),
+        heap.getInit() / mib,
+        heap.getMax() / mib,
+        String.join(", ", collectors));
+  }
+
   private static void print(double limit, int limitRecords, List<SagaRunResult> results) {
+    System.out.println();
+    System.out.println(jvm());
     System.out.println();
     System.out.printf(
         Locale.ROOT,

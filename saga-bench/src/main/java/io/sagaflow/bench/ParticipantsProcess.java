@@ -40,6 +40,7 @@ final class ParticipantsProcess implements BenchParticipants {
         new ProcessBuilder(
                 List.of(
                     java.toString(),
+                    "-Xms256m",
                     "-Xmx256m",
                     "-cp",
                     System.getProperty("java.class.path"),
