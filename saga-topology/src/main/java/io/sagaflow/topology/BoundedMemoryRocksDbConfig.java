@@ -32,6 +32,7 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
   static final long DEFAULT_WRITE_BUFFER_BYTES = 16L * 1024 * 1024;
   private static final double HIGH_PRIORITY_POOL_RATIO = 0.1;
+  static final long MEMTABLES_PER_BUDGET = 16;
 
   private static SharedMemory shared;
 
@@ -48,6 +49,13 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     table.setFilterPolicy(new org.rocksdb.BloomFilter(10, false));
     options.setTableFormatConfig(table);
     options.setWriteBufferManager(memory.writeBuffers());
+    // A store's memtable flushes itself at a sixteenth of the shared write-buffer budget. With
+    // Kafka Streams' 16 MiB memtables, the budget's own size, the stores written less often (the
+    // index, the other tasks' states) held most of it between their writes; RocksDB then flushed
+    // the memtable of whichever store the stream thread was writing, once per write of one or two
+    // entries, and stopped its writes behind those flushes: 417 flushes, 395 of them under 20
+    // entries, and 624 write stops in one 20,000-saga phase (docs/benchmarks.md).
+    options.setWriteBufferSize(memory.memtableBytes());
     // Most of a store sits in its last level, so compressing only there keeps nearly all of the
     // disk saving, while memtable flushes and compactions between the upper levels, which rewrite
     // every saga state many times, spend no CPU on compressing bytes soon rewritten.
@@ -93,7 +101,8 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   private static synchronized SharedMemory sharedMemory(long total, long writeBuffers) {
     if (shared == null) {
       Cache cache = new LRUCache(total, -1, false, HIGH_PRIORITY_POOL_RATIO);
-      shared = new SharedMemory(total, cache, new WriteBufferManager(writeBuffers, cache));
+      shared =
+          new SharedMemory(total, cache, new WriteBufferManager(writeBuffers, cache), writeBuffers);
     }
     return shared;
   }
@@ -115,5 +124,10 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     }
   }
 
-  private record SharedMemory(long bytes, Cache cache, WriteBufferManager writeBuffers) {}
+  private record SharedMemory(
+      long bytes, Cache cache, WriteBufferManager writeBuffers, long writeBufferBytes) {
+    long memtableBytes() {
+      return Math.max(1, writeBufferBytes / MEMTABLES_PER_BUDGET);
+    }
+  }
 }

@@ -35,7 +35,7 @@ class BoundedMemoryRocksDbConfigTest {
       setter.setConfig("saga-timers", second, Map.of());
 
       // Then both use the one write-buffer manager, pinned cached index blocks and LZ4 in the
-      // last level only
+      // last level only,
       assertThat(first.writeBufferManager()).isNotNull().isSameAs(second.writeBufferManager());
       BlockBasedTableConfig table = (BlockBasedTableConfig) first.tableFormatConfig();
       assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
@@ -44,6 +44,11 @@ class BoundedMemoryRocksDbConfigTest {
       assertThat(table.filterPolicy()).isNotNull();
       assertThat(first.compressionType()).isEqualTo(CompressionType.NO_COMPRESSION);
       assertThat(first.bottommostCompressionType()).isEqualTo(CompressionType.LZ4_COMPRESSION);
+      // and memtables a sixteenth of the shared write-buffer budget, so that the stores written
+      // least often cannot hold the whole budget between their writes
+      assertThat(first.writeBufferSize())
+          .isEqualTo(BoundedMemoryRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES / 16)
+          .isEqualTo(second.writeBufferSize());
       assertThat(BoundedMemoryRocksDbConfig.boundBytes())
           .isEqualTo(BoundedMemoryRocksDbConfig.DEFAULT_CACHE_BYTES);
       assertThat(BoundedMemoryRocksDbConfig.usedBytes())
