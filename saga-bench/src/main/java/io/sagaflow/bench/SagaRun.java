@@ -182,8 +182,19 @@ final class SagaRun {
             participants(config, schemas, modules, appId, declineRate);
         KafkaStreams streams = new KafkaStreams(SagaTopology.build(registry, settings), props);
         StartRequests starts = new StartRequests(config, schemas, 42, modules.classLoader())) {
+      long starting = System.nanoTime();
       streams.start();
       awaitRunning(streams);
+      if (preloaded > 0) {
+        // The preloaded sagas reach the store through a restore of its changelog, as after a
+        // crash: how long it takes is the recovery time of an instance with that many sagas.
+        System.out.printf(
+            Locale.ROOT,
+            "  %s: %,d finished sagas restored into the store, RUNNING after %.1f s%n",
+            label,
+            preloaded,
+            (System.nanoTime() - starting) / 1e9);
+      }
       // Orders are sent only once every consumer is in place, so the clock measures processing,
       // not the few seconds of group joins at start-up.
       ParticipantGroups.awaitStable(
