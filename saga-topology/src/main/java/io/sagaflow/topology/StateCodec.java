@@ -98,15 +98,29 @@ final class StateCodec {
 
   <D> SagaState<D> fromRecord(SagaStateRecord record, SagaDefinition<D> definition) {
     D sagaData = data.decode(DataCodec.toArray(record.getData()), definition.dataType());
+    // Loops rather than streams: this runs on every saga input, and the streams' pipelines cost
+    // more than the few elements they map.
+    List<StepState> steps = new ArrayList<>(record.getSteps().size());
+    for (StepStateRecord step : record.getSteps()) {
+      steps.add(fromRecord(step));
+    }
+    List<Timer> timers = new ArrayList<>(record.getTimers().size());
+    for (TimerRecord timer : record.getTimers()) {
+      timers.add(timerOf(record.getSagaId(), timer));
+    }
+    List<Transition> history = new ArrayList<>(record.getHistory().size());
+    for (TransitionRecord transition : record.getHistory()) {
+      history.add(fromRecord(transition));
+    }
     return new SagaState<>(
         record.getSagaId(),
         record.getSagaType(),
         record.getDefinitionVersion(),
         SagaStatus.valueOf(record.getStatus()),
         sagaData,
-        record.getSteps().stream().map(StateCodec::fromRecord).toList(),
-        record.getTimers().stream().map(t -> timerOf(record.getSagaId(), t)).toList(),
-        record.getHistory().stream().map(StateCodec::fromRecord).toList(),
+        steps,
+        timers,
+        history,
         Optional.ofNullable(record.getTraceparent()),
         Optional.ofNullable(record.getLastError()),
         record.getCreatedAt(),
