@@ -185,13 +185,9 @@ public final class SagaTopology {
                 SagaTopics.STATE_RECORDS.serde(schemas, true))
             .withCachingEnabled(),
         COORDINATOR);
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray())
-            // Two changelog records (schedule, cancel) per step bought nothing the saga's state
-            // does not already hold; the store is rebuilt from the state instead.
-            .withLoggingDisabled(),
-        COORDINATOR);
+    // Two changelog records (schedule, cancel) per step bought nothing the saga's state does not
+    // already hold; the store is rebuilt from the state instead, and is a plain map (TimerStore).
+    topology.addStateStore(TimerStore.builder(TIMER_STORE), COORDINATOR);
 
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
