@@ -60,6 +60,8 @@ class BadInputServerTest {
    * @param instance the path the problem must name; empty when it must name none
    * @param detail what the detail must say
    */
+  // A table row of the parameterized test; rows are never compared with each other.
+  @SuppressWarnings("ArrayRecordComponent")
   record BadRequest(
       String kind,
       String head,

@@ -94,6 +94,6 @@ class BodyLimitServerTest {
   }
 
   private static Flow.Publisher<ByteBuffer> chunks(byte[] bytes) {
-    return HttpRequest.BodyPublishers.ofByteArray(bytes)::subscribe;
+    return HttpRequest.BodyPublishers.ofByteArray(bytes);
   }
 }

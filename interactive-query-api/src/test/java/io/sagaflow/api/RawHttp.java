@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ final class RawHttp {
    */
   Answer send(String head, byte[] body) {
     String fullHead = head + "\r\nConnection: close\r\n\r\n";
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    try (Socket socket = new Socket(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port)) {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(fullHead.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().write(body);

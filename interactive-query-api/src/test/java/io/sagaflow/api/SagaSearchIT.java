@@ -19,7 +19,12 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -201,7 +206,9 @@ class SagaSearchIT {
     assertThat(reply.statusCode()).as(reply.body()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(30)).until(() -> letters(http, sagaId).size() == 1);
     // And then a record that is not Avro at all arrives keyed by the saga id
-    processor.producer.send(new ProducerRecord<>(SagaTopics.REPLIES, sagaId, new byte[] {7, 7, 7}));
+    acked(
+        processor.producer.send(
+            new ProducerRecord<>(SagaTopics.REPLIES, sagaId, new byte[] {7, 7, 7})));
     await().atMost(Duration.ofSeconds(30)).until(() -> letters(http, sagaId).size() == 2);
 
     // Then both are listed, oldest first, with the size of what was sent but never its bytes
@@ -231,10 +238,12 @@ class SagaSearchIT {
     // Given an undecodable start request of 1,045,000 bytes, just under the broker's 1 MiB limit,
     // and
     // a small one after it
-    processor.producer.send(
-        new ProducerRecord<>(SagaTopics.REQUESTS, "huge-1", new byte[1_045_000]));
-    processor.producer.send(
-        new ProducerRecord<>(SagaTopics.REQUESTS, "after-huge-1", new byte[] {7, 7, 7}));
+    acked(
+        processor.producer.send(
+            new ProducerRecord<>(SagaTopics.REQUESTS, "huge-1", new byte[1_045_000])));
+    acked(
+        processor.producer.send(
+            new ProducerRecord<>(SagaTopics.REQUESTS, "after-huge-1", new byte[] {7, 7, 7})));
 
     // Then both are dead-lettered: the large one without its bytes (a dead letter carrying them
     // would be over the limit, and failing to write it stopped the processor on every retry)
@@ -265,5 +274,17 @@ class SagaSearchIT {
     }
     return Arrays.asList(
         Http.JSON.convertValue(Http.json(response).get("items"), JsonNode[].class));
+  }
+
+  /** Waits for the broker's acknowledgement, so a send that fails fails the test, not later. */
+  private static void acked(Future<RecordMetadata> send) {
+    try {
+      send.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while sending", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AssertionError("the broker did not take the record", e);
+    }
   }
 }

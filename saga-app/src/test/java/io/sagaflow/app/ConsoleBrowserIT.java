@@ -170,7 +170,7 @@ class ConsoleBrowserIT {
                 .filter(l -> l.contains(POISON.get(1)))
                 .findFirst()
                 .orElseThrow()
-                .split("\t")[0];
+                .split("\t", -1)[0];
         Cli again =
             cli(
                 "dlq",
@@ -270,7 +270,7 @@ class ConsoleBrowserIT {
 
   private URI awaitReady(Process app, OutputCollector output) {
     await()
-        .atMost(Duration.ofSeconds(120))
+        .atMost(Duration.ofMinutes(2))
         .until(() -> output.text().contains("HTTP API at http://") || !app.isAlive());
     Matcher url =
         Pattern.compile("HTTP API at (http://127\\.0\\.0\\.1:\\d+)").matcher(output.text());

@@ -72,7 +72,7 @@ class ProcessorHealthIT {
         await()
             // The dying stream threads' exceptions are the subject here, not a test failure.
             .dontCatchUncaughtExceptions()
-            .atMost(Duration.ofSeconds(120))
+            .atMost(Duration.ofMinutes(2))
             .until(
                 () -> {
                   seen.set(get(base, "/health/ready"));

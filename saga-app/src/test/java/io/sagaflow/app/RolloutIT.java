@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * performs on its own.
  */
 class RolloutIT {
-  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final Duration WAIT = Duration.ofMinutes(2);
   private static final Pattern VERSION = Pattern.compile("\"definitionVersion\":(\\d+)");
 
   private static final String HOOK_TOKEN = "hook-token-5e1d";

@@ -359,7 +359,7 @@ class UiBrowserIT {
 
   private static Optional<Path> onPath(String program) {
     String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-    for (String dir : path.split(File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator, -1)) {
       Path candidate = Path.of(dir, program);
       if (!dir.isEmpty() && Files.isExecutable(candidate)) {
         return Optional.of(candidate);

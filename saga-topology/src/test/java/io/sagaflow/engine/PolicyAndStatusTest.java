@@ -19,7 +19,7 @@ class PolicyAndStatusTest {
     assertThat(policy.backoffAfter(1, 7)).isEqualTo(Duration.ofMillis(100));
     assertThat(policy.backoffAfter(2, 7)).isEqualTo(Duration.ofMillis(300));
     assertThat(policy.backoffAfter(3, 7)).isEqualTo(Duration.ofMillis(900));
-    assertThat(policy.backoffAfter(4, 7)).isEqualTo(Duration.ofMillis(1000));
+    assertThat(policy.backoffAfter(4, 7)).isEqualTo(Duration.ofSeconds(1));
     assertThat(policy.allowsAttemptAfter(9)).isTrue();
     assertThat(policy.allowsAttemptAfter(10)).isFalse();
   }

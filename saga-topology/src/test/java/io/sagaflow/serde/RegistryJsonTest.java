@@ -111,7 +111,7 @@ class RegistryJsonTest {
     assertThat(RegistryJson.parse("-0")).isEqualTo(new Num(0L));
     assertThat(RegistryJson.parse("9223372036854775807")).isEqualTo(new Num(Long.MAX_VALUE));
     assertThat(RegistryJson.parse("9223372036854775808"))
-        .isEqualTo(new Num(9.223372036854775808E18));
+        .isEqualTo(new Num(0x1p63)); // 2^63, one past Long.MAX_VALUE
     assertThat(RegistryJson.parse("1.25")).isEqualTo(new Num(1.25));
     assertThat(RegistryJson.parse("-1E2")).isEqualTo(new Num(-100.0));
     assertThat(RegistryJson.parse("2e-1")).isEqualTo(new Num(0.2));

@@ -232,7 +232,7 @@ class TimerFiringTest {
       saga.tick(tick);
 
       // When the task stalls for 4.8 s (no scan: the broker is down, the commit blocks)
-      saga.tick(Duration.ofMillis(5000));
+      saga.tick(Duration.ofSeconds(5));
 
       // Then their timeouts, long due on the wall clock, wait for the 0.6 s they had left
       assertThat(saga.commands(INVENTORY)).isEmpty();
@@ -265,7 +265,7 @@ class TimerFiringTest {
       start(saga, "j0", RESERVING);
       saga.onlyCommand(INVENTORY);
 
-      saga.tick(Duration.ofMillis(5000));
+      saga.tick(Duration.ofSeconds(5));
 
       assertThat(saga.commands(INVENTORY)).hasSize(1);
       assertThat(saga.counters.get("timer.stalled")).isZero();

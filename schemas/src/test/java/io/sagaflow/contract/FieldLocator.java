@@ -17,7 +17,7 @@ final class FieldLocator {
   static String fieldAt(Schema reader, Incompatibility incompatibility) {
     List<String> path = new ArrayList<>();
     Schema schema = reader;
-    String[] tokens = incompatibility.getLocation().split("/");
+    String[] tokens = incompatibility.getLocation().split("/", -1);
     for (int i = 1; i < tokens.length; i++) {
       String token = tokens[i];
       if (token.equals("fields")
