@@ -113,15 +113,21 @@ public final class BenchMain {
     // The ceiling is the better of two pass-through runs: Kafka's default client settings, and the
     // saga processor's (SagaStreamsConfig's producer lingering and fetch waits), so neither side of
     // the ratio gains from a setting the other lacks.
-    double limitDefaults = limit(work, "limit", limitRecords, Map.of());
-    double limitTuned = limit(work, "limit-tuned", limitRecords, processorTuning());
-    double limit = Math.max(limitDefaults, limitTuned);
+    PassThroughLimit.Result limitDefaults = limit(work, "limit", limitRecords, Map.of());
+    PassThroughLimit.Result limitTuned =
+        limit(work, "limit-tuned", limitRecords, processorTuning());
+    PassThroughLimit.Result limit =
+        limitDefaults.recordsPerSecond() > limitTuned.recordsPerSecond()
+            ? limitDefaults
+            : limitTuned;
     System.out.printf(
         Locale.ROOT,
-        "  limit with Kafka's client defaults %.0f records/s, with the processor's client settings"
-            + " %.0f records/s%n",
-        limitDefaults,
-        limitTuned);
+        "  limit with Kafka's client defaults %.0f records/s (%.1f µs of processor CPU per record),"
+            + " with the processor's client settings %.0f records/s (%.1f µs)%n",
+        limitDefaults.recordsPerSecond(),
+        limitDefaults.processorMicrosPerRecord(),
+        limitTuned.recordsPerSecond(),
+        limitTuned.processorMicrosPerRecord());
     List<SagaRunResult> results = new ArrayList<>();
     SagaRun.Load burst = SagaRun.Load.burst(sagas);
     results.add(saga(work, "no-failures", burst, 0.0, 0, threads, ownJvm));
@@ -172,15 +178,18 @@ public final class BenchMain {
     return false;
   }
 
-  private static double limit(Path work, String label, int records, Map<String, String> tuning)
-      throws Exception {
+  private static PassThroughLimit.Result limit(
+      Path work, String label, int records, Map<String, String> tuning) throws Exception {
     try (EmbeddedKafkaBroker broker = broker(work.resolve(label))) {
       return new PassThroughLimit(broker, new BenchTopics(broker, work))
           .run(label, records, PARTITIONS, tuning);
     }
   }
 
-  /** The client settings SagaStreamsConfig adds to the saga processor's, not its guarantees. */
+  /**
+   * The tuning SagaStreamsConfig adds to the saga processor (client settings, task idling, the
+   * uncommitted-bytes check), not its guarantees.
+   */
   private static Map<String, String> processorTuning() {
     Properties saga =
         SagaStreamsConfig.create(
@@ -190,7 +199,8 @@ public final class BenchMain {
     for (String name : saga.stringPropertyNames()) {
       if (name.startsWith(StreamsConfig.PRODUCER_PREFIX)
           || name.startsWith(StreamsConfig.MAIN_CONSUMER_PREFIX)
-          || name.equals(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)) {
+          || name.equals(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)
+          || name.equals(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG)) {
         tuning.put(name, saga.getProperty(name));
       }
     }
@@ -289,17 +299,20 @@ public final class BenchMain {
         String.join(", ", collectors));
   }
 
-  private static void print(double limit, int limitRecords, List<SagaRunResult> results) {
+  private static void print(
+      PassThroughLimit.Result limit, int limitRecords, List<SagaRunResult> results) {
     System.out.println();
     System.out.println(jvm());
     System.out.println();
     System.out.printf(
         Locale.ROOT,
         "Limit (EOS stateful pass-through, get+put+forward, %d partitions, 1 thread,"
-            + " commit.interval.ms=100, %,d records): %.0f records/s%n%n",
+            + " commit.interval.ms=100, %,d records): %.0f records/s, %.1f µs of processor CPU per"
+            + " record%n%n",
         PARTITIONS,
         limitRecords,
-        limit);
+        limit.recordsPerSecond(),
+        limit.processorMicrosPerRecord());
     System.out.println(
         "| run | finished sagas preloaded | sagas | completed / compensated / failed+stuck |"
             + " sagas/s | steps/s | saga input records/s | step latency p50 / p99 ms |"
@@ -312,9 +325,11 @@ public final class BenchMain {
     for (SagaRunResult r : results) {
       System.out.printf(
           Locale.ROOT,
-          "%s: saga input records/s / limit = %.2f%n",
+          "%s: saga input records/s / limit = %.2f; processor CPU per saga input / per"
+              + " pass-through record = %.1f%n",
           r.label(),
-          r.inputsPerSecond() / limit);
+          r.inputsPerSecond() / limit.recordsPerSecond(),
+          r.processorMicrosPerInput() / limit.processorMicrosPerRecord());
     }
     SagaRunResult empty = results.get(0);
     SagaRunResult full = results.get(results.size() - 1);

@@ -31,13 +31,22 @@ final class PassThroughLimit {
     this.topics = topics;
   }
 
-  /** Records per second processed end to end (committed on the output topic). */
-  double run(String label, int records, int partitions) throws Exception {
+  /**
+   * What one pass-through run measured.
+   *
+   * @param recordsPerSecond records processed end to end (committed on the output topic) per second
+   * @param processorMicrosPerRecord CPU of the stream thread and its producer's network thread per
+   *     record, the same threads a saga phase's "processor CPU per saga input" counts
+   */
+  record Result(double recordsPerSecond, double processorMicrosPerRecord) {}
+
+  /** Runs the pass-through over {@code records} records with Kafka's default client settings. */
+  Result run(String label, int records, int partitions) throws Exception {
     return run(label, records, partitions, Map.of());
   }
 
   /** The same with extra Streams/client settings (for instance the saga processor's tuning). */
-  double run(String label, int records, int partitions, Map<String, String> tuning)
+  Result run(String label, int records, int partitions, Map<String, String> tuning)
       throws Exception {
     String in = topics.create(label + "-in", partitions);
     String out = topics.create(label + "-out", partitions);
@@ -74,9 +83,10 @@ final class PassThroughLimit {
       streams.start();
       CommittedCounter.awaitCount(broker.bootstrapServers(), out, records, Duration.ofMinutes(10));
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("  %s %s%n", label, cpu.measure().describe());
+      CpuBreakdown.Usage used = cpu.measure();
+      System.out.printf("  %s %s%n", label, used.describe());
       streams.close(Duration.ofSeconds(30));
-      return records / seconds;
+      return new Result(records / seconds, used.seconds(CpuBreakdown.PROCESSOR) * 1e6 / records);
     }
   }
 

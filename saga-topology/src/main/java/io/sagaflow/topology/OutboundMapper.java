@@ -4,6 +4,7 @@ import io.sagaflow.contract.SagaEvent;
 import io.sagaflow.contract.SagaEventType;
 import io.sagaflow.contract.SagaFact;
 import io.sagaflow.engine.CommandKind;
+import io.sagaflow.engine.EventType;
 import io.sagaflow.engine.Ids;
 import io.sagaflow.engine.Outbound;
 import io.sagaflow.engine.RolloutAssignment;
@@ -34,10 +35,15 @@ final class OutboundMapper {
   private static final byte[] SOURCE = utf8(SagaHeaders.CE_SOURCE_VALUE);
   private static final byte[] EVENT_TYPE = utf8(SagaEvent.getClassSchema().getFullName());
   private static final Map<CommandKind, byte[]> KINDS = new EnumMap<>(CommandKind.class);
+  // The engine's event types and the contract's, matched by name once instead of per event.
+  private static final Map<EventType, SagaEventType> EVENT_TYPES = new EnumMap<>(EventType.class);
 
   static {
     for (CommandKind kind : CommandKind.values()) {
       KINDS.put(kind, utf8(kind.name()));
+    }
+    for (EventType type : EventType.values()) {
+      EVENT_TYPES.put(type, SagaEventType.valueOf(type.name()));
     }
   }
 
@@ -143,7 +149,7 @@ final class OutboundMapper {
   }
 
   private static SagaEventType eventType(Outbound.LifecycleEvent event) {
-    return SagaEventType.valueOf(event.eventType().name());
+    return EVENT_TYPES.get(event.eventType());
   }
 
   private static UUID eventId(Outbound.LifecycleEvent e) {

@@ -172,6 +172,26 @@ class SagaTopologyPartsTest {
   }
 
   @Test
+  void shouldSkipTheUncommittedBytesCheckOnlyWithoutTransactionalStateStores() {
+    Properties defaults = SagaStreamsConfig.create(Map.of(), letters);
+    Properties transactional =
+        SagaStreamsConfig.create(
+            Map.of(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true"), letters);
+    Properties own =
+        SagaStreamsConfig.create(
+            Map.of(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, "1048576"), letters);
+
+    assertThat(
+            new StreamsConfig(withRequired(defaults))
+                .getLong(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG))
+        .isEqualTo(-1L);
+    // With transactional stores the early commit bounds their buffers: Kafka's default stays
+    assertThat(transactional)
+        .doesNotContainKey(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG);
+    assertThat(own.get(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG)).isEqualTo("1048576");
+  }
+
+  @Test
   void shouldLeaveTheConsumersReceiveBufferToTheKernelUnlessTheCallerSizesIt() {
     Properties defaults = SagaStreamsConfig.create(Map.of(), letters);
     Properties plain = SagaStreamsConfig.create(Map.of("receive.buffer.bytes", "262144"), letters);
