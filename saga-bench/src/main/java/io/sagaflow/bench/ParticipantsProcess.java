@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,21 +37,20 @@ final class ParticipantsProcess implements BenchParticipants {
       String bootstrap, String registryUrl, String appId, double declineRate, Path log)
       throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process =
-        new ProcessBuilder(
-                List.of(
-                    java.toString(),
-                    "-Xms256m",
-                    "-Xmx256m",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    ParticipantsMain.class.getName(),
-                    bootstrap,
-                    registryUrl,
-                    appId,
-                    Double.toString(declineRate)))
-            .redirectError(log.toFile())
-            .start();
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xms256m", "-Xmx256m"));
+    // The participants' experimental settings travel with them (SagaRun.participantConfig).
+    BenchMain.overrides(SagaRun.PARTICIPANT_OVERRIDE)
+        .forEach((k, v) -> command.add("-D" + SagaRun.PARTICIPANT_OVERRIDE + k + "=" + v));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            ParticipantsMain.class.getName(),
+            bootstrap,
+            registryUrl,
+            appId,
+            Double.toString(declineRate)));
+    Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
     ParticipantsProcess started = new ParticipantsProcess(process, log);
     String first = started.out.readLine();
     if (!ParticipantsMain.READY.equals(first)) {

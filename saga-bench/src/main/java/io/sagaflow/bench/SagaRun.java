@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,10 +120,14 @@ final class SagaRun {
     }
   }
 
-  /** The configuration the participants (and the start requests) of a phase run with. */
+  /**
+   * The configuration the participants (and the start requests) of a phase run with;
+   * -Dbench.participants.KEY=VALUE sets their Kafka client setting KEY for an experiment.
+   */
   static SagaflowConfig participantConfig(String bootstrap, String appId, double declineRate) {
-    return ConfigLoader.load(
-        Map.of(),
+    Map<String, String> settings = new TreeMap<>();
+    BenchMain.overrides(PARTICIPANT_OVERRIDE).forEach((k, v) -> settings.put("kafka." + k, v));
+    settings.putAll(
         Map.of(
             "saga.mode", "external",
             "saga.env", "preview",
@@ -132,7 +137,11 @@ final class SagaRun {
             "saga.participants.latency.ms", "0",
             "saga.participants.decline.rate", Double.toString(declineRate),
             "saga.participants.seed", "42"));
+    return ConfigLoader.load(Map.of(), settings);
   }
+
+  /** The system property prefix of a Kafka client setting of the simulated participants. */
+  static final String PARTICIPANT_OVERRIDE = "bench.participants.";
 
   SagaRunResult run(String label, Load load, double declineRate, int preloaded) throws Exception {
     String appId = "bench-" + label;
