@@ -173,6 +173,68 @@ class RetentionTest {
     assertThat(indexed()).containsExactlyInAnyOrder("open", "recent");
   }
 
+  private void putIndexed(String status, String type, Instant createdAt, String id, Instant ended) {
+    SagaIndex.Entry entry = new SagaIndex.Entry(status, type, createdAt, id, ended);
+    index().put(entry.key(), entry.value());
+  }
+
+  @Test
+  void shouldReachExpiredSagasPastAnyNumberOfSagasStartedWithinTheRetention() {
+    saga.close();
+    saga = SagaDriver.withRetention(new Retention(KEPT, LETTERS_KEPT, SCAN, 3));
+    // Given, for two saga types, fifty sagas that started and ended within the retention, listed
+    // before (newer than) one saga of the same type that ended a day ago
+    Instant now = saga.now();
+    for (String type : List.of("a-type", "b-type")) {
+      for (int i = 0; i < 50; i++) {
+        putIndexed(
+            "COMPLETED", type, now.minus(Duration.ofMinutes(10)), type + "-recent-" + i, now);
+      }
+      putIndexed(
+          "COMPLETED",
+          type,
+          now.minus(Duration.ofDays(2)),
+          type + "-old",
+          now.minus(Duration.ofDays(1)));
+    }
+
+    // When two scans of three entries each run
+    saga.tick(SCAN);
+    saga.tick(SCAN);
+
+    // Then both old sagas are gone, and every recent one is kept
+    assertThat(indexed()).hasSize(100).doesNotContain("a-type-old", "b-type-old");
+    assertThat(saga.counters.get("retention.removed.saga")).isEqualTo(2);
+  }
+
+  @Test
+  void shouldKeepASagaThatStartedLongAgoButEndedWithinTheRetention() {
+    // Given a saga started two days ago that ended ten minutes ago, and one that ended a day ago
+    Instant now = saga.now();
+    putIndexed(
+        "FAILED",
+        OrderFulfilmentSaga.TYPE,
+        now.minus(Duration.ofDays(2)),
+        "long-runner",
+        now.minus(Duration.ofMinutes(10)));
+    putIndexed(
+        "FAILED",
+        OrderFulfilmentSaga.TYPE,
+        now.minus(Duration.ofDays(3)),
+        "old",
+        now.minus(Duration.ofDays(1)));
+
+    // When a scan runs
+    saga.tick(SCAN);
+
+    // Then only the one that ended longer ago than the retention is removed
+    assertThat(indexed()).containsExactly("long-runner");
+
+    // And the long runner goes once its own retention has passed
+    saga.tick(KEPT);
+    assertThat(indexed()).isEmpty();
+  }
+
   @Test
   void shouldRemoveDeadLettersOnceOlderThanTheDeadLetterTopicKeepsThem() {
     // Given a dead letter written now and another a day later
