@@ -61,7 +61,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * while the number of sagas ended keeps rising. The verdict compares the samples of the last
  * retention period with those of the second one (the first is the fill).
  *
- * <p>Arguments: {@code soakMinutes=6 soakRate=150 retention=1m sampleSeconds=15 threads=1}.
+ * <p>Arguments: {@code soakMinutes=6 soakRate=150 retention=1m sampleSeconds=15 threads=1
+ * scanBudget=1000} (the entries one retention scan of one task visits at most).
  */
 final class RetentionSoak {
   private static final int PARTITIONS = 4;
@@ -74,6 +75,10 @@ final class RetentionSoak {
     int rate = BenchMain.intArg(args, "soakRate", 150);
     int sampleSeconds = BenchMain.intArg(args, "sampleSeconds", 15);
     int threads = BenchMain.intArg(args, "threads", 1);
+    int scanBudget = BenchMain.intArg(args, "scanBudget", Retention.DEFAULT_BUDGET);
+    if (scanBudget <= 0) {
+      throw new IllegalArgumentException("scanBudget must be positive, got " + scanBudget);
+    }
     Duration retention = duration(stringArg(args, "retention", "1m"));
     if (minutes * 60L < 3 * retention.toSeconds()) {
       throw new IllegalArgumentException(
@@ -85,10 +90,13 @@ final class RetentionSoak {
     System.out.printf(
         Locale.ROOT,
         "Retention soak: %d sagas/s for %d min, saga.retention.finished=%s (dead letters kept),"
-            + " %d partitions, %d stream thread(s), a sample every %d s%n",
+            + " a scan of at most %d entries per task every %d s, %d partitions, %d stream"
+            + " thread(s), a sample every %d s%n",
         rate,
         minutes,
         retention,
+        scanBudget,
+        Retention.DEFAULT_INTERVAL.toSeconds(),
         PARTITIONS,
         threads,
         sampleSeconds);
@@ -103,7 +111,16 @@ final class RetentionSoak {
           new SchemaRegistryClient(
               RegistryClientSettings.of("http://127.0.0.1:" + registry.port()));
       List<Sample> samples =
-          soak(broker, topics, schemas, label, rate, minutes, retention, sampleSeconds, threads);
+          soak(
+              broker,
+              topics,
+              schemas,
+              label,
+              rate,
+              minutes,
+              new Retention(retention, Duration.ZERO, Retention.DEFAULT_INTERVAL, scanBudget),
+              sampleSeconds,
+              threads);
       verdict(samples, retention);
     }
   }
@@ -115,7 +132,7 @@ final class RetentionSoak {
       String label,
       int rate,
       int minutes,
-      Duration retention,
+      Retention retention,
       int sampleSeconds,
       int threads)
       throws Exception {
@@ -126,8 +143,7 @@ final class RetentionSoak {
     // Dead letters are kept (ZERO): a soak without failures writes none, and their retention is
     // days, not minutes.
     SagaTopology.Settings settings =
-        SagaTopology.Settings.of(schemas, true, counters)
-            .withRetention(Retention.of(retention, Duration.ZERO));
+        SagaTopology.Settings.of(schemas, true, counters).withRetention(retention);
     Properties props = SagaStreamsConfig.create(Map.of(), settings.deadLetters());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
