@@ -307,12 +307,13 @@ public final class BenchMain {
     System.out.printf(
         Locale.ROOT,
         "Limit (EOS stateful pass-through, get+put+forward, %d partitions, 1 thread,"
-            + " commit.interval.ms=100, %,d records): %.0f records/s, %.1f µs of processor CPU per"
-            + " record%n%n",
+            + " commit.interval.ms=100, %,d records): %.0f records/s, %.1f µs of processor CPU and"
+            + " %,.0f heap bytes allocated per record%n%n",
         PARTITIONS,
         limitRecords,
         limit.recordsPerSecond(),
-        limit.processorMicrosPerRecord());
+        limit.processorMicrosPerRecord(),
+        limit.processorBytesPerRecord());
     System.out.println(
         "| run | finished sagas preloaded | sagas | completed / compensated / failed+stuck |"
             + " sagas/s | steps/s | saga input records/s | step latency p50 / p99 ms |"
@@ -326,10 +327,11 @@ public final class BenchMain {
       System.out.printf(
           Locale.ROOT,
           "%s: saga input records/s / limit = %.2f; processor CPU per saga input / per"
-              + " pass-through record = %.1f%n",
+              + " pass-through record = %.1f; heap bytes allocated, the same = %.1f%n",
           r.label(),
           r.inputsPerSecond() / limit.recordsPerSecond(),
-          r.processorMicrosPerInput() / limit.processorMicrosPerRecord());
+          r.processorMicrosPerInput() / limit.processorMicrosPerRecord(),
+          r.processorBytesPerInput() / limit.processorBytesPerRecord());
     }
     SagaRunResult empty = results.get(0);
     SagaRunResult full = results.get(results.size() - 1);

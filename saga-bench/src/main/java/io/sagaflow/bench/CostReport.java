@@ -23,8 +23,9 @@ final class CostReport {
     System.out.println(
         "| run | processor CPU µs per saga input | saga inputs per saga | Kafka records per saga"
             + " (log positions, all topics) | of which sent by the processor | Kafka bytes per"
-            + " saga (all producers) | of which by the processor |");
-    System.out.println("|---|---|---|---|---|---|---|");
+            + " saga (all producers) | of which by the processor | processor heap bytes allocated"
+            + " per saga input |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     all.forEach(r -> System.out.println("| " + String.join(" | ", r.costRow()) + " |"));
     for (SagaRunResult r : all) {
       System.out.println();

@@ -25,6 +25,7 @@ final class CpuBreakdown {
 
   private final List<Role> roles;
   private final Map<Long, Long> startByThread;
+  private final Map<Long, Long> startAllocated;
   private final Map<String, Long> startNative;
   private final long startProcess;
   private final long startWall;
@@ -32,6 +33,7 @@ final class CpuBreakdown {
   private CpuBreakdown(List<Role> roles) {
     this.roles = roles;
     this.startByThread = threadCpu();
+    this.startAllocated = threadAllocated();
     this.startNative = NativeThreads.cpuByKind();
     this.startProcess = processCpu();
     this.startWall = System.nanoTime();
@@ -100,22 +102,21 @@ final class CpuBreakdown {
   Usage measure() {
     double wall = (System.nanoTime() - startWall) / 1e9;
     Map<Long, Long> now = threadCpu();
+    Map<Long, Long> allocatedNow = threadAllocated();
     Map<Long, String> names = threadNames();
     Map<String, Long> byRole = new LinkedHashMap<>();
+    Map<String, Long> allocatedByRole = new LinkedHashMap<>();
     roles.forEach(r -> byRole.put(r.name(), 0L));
     long javaThreads = 0;
     for (Map.Entry<Long, Long> e : now.entrySet()) {
       long used = e.getValue() - startByThread.getOrDefault(e.getKey(), 0L);
       javaThreads += used;
-      String name = names.getOrDefault(e.getKey(), "");
-      String role = "other threads";
-      for (Role r : roles) {
-        if (r.matches().test(name)) {
-          role = r.name();
-          break;
-        }
-      }
+      String role = roleOf(names.getOrDefault(e.getKey(), ""));
       byRole.merge(role, used, Long::sum);
+    }
+    for (Map.Entry<Long, Long> e : allocatedNow.entrySet()) {
+      long allocated = e.getValue() - startAllocated.getOrDefault(e.getKey(), 0L);
+      allocatedByRole.merge(roleOf(names.getOrDefault(e.getKey(), "")), allocated, Long::sum);
     }
     long total = processCpu() - startProcess;
     long rest = Math.max(0, total - javaThreads);
@@ -127,15 +128,36 @@ final class CpuBreakdown {
       }
     }
     byRole.merge("ended threads, other JVM", rest, Long::sum);
-    return new Usage(byRole, total, wall);
+    return new Usage(byRole, total, wall, allocatedByRole);
   }
 
-  /** CPU nanoseconds per role (in the roles' order, then the JVM's own) over a phase. */
-  record Usage(Map<String, Long> byRole, long totalNanos, double wallSeconds) {
+  private String roleOf(String threadName) {
+    for (Role r : roles) {
+      if (r.matches().test(threadName)) {
+        return r.name();
+      }
+    }
+    return "other threads";
+  }
+
+  /**
+   * CPU nanoseconds per role (in the roles' order, then the JVM's own) over a phase, and the bytes
+   * each role's Java threads allocated on the heap.
+   */
+  record Usage(
+      Map<String, Long> byRole,
+      long totalNanos,
+      double wallSeconds,
+      Map<String, Long> allocatedByRole) {
 
     /** Seconds of CPU of one role. */
     double seconds(String role) {
       return byRole.getOrDefault(role, 0L) / 1e9;
+    }
+
+    /** Bytes one role's threads allocated on the heap. */
+    long allocatedBytes(String role) {
+      return allocatedByRole.getOrDefault(role, 0L);
     }
 
     /** CPU seconds per role with their shares, and the cores used over the phase's wall time. */
@@ -171,6 +193,25 @@ final class CpuBreakdown {
       }
     }
     return cpu;
+  }
+
+  /**
+   * Heap bytes each live thread has allocated so far (HotSpot counts them per thread as it hands
+   * out allocation buffers and objects). Unlike CPU time this hardly depends on what else the
+   * machine runs, so a change of a few percent in what a saga input allocates shows in one run.
+   */
+  private static Map<Long, Long> threadAllocated() {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long[] ids = mx.getAllThreadIds();
+    long[] bytes = mx.getThreadAllocatedBytes(ids);
+    Map<Long, Long> allocated = new HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      if (bytes[i] > 0) {
+        allocated.put(ids[i], bytes[i]);
+      }
+    }
+    return allocated;
   }
 
   private static Map<Long, String> threadNames() {

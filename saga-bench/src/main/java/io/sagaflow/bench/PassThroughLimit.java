@@ -37,8 +37,10 @@ final class PassThroughLimit {
    * @param recordsPerSecond records processed end to end (committed on the output topic) per second
    * @param processorMicrosPerRecord CPU of the stream thread and its producer's network thread per
    *     record, the same threads a saga phase's "processor CPU per saga input" counts
+   * @param processorBytesPerRecord heap bytes those threads allocated per record
    */
-  record Result(double recordsPerSecond, double processorMicrosPerRecord) {}
+  record Result(
+      double recordsPerSecond, double processorMicrosPerRecord, double processorBytesPerRecord) {}
 
   /** Runs the pass-through over {@code records} records with Kafka's default client settings. */
   Result run(String label, int records, int partitions) throws Exception {
@@ -86,7 +88,10 @@ final class PassThroughLimit {
       CpuBreakdown.Usage used = cpu.measure();
       System.out.printf("  %s %s%n", label, used.describe());
       streams.close(Duration.ofSeconds(30));
-      return new Result(records / seconds, used.seconds(CpuBreakdown.PROCESSOR) * 1e6 / records);
+      return new Result(
+          records / seconds,
+          used.seconds(CpuBreakdown.PROCESSOR) * 1e6 / records,
+          (double) used.allocatedBytes(CpuBreakdown.PROCESSOR) / records);
     }
   }
 

@@ -47,14 +47,21 @@ record SagaRunResult(
     return cpu.seconds(CpuBreakdown.PROCESSOR) * 1e6 / inputs;
   }
 
+  /** The heap bytes the processor's threads allocated per saga input. */
+  double processorBytesPerInput() {
+    return (double) cpu.allocatedBytes(CpuBreakdown.PROCESSOR) / inputs;
+  }
+
   String cpuSummary() {
     return String.format(
         Locale.ROOT,
-        "%s processor CPU per saga input: %.1f µs (stream threads and their producers, %,d inputs);"
-            + " RocksDB background %.1f µs, GC %.1f µs, JIT %.1f µs per input (whole JVM)",
+        "%s processor CPU per saga input: %.1f µs (stream threads and their producers, %,d inputs),"
+            + " %,.0f bytes allocated; RocksDB background %.1f µs, GC %.1f µs, JIT %.1f µs per"
+            + " input (whole JVM)",
         label,
         processorMicrosPerInput(),
         inputs,
+        processorBytesPerInput(),
         cpu.seconds("RocksDB background") * 1e6 / inputs,
         cpu.seconds("GC") * 1e6 / inputs,
         cpu.seconds("JIT") * 1e6 / inputs);
@@ -89,7 +96,8 @@ record SagaRunResult(
         String.format(Locale.ROOT, "%.1f", writes.offsets() / n),
         String.format(Locale.ROOT, "%.1f", writes.processor().records() / n),
         String.format(Locale.ROOT, "%.0f", writes.producers().bytes() / n),
-        String.format(Locale.ROOT, "%.0f", writes.processor().bytes() / n));
+        String.format(Locale.ROOT, "%.0f", writes.processor().bytes() / n),
+        String.format(Locale.ROOT, "%,.0f", processorBytesPerInput()));
   }
 
   /** The open-loop table's row. */
