@@ -61,7 +61,10 @@ public final class Ids {
    * on every call, which cost more than the hash. Several ids are derived for every saga input.
    */
   public static UUID nameBased(byte[] name) {
-    byte[] md5 = MD5.get().digest(name);
+    return version3(MD5.get().digest(name));
+  }
+
+  private static UUID version3(byte[] md5) {
     md5[6] = (byte) ((md5[6] & 0x0f) | 0x30); // version 3
     md5[8] = (byte) ((md5[8] & 0x3f) | 0x80); // IETF variant
     long msb = 0;
@@ -73,15 +76,74 @@ public final class Ids {
     return new UUID(msb, lsb);
   }
 
+  /**
+   * The name-based id of the canonical name {@code sagaflow|<length>:<part>|...}, each length in
+   * UTF-16 units as {@link String#length} counts them, the whole name in UTF-8. The name is written
+   * into a reused buffer of the thread's: several ids are derived for every saga input, and the
+   * builder, string and byte array each one took were a tenth of what a saga input allocates in
+   * Sagaflow's own code.
+   */
   private static UUID nameUuid(String... parts) {
-    int length = 8;
+    Name name = NAMES.get();
+    name.length = 0;
+    name.ascii("sagaflow");
     for (String part : parts) {
-      length += part.length() + 12;
+      name.put((byte) '|');
+      name.decimal(part.length());
+      name.put((byte) ':');
+      name.utf8(part);
     }
-    StringBuilder canonical = new StringBuilder(length).append("sagaflow");
-    for (String part : parts) {
-      canonical.append('|').append(part.length()).append(':').append(part);
+    MessageDigest md5 = MD5.get();
+    md5.update(name.bytes, 0, name.length);
+    return version3(md5.digest());
+  }
+
+  private static final ThreadLocal<Name> NAMES = ThreadLocal.withInitial(Name::new);
+
+  /** A growing byte buffer for canonical names. */
+  private static final class Name {
+    byte[] bytes = new byte[128];
+    int length;
+
+    void put(byte b) {
+      room(1);
+      bytes[length++] = b;
     }
-    return nameBased(canonical.toString().getBytes(StandardCharsets.UTF_8));
+
+    void ascii(String s) {
+      room(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        bytes[length++] = (byte) s.charAt(i);
+      }
+    }
+
+    void decimal(int n) {
+      if (n >= 10) {
+        decimal(n / 10);
+      }
+      put((byte) ('0' + n % 10));
+    }
+
+    /** The UTF-8 bytes of {@code s}, as {@link String#getBytes} gives them. */
+    void utf8(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) >= 0x80) {
+          // Rare (ids and step names are ASCII in practice): let the JDK encode it, surrogates
+          // and all, exactly as the whole name's getBytes did.
+          byte[] encoded = s.getBytes(StandardCharsets.UTF_8);
+          room(encoded.length);
+          System.arraycopy(encoded, 0, bytes, length, encoded.length);
+          length += encoded.length;
+          return;
+        }
+      }
+      ascii(s);
+    }
+
+    private void room(int more) {
+      if (length + more > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(2 * bytes.length, length + more));
+      }
+    }
   }
 }

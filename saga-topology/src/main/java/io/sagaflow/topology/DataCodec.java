@@ -63,8 +63,19 @@ public final class DataCodec {
     return deserializer.deserialize(NESTED, bytes);
   }
 
-  /** The readable bytes of {@code buffer}, without moving its position. */
+  /**
+   * The readable bytes of {@code buffer}, without moving its position, for reading only: the
+   * buffer's own array when it holds exactly those bytes (as a decoded record's bytes field does),
+   * else a copy. The saga data is decoded from the stored state on every input, and the copy was
+   * most of what that cost beyond the decoding.
+   */
   public static byte[] toArray(java.nio.ByteBuffer buffer) {
+    if (buffer.hasArray()
+        && buffer.arrayOffset() == 0
+        && buffer.position() == 0
+        && buffer.remaining() == buffer.array().length) {
+      return buffer.array();
+    }
     java.nio.ByteBuffer copy = buffer.duplicate();
     byte[] out = new byte[copy.remaining()];
     copy.get(out);

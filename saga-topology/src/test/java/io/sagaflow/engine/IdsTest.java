@@ -45,6 +45,43 @@ class IdsTest {
   }
 
   @Test
+  void commandAndTimerIdsHashTheCanonicalNameWhateverCharactersTheNamesHold() {
+    // ASCII, accented and CJK letters, an emoji (a surrogate pair), a lone surrogate (which UTF-8
+    // encodes as '?'), separators inside names, empty names, long names
+    Random random = new Random(11);
+    String[] alphabet = {"a", "Z", "7", "-", "|", ":", "é", "漢", "😀", "\ud800", " "};
+    for (int i = 0; i < 3000; i++) {
+      String sagaId = randomName(random, alphabet, 1 + random.nextInt(60));
+      String step = randomName(random, alphabet, random.nextInt(200));
+      int attempt = random.nextInt(Integer.MAX_VALUE);
+      String canonical =
+          "sagaflow|7:command|"
+              + sagaId.length()
+              + ":"
+              + sagaId
+              + "|"
+              + step.length()
+              + ":"
+              + step
+              + "|"
+              + Integer.toString(attempt).length()
+              + ":"
+              + attempt
+              + "|12:COMPENSATION";
+      assertThat(Ids.commandId(sagaId, step, attempt, CommandKind.COMPENSATION))
+          .isEqualTo(UUID.nameUUIDFromBytes(canonical.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  private static String randomName(Random random, String[] alphabet, int parts) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < parts; i++) {
+      out.append(alphabet[random.nextInt(alphabet.length)]);
+    }
+    return out.toString();
+  }
+
+  @Test
   void threadsHashingAtOnceGetTheirOwnIds() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {

@@ -148,4 +148,17 @@ class CodecTest {
     assertThat(DataCodec.toArray(buffer)).containsExactly(2, 3, 4);
     assertThat(buffer.position()).isEqualTo(1);
   }
+
+  @Test
+  void shouldHandBackTheBuffersOwnArrayWhenItHoldsExactlyTheReadableBytes() {
+    byte[] whole = {1, 2, 3};
+    assertThat(DataCodec.toArray(ByteBuffer.wrap(whole))).isSameAs(whole);
+
+    // A buffer over part of its array, or a read-only one, still gives a copy of its bytes
+    assertThat(DataCodec.toArray(ByteBuffer.wrap(whole, 0, 2))).containsExactly(1, 2);
+    assertThat(DataCodec.toArray(ByteBuffer.wrap(whole).slice(1, 2))).containsExactly(2, 3);
+    assertThat(DataCodec.toArray(ByteBuffer.wrap(whole).asReadOnlyBuffer()))
+        .containsExactly(1, 2, 3)
+        .isNotSameAs(whole);
+  }
 }
