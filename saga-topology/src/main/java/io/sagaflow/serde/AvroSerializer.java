@@ -162,36 +162,46 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
 
   private byte[] encode(int id, Schema schema, T data) throws IOException {
     DatumWriter<Object> writer = writers.computeIfAbsent(schema, s -> writerFor(s, data));
-    Buffer buffer = BUFFERS.get();
-    // Taken out while in use, so a write that nests another on this thread gets its own.
-    BUFFERS.remove();
-    if (buffer == null) {
-      buffer = new Buffer();
+    Buffer kept = BUFFERS.get();
+    // A write that nests another on this thread (the kept buffer is in use) gets one of its own.
+    Buffer buffer = kept != null && !kept.inUse ? kept : new Buffer();
+    buffer.inUse = true;
+    boolean complete = false;
+    try {
+      buffer.out.reset();
+      buffer.out.write(WireFormat.MAGIC_BYTE);
+      buffer.out.write(id >>> 24);
+      buffer.out.write(id >>> 16);
+      buffer.out.write(id >>> 8);
+      buffer.out.write(id);
+      writer.write(data, buffer.encoder);
+      buffer.encoder.flush();
+      byte[] framed = buffer.out.toByteArray();
+      complete = true;
+      return framed;
+    } finally {
+      buffer.inUse = false;
+      // Kept only after a complete write (a failed one may leave bytes in the encoder), and not
+      // when a huge record grew it: the thread would hold that memory for good.
+      boolean keep = complete && buffer.out.size() <= MAX_KEPT_BUFFER;
+      if (keep && kept == null) {
+        BUFFERS.set(buffer);
+      } else if (!keep && kept == buffer) {
+        BUFFERS.remove();
+      }
     }
-    buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
-    buffer.out.reset();
-    buffer.out.write(WireFormat.MAGIC_BYTE);
-    buffer.out.write(id >>> 24);
-    buffer.out.write(id >>> 16);
-    buffer.out.write(id >>> 8);
-    buffer.out.write(id);
-    writer.write(data, buffer.encoder);
-    buffer.encoder.flush();
-    byte[] framed = buffer.out.toByteArray();
-    // Kept only after a complete write (a failed one may leave bytes in the encoder), and not when
-    // a huge record grew it: the thread would hold that memory for good.
-    if (buffer.out.size() <= MAX_KEPT_BUFFER) {
-      BUFFERS.set(buffer);
-    }
-    return framed;
   }
 
   private record TopicSchema(String topic, Schema schema) {}
 
-  /** A thread's reusable output: a growing byte array and the buffered encoder writing into it. */
+  /**
+   * A thread's reusable output: a growing byte array and the buffered encoder bound to it once (an
+   * encoder flushed after each write holds nothing between writes).
+   */
   private static final class Buffer {
     final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    BinaryEncoder encoder;
+    final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    boolean inUse;
   }
 
   private static DatumWriter<Object> writerFor(Schema schema, Object data) {

@@ -78,7 +78,7 @@ final class BinaryFields {
   }
 
   /** The branch of a {@code ["null", T]} union; anything else is bytes of another layout. */
-  private static int unionIndex(Decoder in) throws IOException {
+  static int unionIndex(Decoder in) throws IOException {
     int index = in.readIndex();
     if (index != 0 && index != 1) {
       throw new IOException("union branch " + index + " out of range [0, 1]");

@@ -20,6 +20,7 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.Encoder;
+import org.apache.avro.util.Utf8;
 
 /**
  * Reads and writes {@link SagaStateRecord}, the record every saga input decodes and encodes once,
@@ -43,6 +44,9 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
   static final long FINGERPRINT = 1796592317505200543L;
 
   static final StateRecordCodec INSTANCE = new StateRecordCodec();
+
+  // Shared by every reader of the store (stream threads and status queries), hence thread-safe.
+  private final KnownStrings known = new KnownStrings();
 
   private StateRecordCodec() {}
 
@@ -128,17 +132,19 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
 
   @Override
   public Object read(Object reuse, Decoder in) throws IOException {
+    // One scratch buffer for the record's repeated strings (see KnownStrings).
+    Utf8 scratch = new Utf8();
     SagaStateRecord r = new SagaStateRecord();
     r.setStateVersion(in.readInt());
     r.setSagaId(in.readString());
-    r.setSagaType(in.readString());
+    r.setSagaType(known.read(in, scratch));
     r.setDefinitionVersion(in.readInt());
-    r.setStatus(in.readString());
+    r.setStatus(known.read(in, scratch));
     r.setData(in.readBytes(null));
     List<StepStateRecord> steps = new ArrayList<>();
     for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
       for (long i = 0; i < n; i++) {
-        steps.add(readStep(in));
+        steps.add(readStep(in, scratch));
       }
     }
     r.setSteps(steps);
@@ -148,8 +154,8 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
         timers.add(
             new TimerRecord(
                 in.readString(),
-                in.readString(),
-                readOptionalString(in),
+                known.read(in, scratch),
+                known.readOptional(in, scratch),
                 in.readInt(),
                 Instant.ofEpochMilli(in.readLong())));
       }
@@ -161,8 +167,8 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
         history.add(
             new TransitionRecord(
                 Instant.ofEpochMilli(in.readLong()),
-                in.readString(),
-                in.readString(),
+                known.read(in, scratch),
+                known.read(in, scratch),
                 in.readString()));
       }
     }
@@ -171,18 +177,18 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
     r.setLastError(readOptionalString(in));
     r.setCreatedAt(Instant.ofEpochMilli(in.readLong()));
     r.setUpdatedAt(Instant.ofEpochMilli(in.readLong()));
-    r.setRolloutId(readOptionalString(in));
+    r.setRolloutId(known.readOptional(in, scratch));
     r.setRolloutGeneration(readOptionalLong(in));
     r.setRolloutWeight(readOptionalInt(in));
     r.setRolloutBucket(readOptionalInt(in));
-    r.setRolloutRole(readOptionalString(in));
+    r.setRolloutRole(known.readOptional(in, scratch));
     return r;
   }
 
-  private static StepStateRecord readStep(Decoder in) throws IOException {
+  private StepStateRecord readStep(Decoder in, Utf8 scratch) throws IOException {
     return new StepStateRecord(
-        in.readString(),
-        in.readString(),
+        known.read(in, scratch),
+        known.read(in, scratch),
         in.readInt(),
         readOptionalString(in),
         in.readInt(),
@@ -190,9 +196,14 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
         readOptionalString(in),
         readOptionalInstant(in),
         readOptionalInstant(in),
-        readOptionalString(in),
+        known.readOptional(in, scratch),
         readOptionalInt(in),
         readOptionalInstant(in),
         in.readBoolean());
+  }
+
+  /** How many distinct repeated strings the reads share (for tests). */
+  int knownStrings() {
+    return known.size();
   }
 }

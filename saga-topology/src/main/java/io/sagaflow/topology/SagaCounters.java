@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -28,28 +29,52 @@ public final class SagaCounters {
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
   private final SagaGauges gauges = new SagaGauges(registry);
+  // The single-tag counters by kind as well, so counting one (several per saga input) looks up
+  // the kind instead of building its "<name>.<kind>" key. Filled for every such entry up front, so
+  // the outer map is only ever read.
+  private final Map<SagaMetric, Map<String, LongAdder>> byKind = new EnumMap<>(SagaMetric.class);
+
+  public SagaCounters() {
+    for (SagaMetric metric : SagaMetric.values()) {
+      if (metric.type() == SagaMetric.Type.COUNTER && metric.tags().size() == 1) {
+        byKind.put(metric, new ConcurrentHashMap<>());
+      }
+    }
+  }
 
   /** Adds one to single-tag {@code metric} for {@code kind}. */
   public void increment(SagaMetric metric, String kind) {
-    count(metric, kind);
+    Map<String, LongAdder> kinds = byKind.get(metric);
+    if (kinds == null || kind == null) {
+      count(metric, kind);
+      return;
+    }
+    LongAdder adder = kinds.get(kind);
+    if (adder == null) {
+      adder = counter(metric, kind);
+      kinds.putIfAbsent(kind, adder);
+    }
+    adder.increment();
   }
 
   /** Adds one to counter {@code metric} with {@code tagValues}, in the order of its tags. */
   public void count(SagaMetric metric, String... tagValues) {
+    counter(metric, tagValues).increment();
+  }
+
+  private LongAdder counter(SagaMetric metric, String... tagValues) {
     requireType(metric, SagaMetric.Type.COUNTER);
     String name = metric.counterName(tagValues);
-    counters
-        .computeIfAbsent(
-            name,
-            k -> {
-              LongAdder adder = new LongAdder();
-              FunctionCounter.builder(metric.meterName(), adder, LongAdder::sum)
-                  .tags(tags(metric, tagValues))
-                  .description(metric.description())
-                  .register(registry);
-              return adder;
-            })
-        .increment();
+    return counters.computeIfAbsent(
+        name,
+        k -> {
+          LongAdder adder = new LongAdder();
+          FunctionCounter.builder(metric.meterName(), adder, LongAdder::sum)
+              .tags(tags(metric, tagValues))
+              .description(metric.description())
+              .register(registry);
+          return adder;
+        });
   }
 
   /**

@@ -87,4 +87,23 @@ class SagaMetricTest {
     assertThat(counters.total(SagaMetric.INPUT)).isEqualTo(2);
     assertThat(counters.total(SagaMetric.DEAD_LETTER)).isZero();
   }
+
+  @Test
+  void shouldKeepOneCounterPerKindWhicheverWayItIsCountedAndExportItOnce() {
+    SagaCounters counters = new SagaCounters();
+
+    counters.increment(SagaMetric.INPUT, "APPLIED");
+    counters.count(SagaMetric.INPUT, "APPLIED");
+    counters.increment("input.APPLIED");
+    counters.increment(SagaMetric.INPUT, "APPLIED");
+
+    assertThat(counters.get("input.APPLIED")).isEqualTo(4);
+    assertThat(counters.registry().find("sagaflow.input").functionCounters())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getId().getTag("kind")).isEqualTo("APPLIED");
+              assertThat(c.count()).isEqualTo(4.0);
+            });
+  }
 }
