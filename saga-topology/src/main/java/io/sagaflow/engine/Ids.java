@@ -64,6 +64,65 @@ public final class Ids {
     return version3(MD5.get().digest(name));
   }
 
+  /**
+   * The id of a lifecycle event: the name-based id of the UTF-8 bytes of {@code sagaId}, {@code
+   * eventType}, the step (or nothing), the attempt in decimal (or nothing) and {@code atMillis} in
+   * decimal, joined by U+0000. The same id {@link #nameBased} gives for that string's bytes,
+   * written into the thread's reused buffer: one is derived for every saga input.
+   */
+  public static UUID eventId(
+      String sagaId,
+      String eventType,
+      Optional<String> step,
+      Optional<Integer> attempt,
+      long atMillis) {
+    Name name = NAMES.get();
+    name.length = 0;
+    name.utf8(sagaId);
+    name.put((byte) 0);
+    name.utf8(eventType);
+    name.put((byte) 0);
+    if (step.isPresent()) {
+      name.utf8(step.get());
+    }
+    name.put((byte) 0);
+    if (attempt.isPresent()) {
+      name.decimal((long) attempt.get());
+    }
+    name.put((byte) 0);
+    name.decimal(atMillis);
+    MessageDigest md5 = MD5.get();
+    md5.update(name.bytes, 0, name.length);
+    return version3(md5.digest());
+  }
+
+  /** The bytes of {@code id}'s canonical form, as {@code id.toString()} encodes to any charset. */
+  public static byte[] canonicalBytes(UUID id) {
+    byte[] out = new byte[36];
+    long msb = id.getMostSignificantBits();
+    long lsb = id.getLeastSignificantBits();
+    hex(msb >>> 32, out, 0, 8);
+    out[8] = '-';
+    hex(msb >>> 16, out, 9, 4);
+    out[13] = '-';
+    hex(msb, out, 14, 4);
+    out[18] = '-';
+    hex(lsb >>> 48, out, 19, 4);
+    out[23] = '-';
+    hex(lsb, out, 24, 12);
+    return out;
+  }
+
+  /** The lowest {@code digits} hex digits of {@code value}, lower case, into {@code out}. */
+  private static void hex(long value, byte[] out, int at, int digits) {
+    for (int i = at + digits - 1; i >= at; i--) {
+      out[i] = HEX[(int) (value & 0xf)];
+      value >>>= 4;
+    }
+  }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
   private static UUID version3(byte[] md5) {
     md5[6] = (byte) ((md5[6] & 0x0f) | 0x30); // version 3
     md5[8] = (byte) ((md5[8] & 0x3f) | 0x80); // IETF variant
@@ -118,6 +177,16 @@ public final class Ids {
     }
 
     void decimal(int n) {
+      decimal((long) n);
+    }
+
+    /** {@code n} in decimal, as {@link Long#toString(long)} writes it. */
+    void decimal(long n) {
+      if (n < 0) {
+        // Rare (a negative attempt or an instant before 1970): the JDK's digits, sign and all.
+        ascii(Long.toString(n));
+        return;
+      }
       if (n >= 10) {
         decimal(n / 10);
       }

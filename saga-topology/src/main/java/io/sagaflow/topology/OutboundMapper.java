@@ -73,7 +73,7 @@ final class OutboundMapper {
     }
     Headers headers = new RecordHeaders();
     headers.add(SagaHeaders.CE_SPECVERSION, SPECVERSION);
-    put(headers, SagaHeaders.CE_ID, command.commandId().toString());
+    headers.add(SagaHeaders.CE_ID, Ids.canonicalBytes(command.commandId()));
     headers.add(
         SagaHeaders.CE_TYPE,
         commandTypes.computeIfAbsent(payload.getSchema(), schema -> utf8(schema.getFullName())));
@@ -129,7 +129,7 @@ final class OutboundMapper {
             further);
     Headers headers = new RecordHeaders();
     headers.add(SagaHeaders.CE_SPECVERSION, SPECVERSION);
-    put(headers, SagaHeaders.CE_ID, eventId(event).toString());
+    headers.add(SagaHeaders.CE_ID, Ids.canonicalBytes(eventId(event)));
     headers.add(SagaHeaders.CE_TYPE, EVENT_TYPE);
     headers.add(SagaHeaders.CE_SOURCE, SOURCE);
     put(headers, SagaHeaders.CE_SUBJECT, event.sagaId());
@@ -153,17 +153,8 @@ final class OutboundMapper {
   }
 
   private static UUID eventId(Outbound.LifecycleEvent e) {
-    String name =
-        e.sagaId()
-            + '\u0000'
-            + e.eventType()
-            + '\u0000'
-            + e.step().orElse("")
-            + '\u0000'
-            + e.attempt().map(String::valueOf).orElse("")
-            + '\u0000'
-            + e.at().toEpochMilli();
-    return Ids.nameBased(name.getBytes(StandardCharsets.UTF_8));
+    return Ids.eventId(
+        e.sagaId(), e.eventType().name(), e.step(), e.attempt(), e.at().toEpochMilli());
   }
 
   private static void put(Headers headers, String name, String value) {

@@ -73,6 +73,57 @@ class IdsTest {
     }
   }
 
+  @Test
+  void eventIdsHashTheJoinedNameTheyAlwaysHashed() {
+    // Lifecycle events' ids are in every recorded fixture: they must not change with the encoding.
+    Random random = new Random(12);
+    String[] alphabet = {"a", "Z", "7", "-", "é", "漢", "😀", "\ud800", "\u0000", " "};
+    long[] instants = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 1_764_650_000_000L};
+    for (int i = 0; i < 3000; i++) {
+      String sagaId = randomName(random, alphabet, 1 + random.nextInt(60));
+      EventType type = EventType.values()[random.nextInt(EventType.values().length)];
+      Optional<String> step =
+          random.nextInt(4) == 0
+              ? Optional.empty()
+              : Optional.of(randomName(random, alphabet, random.nextInt(40)));
+      Optional<Integer> attempt =
+          random.nextInt(4) == 0
+              ? Optional.empty()
+              : Optional.of(random.nextInt(10) == 0 ? -random.nextInt(5) : random.nextInt());
+      long at =
+          random.nextInt(5) == 0
+              ? instants[random.nextInt(instants.length)]
+              : 1_700_000_000_000L + random.nextInt(1_000_000_000);
+      String joined =
+          sagaId
+              + '\u0000'
+              + type
+              + '\u0000'
+              + step.orElse("")
+              + '\u0000'
+              + attempt.map(String::valueOf).orElse("")
+              + '\u0000'
+              + at;
+      assertThat(Ids.eventId(sagaId, type.name(), step, attempt, at))
+          .as(joined)
+          .isEqualTo(UUID.nameUUIDFromBytes(joined.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  @Test
+  void canonicalBytesAreTheIdsStringForm() {
+    Random random = new Random(13);
+    List<UUID> ids =
+        new ArrayList<>(List.of(new UUID(0, 0), new UUID(-1, -1), new UUID(Long.MIN_VALUE, 1)));
+    for (int i = 0; i < 3000; i++) {
+      ids.add(new UUID(random.nextLong(), random.nextLong()));
+    }
+    for (UUID id : ids) {
+      assertThat(new String(Ids.canonicalBytes(id), StandardCharsets.US_ASCII))
+          .isEqualTo(id.toString());
+    }
+  }
+
   private static String randomName(Random random, String[] alphabet, int parts) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < parts; i++) {
