@@ -201,9 +201,4 @@ final class StateRecordCodec implements DatumWriter<Object>, DatumReader<Object>
         readOptionalInstant(in),
         in.readBoolean());
   }
-
-  /** How many distinct repeated strings the reads share (for tests). */
-  int knownStrings() {
-    return known.size();
-  }
 }
