@@ -87,13 +87,11 @@ public final class Ids {
     }
     name.put((byte) 0);
     if (attempt.isPresent()) {
-      name.decimal((long) attempt.get());
+      name.decimal(attempt.get());
     }
     name.put((byte) 0);
     name.decimal(atMillis);
-    MessageDigest md5 = MD5.get();
-    md5.update(name.bytes, 0, name.length);
-    return version3(md5.digest());
+    return name.id();
   }
 
   /** The bytes of {@code id}'s canonical form, as {@code id.toString()} encodes to any charset. */
@@ -152,9 +150,7 @@ public final class Ids {
       name.put((byte) ':');
       name.utf8(part);
     }
-    MessageDigest md5 = MD5.get();
-    md5.update(name.bytes, 0, name.length);
-    return version3(md5.digest());
+    return name.id();
   }
 
   private static final ThreadLocal<Name> NAMES = ThreadLocal.withInitial(Name::new);
@@ -174,10 +170,6 @@ public final class Ids {
       for (int i = 0; i < s.length(); i++) {
         bytes[length++] = (byte) s.charAt(i);
       }
-    }
-
-    void decimal(int n) {
-      decimal((long) n);
     }
 
     /** {@code n} in decimal, as {@link Long#toString(long)} writes it. */
@@ -207,6 +199,13 @@ public final class Ids {
         }
       }
       ascii(s);
+    }
+
+    /** The name-based id of the bytes written so far. */
+    UUID id() {
+      MessageDigest md5 = MD5.get();
+      md5.update(bytes, 0, length);
+      return version3(md5.digest());
     }
 
     private void room(int more) {
